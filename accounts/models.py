@@ -1,0 +1,215 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address."""
+
+    username = None
+    email = models.EmailField(_("adresse électronique"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def needs_mfa(self) -> bool:
+        """Anyone who may read personal data must use a second factor."""
+        return self.memberships.filter(
+            Q(personal_data_relogement=True) | Q(personal_data_insertion=True)
+        ).exists()
+
+
+class OrganisationKind(models.TextChoices):
+    VILLE = "ville", _("Ville")
+    EPCI = "epci", _("Métropole / EPCI")
+    BAILLEUR = "bailleur", _("Bailleur social")
+    ANRU = "anru", _("ANRU")
+    ETAT = "etat", _("État / DDT")
+    REGION = "region", _("Région")
+    DEPARTEMENT = "departement", _("Département")
+    CAF = "caf", _("CAF")
+    ACTION_LOGEMENT = "action_logement", _("Action Logement")
+    BANQUE_TERRITOIRES = "banque_territoires", _("Banque des Territoires")
+    ANAH = "anah", _("Anah")
+    MAISON_EMPLOI = "maison_emploi", _("Maison de l'emploi / PLIE")
+    AMENAGEUR = "amenageur", _("Aménageur")
+    ASSOCIATION = "association", _("Association")
+    CONSEIL_CITOYEN = "conseil_citoyen", _("Conseil citoyen")
+    ENTREPRISE = "entreprise", _("Entreprise")
+    AUTRE = "autre", _("Autre")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganisationQuerySet":
+        """Organisations that take part in a programme the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        programme_ids = Membership.objects.filter(user=user, is_active=True).values("programme_id")
+        return self.filter(programmes__in=programme_ids).distinct()
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices)
+    short_name = models.CharField(_("sigle"), max_length=40, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrateur du programme")
+    MISSION = "mission", _("Équipe projet")
+    REFERENT = "referent", _("Référent thématique")
+    DIRECTION = "direction", _("Direction")
+    PARTNER = "partner", _("Partenaire")
+
+
+# Roles that may change the programme's reference data (sectors, operations, funding).
+EDITOR_ROLES = (Role.ADMIN, Role.MISSION)
+# Roles that read everything of the programme, not only aggregates.
+INTERNAL_ROLES = (Role.ADMIN, Role.MISSION, Role.REFERENT, Role.DIRECTION)
+
+
+class Domain(models.TextChoices):
+    GOVERNANCE = "governance", _("Gouvernance")
+    RELOGEMENT = "relogement", _("Relogement")
+    INSERTION = "insertion", _("Insertion")
+    EVALUATION = "evaluation", _("Évaluation")
+    GUSP = "gusp", _("GUSP")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(is_active=True)
+
+
+class Membership(models.Model):
+    """A user's role in one programme, optionally limited to some sectors."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    programme = models.ForeignKey("projects.Programme", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    referent_domain = models.CharField(
+        _("domaine du référent"), max_length=20, choices=Domain.choices, blank=True
+    )
+    sectors = models.ManyToManyField(
+        "projects.Sector",
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("quartiers"),
+        help_text=_("Laisser vide pour donner accès à tout le programme."),
+    )
+    personal_data_relogement = models.BooleanField(_("données personnelles relogement"), default=False)
+    personal_data_insertion = models.BooleanField(_("données personnelles insertion"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rattachement")
+        verbose_name_plural = _("rattachements")
+        ordering = ["programme", "user", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "programme"], name="membership_one_per_programme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.programme} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.role == Role.REFERENT and not self.referent_domain:
+            raise ValidationError({"referent_domain": _("Indiquez le domaine du référent.")})
+        if self.role == Role.PARTNER and (self.personal_data_relogement or self.personal_data_insertion):
+            raise ValidationError(_("Un partenaire ne peut pas accéder aux données personnelles."))
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITOR_ROLES
+
+    @property
+    def is_internal(self) -> bool:
+        return self.role in INTERNAL_ROLES
+
+
+def scope_q(user, *, programme_path: str, sector_path: str | None) -> Q:
+    """Q object selecting rows inside the user's memberships.
+
+    A membership without sectors opens its whole programme; one with sectors opens only rows whose
+    sector is among them (rows with no sector stay hidden from it).
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    whole_programme = Membership.objects.filter(
+        user=user, is_active=True, sectors__isnull=True, programme=OuterRef(programme_path)
+    )
+    condition = Q(Exists(whole_programme))
+    if sector_path is not None:
+        sector_grant = Membership.sectors.through.objects.filter(
+            membership__user=user, membership__is_active=True, sector=OuterRef(sector_path)
+        )
+        condition |= Q(Exists(sector_grant))
+    return condition
+
+
+def membership_for(user, programme) -> Membership | None:
+    if not user.is_authenticated or programme is None:
+        return None
+    return (
+        Membership.objects.active()
+        .filter(user=user, programme=programme)
+        .select_related("organisation")
+        .prefetch_related("sectors")
+        .first()
+    )

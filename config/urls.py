@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from core import views as core_views
+
+admin.site.site_header = "Pilotage NPRU — administration"
+admin.site.site_title = "Pilotage NPRU"
+
+urlpatterns = [
+    path("healthz", login_not_required(core_views.healthz), name="healthz"),
+    path("comptes/", include("accounts.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("projects.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

@@ -1,0 +1,420 @@
+import pghistory
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Role, scope_q
+from projects.semesters import SemesterField, semester_label
+
+QPV_2015 = RegexValidator(r"^QP\d{6}$", _("Code QPV 2015 attendu au format QP059074."))
+QPV_2024 = RegexValidator(r"^QN\d{5}[A-Z]$", _("Code QPV 2024 attendu au format QN05912M."))
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProgrammeQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(pk__in=user.memberships.filter(is_active=True).values("programme_id"))
+
+
+class Programme(models.Model):
+    """One NPRU: the local project that a direction de projet steers."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant court"), unique=True)
+    anru_reference = models.CharField(_("référence ANRU"), max_length=60, blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="programmes", verbose_name=_("partenaires")
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interest(models.TextChoices):
+    PRIN = "prin", _("PRIN — intérêt national")
+    PRIR = "prir", _("PRIR — intérêt régional")
+    NONE = "", _("Hors NPNRU")
+
+
+class Qpv(models.Model):
+    """Reference list of quartiers prioritaires (official QPV list)."""
+
+    code = models.CharField(_("code QPV"), max_length=8, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    insee_codes = ArrayField(models.CharField(max_length=5), verbose_name=_("codes INSEE"), default=list)
+    communes = ArrayField(models.CharField(max_length=120), verbose_name=_("communes"), default=list)
+
+    class Meta:
+        verbose_name = _("QPV")
+        verbose_name_plural = _("QPV")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def geography(self) -> str:
+        return "2024" if self.code.startswith("QN") else "2015"
+
+
+class SectorQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SectorQuerySet":
+        return self.filter(scope_q(user, programme_path="programme", sector_path="pk"))
+
+
+@pghistory.track()
+class Sector(models.Model):
+    """A quartier or secteur de projet of the programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sectors")
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant court"))
+    qpv_code_2015 = models.CharField(_("code QPV 2015"), max_length=8, blank=True, validators=[QPV_2015])
+    qpv_code_2024 = models.CharField(_("code QPV 2024"), max_length=8, blank=True, validators=[QPV_2024])
+    interest = models.CharField(_("intérêt"), max_length=4, choices=Interest.choices, blank=True)
+    communes = models.CharField(_("communes"), max_length=300, blank=True)
+    perimeter = models.JSONField(_("périmètre (GeoJSON)"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    housing_units = models.PositiveIntegerField(_("logements"), null=True, blank=True)
+    social_housing_units = models.PositiveIntegerField(_("logements sociaux"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quartier")
+        verbose_name_plural = _("quartiers")
+        ordering = ["programme", "order", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="sector_unique_slug"),
+            models.UniqueConstraint(fields=["programme", "name"], name="sector_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.social_housing_units
+            and self.housing_units
+            and self.social_housing_units > self.housing_units
+        ):
+            raise ValidationError(
+                {"social_housing_units": _("Le nombre de logements sociaux dépasse le nombre de logements.")}
+            )
+
+
+class ConventionKind(models.TextChoices):
+    PROTOCOLE = "protocole", _("Protocole de préfiguration")
+    CONVENTION = "convention", _("Convention pluriannuelle")
+    PIA = "pia", _("PIA — Ville durable et solidaire")
+    OTHER = "other", _("Autre")
+
+
+class Convention(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="conventions")
+    kind = models.CharField(_("type"), max_length=20, choices=ConventionKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    reference = models.CharField(_("référence"), max_length=60, blank=True)
+    signed_on = models.DateField(_("signée le"), null=True, blank=True)
+    ends_on = models.DateField(_("échéance"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+        ordering = ["programme", "signed_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AmendmentKind(models.TextChoices):
+    LOCAL = "local", _("Avenant local simplifié")
+    NATIONAL = "national", _("Avenant national")
+
+
+class Amendment(models.Model):
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    kind = models.CharField(_("type"), max_length=10, choices=AmendmentKind.choices)
+    subject = models.CharField(_("objet"), max_length=300)
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avenant")
+        verbose_name_plural = _("avenants")
+        ordering = ["convention", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "number"], name="amendment_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.number} — {self.subject}"
+
+
+class Family(models.TextChoices):
+    """Operation families of the RGA NPNRU, Titre II."""
+
+    INGENIERIE = "ingenierie", _("Ingénierie")
+    DEMOLITION = "demolition", _("Démolition de logements sociaux")
+    RECYCLAGE_COPRO = "recyclage_copro", _("Recyclage de copropriétés dégradées")
+    RECYCLAGE_HABITAT = "recyclage_habitat", _("Recyclage de l'habitat ancien dégradé")
+    AMENAGEMENT = "amenagement", _("Aménagement d'ensemble")
+    RECONSTITUTION = "reconstitution", _("Reconstitution de l'offre")
+    REQUALIFICATION = "requalification", _("Requalification de logements sociaux")
+    RESIDENTIALISATION = "residentialisation", _("Résidentialisation")
+    DIVERSIFICATION = "diversification", _("Accession / diversification")
+    EQUIPEMENT = "equipement", _("Équipement public de proximité")
+    ECONOMIQUE = "economique", _("Immobilier à vocation économique")
+    AUTRE = "autre", _("Autres investissements")
+
+
+class OperationStatus(models.TextChoices):
+    ETUDE = "etude", _("Étude")
+    PROGRAMMEE = "programmee", _("Programmée")
+    ENGAGEE = "engagee", _("Engagée")
+    TRAVAUX = "travaux", _("En travaux")
+    LIVREE = "livree", _("Livrée")
+    SOLDEE = "soldee", _("Soldée")
+    ABANDONNEE = "abandonnee", _("Abandonnée")
+
+
+class OperationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OperationQuerySet":
+        return self.filter(scope_q(user, programme_path="programme", sector_path="sector"))
+
+    def with_list_data(self) -> "OperationQuerySet":
+        return self.select_related("sector", "moa").annotate(
+            funding_planned=Sum("funding_lines__planned"),
+        )
+
+    def with_detail_data(self) -> "OperationQuerySet":
+        return self.select_related("sector", "moa", "convention", "programme").prefetch_related(
+            models.Prefetch(
+                "funding_lines", FundingLine.objects.select_related("funder").order_by("kind", "pk")
+            ),
+            models.Prefetch("milestones", Milestone.objects.order_by("due_on", "pk")),
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        return dict(self.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+@pghistory.track()
+class Operation(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="operations")
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="operations",
+        null=True,
+        blank=True,
+        verbose_name=_("quartier"),
+        help_text=_("Laisser vide pour une opération à l'échelle du programme."),
+    )
+    convention = models.ForeignKey(
+        Convention, on_delete=models.SET_NULL, null=True, blank=True, related_name="operations"
+    )
+    identifier = models.CharField(_("identifiant"), max_length=60)
+    label = models.CharField(_("libellé"), max_length=300)
+    family = models.CharField(_("famille"), max_length=30, choices=Family.choices)
+    moa = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="operations", verbose_name=_("maître d'ouvrage")
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=OperationStatus.choices, default=OperationStatus.ETUDE
+    )
+    planned_start = SemesterField(_("lancement prévu"))
+    planned_end = SemesterField(_("fin prévue"))
+    actual_start = SemesterField(_("lancement réel"))
+    actual_end = SemesterField(_("fin réelle"))
+    cost_excl_tax = models.DecimalField(_("coût HT (€)"), max_digits=14, decimal_places=2, default=0)
+    eligible_base = models.DecimalField(
+        _("base subventionnable (€)"), max_digits=14, decimal_places=2, default=0
+    )
+    housing_demolished = models.PositiveIntegerField(_("logements démolis"), default=0)
+    housing_rebuilt = models.PositiveIntegerField(_("logements reconstitués"), default=0)
+    housing_rehabilitated = models.PositiveIntegerField(_("logements réhabilités"), default=0)
+    location = models.CharField(_("localisation"), max_length=300, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    at_risk = models.BooleanField(_("livraison à risque"), default=False)
+    at_risk_reason = models.TextField(_("motif du risque"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
+
+    objects = OperationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opération")
+        verbose_name_plural = _("opérations")
+        ordering = ["programme", "identifier", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "identifier"], name="operation_unique_identifier"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="operation_progress_max_100"),
+        ]
+        indexes = [models.Index(fields=["programme", "status"]), models.Index(fields=["programme", "sector"])]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} — {self.label}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.at_risk and not self.at_risk_reason.strip():
+            errors["at_risk_reason"] = _("Indiquez le motif du risque sur la livraison.")
+        if self.eligible_base and self.cost_excl_tax and self.eligible_base > self.cost_excl_tax:
+            errors["eligible_base"] = _("La base subventionnable ne peut dépasser le coût HT.")
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = _("La fin prévue précède le lancement prévu.")
+        if self.sector_id and self.programme_id and self.sector.programme_id != self.programme_id:
+            errors["sector"] = _("Ce quartier n'appartient pas au programme.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def planned_start_label(self) -> str:
+        return semester_label(self.planned_start)
+
+    @property
+    def planned_end_label(self) -> str:
+        return semester_label(self.planned_end)
+
+
+class FundingKind(models.TextChoices):
+    SUBVENTION = "subvention", _("Subvention")
+    PRET = "pret", _("Prêt")
+    FONDS_PROPRES = "fonds_propres", _("Fonds propres")
+
+
+@pghistory.track()
+class FundingLine(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="funding_lines")
+    funder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="funding_lines", verbose_name=_("financeur")
+    )
+    kind = models.CharField(_("nature"), max_length=20, choices=FundingKind.choices)
+    planned = models.DecimalField(_("prévu (€)"), max_digits=14, decimal_places=2, default=0)
+    committed = models.DecimalField(_("engagé (€)"), max_digits=14, decimal_places=2, default=0)
+    paid = models.DecimalField(_("versé (€)"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("ligne de financement")
+        verbose_name_plural = _("lignes de financement")
+        ordering = ["operation", "kind", "funder", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "funder", "kind"], name="funding_unique_funder_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__gte=0) & Q(committed__gte=0) & Q(paid__gte=0),
+                name="funding_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        if self.paid > self.committed:
+            raise ValidationError({"paid": _("Le montant versé ne peut dépasser le montant engagé.")})
+
+
+class Milestone(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="milestones")
+    label = models.CharField(_("jalon"), max_length=200)
+    due_on = models.DateField(_("échéance"))
+    done_on = models.DateField(_("réalisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jalon")
+        verbose_name_plural = _("jalons")
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["due_on"], condition=Q(done_on__isnull=True), name="milestone_open_due")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Confidentiality(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PARTNERS = "partners", _("Partenaires")
+    INTERNAL = "internal", _("Interne à l'équipe projet et à la direction")
+    RESTRICTED = "restricted", _("Restreint à l'équipe projet")
+
+
+# Which confidentiality levels each role may open.
+CONFIDENTIALITY_BY_ROLE = {
+    Role.ADMIN: list(Confidentiality.values),
+    Role.MISSION: list(Confidentiality.values),
+    Role.REFERENT: [Confidentiality.PUBLIC, Confidentiality.PARTNERS, Confidentiality.INTERNAL],
+    Role.DIRECTION: [Confidentiality.PUBLIC, Confidentiality.PARTNERS, Confidentiality.INTERNAL],
+    Role.PARTNER: [Confidentiality.PUBLIC, Confidentiality.PARTNERS],
+}
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user, membership=None) -> "DocumentQuerySet":
+        scoped = self.filter(scope_q(user, programme_path="programme", sector_path="sector"))
+        if user.is_superuser:
+            return scoped
+        if membership is None:
+            return scoped.filter(confidentiality=Confidentiality.PUBLIC)
+        return scoped.filter(
+            programme=membership.programme, confidentiality__in=CONFIDENTIALITY_BY_ROLE[membership.role]
+        )
+
+    def attached_to(self, obj) -> "DocumentQuerySet":
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    return f"documents/{instance.programme_id}/{filename}"
+
+
+class Document(models.Model):
+    """A file attached to a programme object (sector, operation…), with a confidentiality level."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="documents")
+    sector = models.ForeignKey(
+        Sector, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("titre"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=document_upload_to)
+    confidentiality = models.CharField(
+        _("confidentialité"), max_length=20, choices=Confidentiality.choices, default=Confidentiality.INTERNAL
+    )
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.title
