@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.models import Membership
 
 
@@ -6,6 +8,8 @@ def programme(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
+        "map_tiles": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         "current_programme": getattr(request, "programme", None),
         "current_membership": getattr(request, "membership", None),
         "other_memberships": Membership.objects.active()

@@ -209,4 +209,3 @@ def document_attach(*, target, title: str, file, confidentiality: str, user) -> 
     document.full_clean()
     document.save()
     return document
-

@@ -30,7 +30,6 @@ def unknown_variable_template_error(settings):
 @pytest.fixture(autouse=True)
 def clean_cache():
     cache.clear()
-    yield
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +53,9 @@ def sector_b(programme):
 
 
 def _member(programme, role, **kwargs):
-    return MembershipFactory(programme=programme, role=role, organisation=OrganisationFactory(), **kwargs).user
+    return MembershipFactory(
+        programme=programme, role=role, organisation=OrganisationFactory(), **kwargs
+    ).user
 
 
 @pytest.fixture

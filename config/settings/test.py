@@ -19,3 +19,4 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 LOG_LEVEL = "WARNING"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 AXES_FAILURE_LIMIT = 3
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

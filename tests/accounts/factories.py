@@ -15,7 +15,9 @@ class OrganisationFactory(DjangoModelFactory):
     kind = OrganisationKind.AUTRE
 
     class Params:
-        bailleur = factory.Trait(kind=OrganisationKind.BAILLEUR, name=factory.Sequence(lambda n: f"Habitat {n}"))
+        bailleur = factory.Trait(
+            kind=OrganisationKind.BAILLEUR, name=factory.Sequence(lambda n: f"Habitat {n}")
+        )
         ville = factory.Trait(kind=OrganisationKind.VILLE, name=factory.Sequence(lambda n: f"Ville {n}"))
 
 

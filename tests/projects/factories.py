@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import OrganisationKind
@@ -78,4 +79,4 @@ class MilestoneFactory(DjangoModelFactory):
 
     operation = factory.SubFactory(OperationFactory)
     label = "Ordre de service travaux"
-    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

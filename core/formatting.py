@@ -1,0 +1,39 @@
+"""French number, money and percentage formatting, shared by pages, exports and PDFs."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+NARROW_NBSP = "\u202f"
+
+
+def group_thousands(value: int) -> str:
+    return f"{value:,}".replace(",", NARROW_NBSP)
+
+
+def format_euros(value, *, precision: int = 0) -> str:
+    """1234567.8 → "1 234 568 €" (narrow no-break spaces, as the fr locale writes them)."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    sign = "−" if amount < 0 else ""
+    integer, _, decimals = f"{abs(amount):f}".partition(".")
+    text = group_thousands(int(integer))
+    if precision:
+        text += "," + decimals
+    return f"{sign}{text}{NARROW_NBSP}€"
+
+
+def format_millions(value) -> str:
+    """12_345_678 → "12,3 M€"."""
+    if value is None:
+        return "—"
+    millions = (Decimal(value) / Decimal(1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{str(millions).replace('.', ',')}{NARROW_NBSP}M€"
+
+
+def format_percent(part, whole, *, precision: int = 0) -> str:
+    if not whole:
+        return "—"
+    ratio = (Decimal(part or 0) * 100 / Decimal(whole)).quantize(
+        Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP
+    )
+    return f"{str(ratio).replace('.', ',')}{NARROW_NBSP}%"

@@ -1,0 +1,35 @@
+from django import template
+
+from core import formatting
+from projects.semesters import semester_label
+
+register = template.Library()
+
+
+@register.filter
+def euros(value) -> str:
+    return formatting.format_euros(value)
+
+
+@register.filter
+def millions(value) -> str:
+    return formatting.format_millions(value)
+
+
+@register.simple_tag
+def percent(part, whole) -> str:
+    return formatting.format_percent(part, whole)
+
+
+@register.filter
+def semester(value: str) -> str:
+    return semester_label(value) or "—"
+
+
+@register.simple_tag(takes_context=True)
+def querystring_without(context, *names: str) -> str:
+    """The current query string minus some parameters (e.g. page), for export and sort links."""
+    query = context["request"].GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

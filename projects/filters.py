@@ -1,0 +1,64 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from projects.models import Family, Operation, OperationStatus, Sector
+
+
+def _sectors(request):
+    if request is None:
+        return Sector.objects.none()
+    return Sector.objects.visible_to(request.user).filter(programme=request.programme)
+
+
+def _moas(request):
+    if request is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(operations__programme=request.programme).distinct().order_by("name")
+
+
+class OperationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Recherche"), method="search", help_text=_("Identifiant, libellé ou localisation.")
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Quartier"), queryset=_sectors, empty_label=_("Tous"), help_text=_("Quartier de l'opération.")
+    )
+    family = django_filters.ChoiceFilter(
+        label=_("Famille"), choices=Family.choices, empty_label=_("Toutes"), help_text=_("Famille RGA.")
+    )
+    moa = django_filters.ModelChoiceFilter(
+        label=_("Maître d'ouvrage"), queryset=_moas, empty_label=_("Tous"), help_text=_("Maître d'ouvrage.")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"), choices=OperationStatus.choices, empty_label=_("Tous"), help_text=_("Statut.")
+    )
+    at_risk = django_filters.ChoiceFilter(
+        label=_("Livraison à risque"),
+        choices=[("oui", _("À risque")), ("non", _("Sans risque signalé"))],
+        empty_label=_("Toutes"),
+        method="filter_at_risk",
+        help_text=_("« oui » : seulement les opérations dont la livraison est à risque."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_field in self.form.fields.values():
+            css = "form-select" if hasattr(filter_field, "choices") else "form-control"
+            filter_field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css
+            filter_field.widget.attrs.setdefault("aria-describedby", "")
+
+    class Meta:
+        model = Operation
+        fields = ["q", "sector", "family", "moa", "status", "at_risk"]
+
+    def filter_at_risk(self, queryset, name, value):
+        return queryset.filter(at_risk=(value == "oui"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(identifier__icontains=value)
+            | Q(label__unaccent__icontains=value)
+            | Q(location__icontains=value)
+        )

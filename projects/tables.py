@@ -1,0 +1,71 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.formatting import format_euros
+from projects.models import Operation
+from projects.semesters import semester_label
+
+
+class EurosColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_euros(value)
+
+
+class OperationTable(tables.Table):
+    identifier = tables.Column(verbose_name=_("Identifiant"), attrs={"td": {"class": "text-nowrap"}})
+    label = tables.Column(verbose_name=_("Libellé"))
+    sector = tables.Column(verbose_name=_("Quartier"), order_by=("sector__name", "pk"), default="—")
+    family = tables.Column(verbose_name=_("Famille"))
+    moa = tables.Column(verbose_name=_("Maître d'ouvrage"), order_by=("moa__name", "pk"))
+    status = tables.Column(verbose_name=_("Statut"))
+    planned_end = tables.Column(verbose_name=_("Fin prévue"), attrs={"td": {"class": "text-nowrap"}})
+    cost_excl_tax = EurosColumn(verbose_name=_("Coût HT"))
+    funding_planned = EurosColumn(verbose_name=_("Financements prévus"), default=0)
+
+    class Meta:
+        model = Operation
+        fields = [
+            "identifier",
+            "label",
+            "sector",
+            "family",
+            "moa",
+            "status",
+            "planned_end",
+            "cost_excl_tax",
+            "funding_planned",
+        ]
+        order_by = ("identifier",)
+        empty_text = _("Aucune opération ne correspond à ces critères.")
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "operations-table"}
+
+    def render_identifier(self, record):
+        url = reverse("projects:operation_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.identifier)
+
+    def render_label(self, record):
+        if record.at_risk:
+            return format_html(
+                '{} <span class="badge text-bg-danger ms-1" title="{}">{}</span>',
+                record.label,
+                record.at_risk_reason,
+                _("à risque"),
+            )
+        return record.label
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge status-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def render_planned_end(self, value):
+        return semester_label(value) or "—"
+
+    def order_identifier(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "identifier", "pk"), True

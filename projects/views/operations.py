@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django_tables2 import RequestConfig
+
+from core.decorators import internal_required, programme_required
+from core.exports import xlsx_response
+from projects import selectors, services
+from projects.exports import OPERATION_COLUMNS
+from projects.filters import OperationFilter
+from projects.forms import DocumentForm, OperationForm
+from projects.history import operation_history
+from projects.models import Document
+from projects.tables import OperationTable
+
+PAGE_SIZE = 50
+
+
+def _visible(request):
+    return selectors.visible_operations(user=request.user, programme=request.programme)
+
+
+@programme_required
+def operation_list(request):
+    operations = _visible(request).with_list_data()
+    filterset = OperationFilter(request.GET, queryset=operations, request=request)
+    table = OperationTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = {"filter": filterset, "table": table, "count": table.paginator.count}
+    template = "projects/includes/operation_table.html" if request.htmx else "projects/operation_list.html"
+    return render(request, template, context)
+
+
+@programme_required
+def operation_export(request):
+    operations = _visible(request).with_list_data().order_by("identifier", "pk")
+    filterset = OperationFilter(request.GET, queryset=operations, request=request)
+    return xlsx_response(
+        filename=f"operations-{request.programme.slug}",
+        sheet_title="Opérations",
+        columns=OPERATION_COLUMNS,
+        rows=filterset.qs.iterator(chunk_size=500),
+    )
+
+
+@programme_required
+def operation_detail(request, pk):
+    operation = get_object_or_404(_visible(request).with_detail_data(), pk=pk)
+    can_edit = request.user.has_perm("projects.change_operation", operation)
+    context = {
+        "operation": operation,
+        "funding_lines": operation.funding_lines.all(),
+        "milestones": operation.milestones.all(),
+        "documents": Document.objects.visible_to(request.user, request.membership).attached_to(operation),
+        "document_form": DocumentForm() if can_edit else None,
+        "can_edit": can_edit,
+        "can_see_history": request.user.is_superuser or request.membership.is_internal,
+    }
+    return render(request, "projects/operation_detail.html", context)
+
+
+@programme_required
+def operation_edit(request, pk):
+    operation = get_object_or_404(_visible(request), pk=pk)
+    if not request.user.has_perm("projects.change_operation", operation):
+        raise PermissionDenied
+    form = OperationForm(request.POST or None, instance=operation, programme=request.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.operation_update(operation=operation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"L'opération {operation.identifier} a été mise à jour.")
+            return redirect("projects:operation_detail", pk=operation.pk)
+    return render(request, "projects/operation_form.html", {"operation": operation, "form": form})
+
+
+@internal_required
+def operation_history_view(request, pk):
+    operation = get_object_or_404(_visible(request), pk=pk)
+    return render(
+        request,
+        "projects/operation_history.html",
+        {"operation": operation, "events": operation_history(operation)},
+    )
