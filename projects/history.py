@@ -57,16 +57,28 @@ def _entry(event, users: dict) -> HistoryEntry:
     )
 
 
-def _verbose(model, attname: str) -> str:
-    for field in model._meta.concrete_fields:
-        if field.attname == attname:
-            return str(field.verbose_name)
-    return attname
+def _field(model, attname: str):
+    return next((field for field in model._meta.concrete_fields if field.attname == attname), None)
+
+
+def _readable(field, value):
+    """Choice labels and related objects' names instead of raw codes and ids."""
+    if field is None or value is None:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related else value
+    return value
 
 
 def _changes(model, diff: dict) -> list[Change]:
-    return [
-        Change(field=_verbose(model, name), before=values[0], after=values[1])
-        for name, values in diff.items()
-        if name not in HIDDEN_FIELDS
-    ]
+    changes = []
+    for name, (before, after) in diff.items():
+        if name in HIDDEN_FIELDS:
+            continue
+        field = _field(model, name)
+        label = str(field.verbose_name) if field else name
+        changes.append(Change(field=label, before=_readable(field, before), after=_readable(field, after)))
+    return changes

@@ -1,13 +1,16 @@
 """Test settings: fast hasher, in-memory mail, eager Celery, real PostgreSQL and Redis."""
 
 import os
+import re
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@localhost:5432/pilotage_npru")
-os.environ.setdefault("REDIS_URL", "redis://localhost:6379/15")
+# Tests flush their cache: give them their own Redis database, never the one `make run` uses.
+_redis_url = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
+os.environ["REDIS_URL"] = re.sub(r"/\d*$", "", _redis_url) + "/15" if _redis_url else ""
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR
+from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import BASE_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,41 @@
+# Pilotage NPRU — the two commands that set everything up: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test quality bench install clean-var help
+
+help:
+	@echo "make run    — installe, prépare la base, charge la démo et lance l'application"
+	@echo "make test   — lance toute la suite (ruff, migrations, pytest, navigateur)"
+	@echo "make bench  — mesures de performance sur le jeu de charge métropolitain"
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@bash scripts/run.sh $(HOST) $(PORT)
+
+quality: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint templates --lint --quiet
+	@eval "$$($(PY) scripts/services.py)" && DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(PY) manage.py makemigrations --check --dry-run --noinput
+
+test: quality
+	@eval "$$($(PY) scripts/services.py)" && $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+bench: install
+	@eval "$$($(PY) scripts/services.py)" && $(PY) scripts/bench.py
+
+clean-var:
+	rm -rf var/media var/test-media var/staticfiles
