@@ -1,0 +1,82 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import Membership, Role, User
+from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+
+
+def test_login_with_email_reaches_dashboard(client, mission_user):
+    response = client.post(
+        reverse("account_login"), {"login": mission_user.email, "password": DEFAULT_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("projects:dashboard")
+    assert response.status_code == 200
+
+
+def test_login_page_is_french_and_has_no_signup(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert "Connexion" in html
+    assert "Adresse électronique" in html
+    assert "signup" not in html
+
+
+def test_signup_is_closed(client):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "intrus@exemple.fr",
+            "password1": "UnMotDePasse-Solide-42",
+            "password2": "UnMotDePasse-Solide-42",
+        },
+    )
+    assert not User.objects.filter(email="intrus@exemple.fr").exists()
+
+
+def test_repeated_failures_lock_the_account(client, settings, mission_user):
+    url = reverse("account_login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"login": mission_user.email, "password": "mauvais"})
+    response = client.post(url, {"login": mission_user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 429
+    assert "Connexion temporairement bloquée" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_personal_data_grant_requires_mfa(client, programme):
+    membership = MembershipFactory(programme=programme, role=Role.REFERENT, referent_domain="relogement")
+    Membership.objects.filter(pk=membership.pk).update(personal_data_relogement=True)
+    client.force_login(membership.user)
+    response = client.get(reverse("projects:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_user_without_grant_is_not_forced_to_mfa(mission_client):
+    assert mission_client.get(reverse("projects:dashboard")).status_code == 200
+
+
+def test_partner_cannot_be_granted_personal_data(programme):
+    from django.core.exceptions import ValidationError
+
+    membership = MembershipFactory.build(
+        programme=programme,
+        user=UserFactory(),
+        organisation=MembershipFactory().organisation,
+        role=Role.PARTNER,
+        personal_data_insertion=True,
+    )
+    with pytest.raises(ValidationError):
+        membership.full_clean()
+
+
+def test_session_expires_when_idle(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 2 * 60 * 60
+
+
+def test_weak_password_is_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("court")
