@@ -65,10 +65,13 @@ def stacked_bar(
     y_title: str,
     color_title: str,
     color_order: list[str] | None = None,
+    color_range: list[str] | None = None,
     width: int = 560,
 ) -> dict:
     """Horizontal stacked bars, e.g. operations per sector stacked by status."""
     color_scale = {"domain": color_order} if color_order else {}
+    if color_range:
+        color_scale["range"] = color_range
     return {
         "width": width,
         "height": {"step": 26},
@@ -125,7 +128,9 @@ def grouped_bar(
     }
 
 
-def semester_gantt(*, rows: list[dict], width: int = 640) -> dict:
+def semester_gantt(
+    *, rows: list[dict], color_order: list[str], color_range: list[str], width: int = 640
+) -> dict:
     """Timeline of operations: one bar per operation from its first to its last semester."""
     return {
         "width": width,
@@ -147,6 +152,11 @@ def semester_gantt(*, rows: list[dict], width: int = 640) -> dict:
                 "axis": {"format": "%Y", "tickCount": "year"},
             },
             "x2": {"field": "end"},
-            "color": {"field": "status", "type": "nominal", "title": "Statut"},
+            "color": {
+                "field": "status",
+                "type": "nominal",
+                "title": "Statut",
+                "scale": {"domain": color_order, "range": color_range},
+            },
         },
     }

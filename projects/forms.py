@@ -49,6 +49,7 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
             "at_risk_reason",
             "description",
         ]
+        localized_fields = ("cost_excl_tax", "eligible_base")
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "at_risk_reason": forms.Textarea(attrs={"rows": 2}),
@@ -64,8 +65,7 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
             if self.instance and getattr(self.instance, name):
                 self.initial[name] = semester_label(getattr(self.instance, name))
         for name in ("cost_excl_tax", "eligible_base"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
 
     def _clean_semester(self, name: str) -> str:
         value = self.cleaned_data.get(name, "")

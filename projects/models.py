@@ -195,6 +195,18 @@ class OperationStatus(models.TextChoices):
     ABANDONNEE = "abandonnee", _("Abandonnée")
 
 
+# Same colours as the status badges in static/css/app.css, for charts.
+STATUS_COLORS = {
+    OperationStatus.ETUDE: "#5f6b7a",
+    OperationStatus.PROGRAMMEE: "#1d4f91",
+    OperationStatus.ENGAGEE: "#6d3f9a",
+    OperationStatus.TRAVAUX: "#e07b00",
+    OperationStatus.LIVREE: "#2e7d32",
+    OperationStatus.SOLDEE: "#1b5e20",
+    OperationStatus.ABANDONNEE: "#8b1d1d",
+}
+
+
 class OperationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OperationQuerySet":
         return self.filter(scope_q(user, programme_path="programme", sector_path="sector"))

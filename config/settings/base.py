@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 import structlog
 from django.utils.translation import gettext_lazy as _
 
@@ -209,8 +210,8 @@ _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"] + ([_tile_origin] if _tile_origin else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

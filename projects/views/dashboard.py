@@ -5,7 +5,7 @@ from core.charts import grouped_bar, render_svg, stacked_bar, svg_data_uri
 from core.decorators import programme_required
 from projects import selectors
 from projects.maps import sectors_feature_collection
-from projects.models import OperationStatus
+from projects.models import STATUS_COLORS, OperationStatus
 
 
 @programme_required
@@ -44,6 +44,7 @@ def _status_chart(summaries) -> str | None:
         y_title=None,
         color_title="Statut",
         color_order=list(OperationStatus.labels),
+        color_range=list(STATUS_COLORS.values()),
     )
     return svg_data_uri(render_svg(spec))
 

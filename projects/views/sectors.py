@@ -5,7 +5,7 @@ from core.decorators import programme_required
 from projects import selectors
 from projects.forms import DocumentForm
 from projects.maps import sectors_feature_collection
-from projects.models import Document, Qpv
+from projects.models import STATUS_COLORS, Document, OperationStatus, Qpv
 from projects.semesters import add_semesters
 
 
@@ -62,4 +62,7 @@ def _timeline_chart(operations) -> str | None:
     ]
     if not rows:
         return None
-    return svg_data_uri(render_svg(semester_gantt(rows=rows)))
+    spec = semester_gantt(
+        rows=rows, color_order=list(OperationStatus.labels), color_range=list(STATUS_COLORS.values())
+    )
+    return svg_data_uri(render_svg(spec))

@@ -1,0 +1,80 @@
+import pytest
+from django.core.management import call_command
+
+from projects.models import Operation
+
+pytestmark = pytest.mark.e2e
+
+DEMO_PASSWORD = "demo-npru-2026"
+
+
+@pytest.fixture
+def demo(transactional_db, live_server):
+    """Demo data served by the live server. Listed before `page` so the browser closes before the flush."""
+    call_command("seed_demo", verbosity=0)
+    return live_server
+
+
+def login(page, server, email: str) -> None:
+    page.goto(f"{server.url}/comptes/login/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_mission_login_dashboard_operation(demo, page, check_page, console_errors):
+    page.goto(f"{demo.url}/")
+    check_page(page, "00-connexion")
+    login(page, demo, "mission@demo.npru.fr")
+    page.wait_for_url(f"{demo.url}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "NPRU de la Métropole exemple"
+    assert page.locator(".leaflet-interactive").count() == 4  # the four sectors' perimeters
+    check_page(page, "01-tableau-de-bord")
+
+    page.get_by_role("link", name="Opérations", exact=True).click()
+    page.wait_for_url("**/operations/")
+    check_page(page, "02-operations")
+
+    page.get_by_label("Quartier").select_option(label="Concorde")
+    page.wait_for_url("**sector=**")
+    concorde = Operation.objects.filter(sector__name="Concorde").count()
+    page.get_by_text(f"{concorde} opération").wait_for()
+
+    first = page.locator("#operations-table tbody tr a").first
+    identifier = first.inner_text()
+    first.click()
+    page.wait_for_url("**/operations/*/")
+    assert identifier in page.locator(".breadcrumb").inner_text()
+    assert page.get_by_role("link", name="Modifier").is_visible()
+    check_page(page, "03-operation")
+
+    page.get_by_role("link", name="Modifier").click()
+    check_page(page, "04-operation-modifier")
+    page.get_by_label("Avancement (%)").fill("55")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("a été mise à jour").wait_for()
+    assert Operation.objects.get(identifier=identifier).progress == 55
+
+    page.get_by_role("link", name="Historique").click()
+    page.get_by_text("Avancement (%)").wait_for()
+    check_page(page, "05-historique")
+
+    page.get_by_role("link", name="Quartiers", exact=True).click()
+    page.get_by_role("link", name="Concorde").first.click()
+    page.get_by_role("heading", name="Calendrier des opérations (par semestre)").wait_for()
+    check_page(page, "06-quartier")
+    assert console_errors == []
+
+
+def test_partner_sees_only_its_sectors(demo, page, check_page, console_errors):
+    login(page, demo, "bailleur@demo.npru.fr")
+    page.wait_for_url(f"{demo.url}/")
+    assert page.locator(".leaflet-interactive").count() == 2
+    page.get_by_role("link", name="Quartiers", exact=True).click()
+    check_page(page, "07-partenaire-quartiers")
+    rows = page.locator("table tbody tr").all_inner_texts()
+    assert len(rows) == 2
+    page.get_by_role("link", name="Opérations", exact=True).click()
+    page.locator("#operations-table tbody tr a").first.click()
+    assert page.get_by_role("link", name="Modifier").count() == 0
+    assert console_errors == []
