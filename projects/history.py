@@ -1,5 +1,6 @@
 """Who changed what and when on an operation, read from django-pghistory's trigger events."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import pghistory.models
@@ -17,6 +18,7 @@ class Change:
     field: str
     before: object
     after: object
+    model_field: object = None
 
 
 @dataclass
@@ -40,12 +42,18 @@ def operation_history(operation: Operation, *, limit: int = 200) -> list[History
     )
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     users = {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids)}
-    return [_entry(event, users) for event in events]
+    entries = [_entry(event, users) for event in events]
+    _name_related_objects(entries)
+    return entries
+
+
+def _model_of(event):
+    return Operation if event.pgh_model.endswith("OperationEvent") else FundingLine
 
 
 def _entry(event, users: dict) -> HistoryEntry:
     context = event.pgh_context or {}
-    model = Operation if event.pgh_model.endswith("OperationEvent") else FundingLine
+    model = _model_of(event)
     who = users.get(context.get("user")) or context.get("source") or "Système (import, commande)"
     subject = "Opération" if model is Operation else f"Financement ({event.pgh_data.get('kind', '')})"
     return HistoryEntry(
@@ -61,18 +69,6 @@ def _field(model, attname: str):
     return next((field for field in model._meta.concrete_fields if field.attname == attname), None)
 
 
-def _readable(field, value):
-    """Choice labels and related objects' names instead of raw codes and ids."""
-    if field is None or value is None:
-        return value
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if field.is_relation:
-        related = field.related_model.objects.filter(pk=value).first()
-        return str(related) if related else value
-    return value
-
-
 def _changes(model, diff: dict) -> list[Change]:
     changes = []
     for name, (before, after) in diff.items():
@@ -80,5 +76,27 @@ def _changes(model, diff: dict) -> list[Change]:
             continue
         field = _field(model, name)
         label = str(field.verbose_name) if field else name
-        changes.append(Change(field=label, before=_readable(field, before), after=_readable(field, after)))
+        change = Change(field=label, before=before, after=after, model_field=field)
+        if field is not None and field.choices:
+            labels = dict(field.flatchoices)
+            change.before, change.after = labels.get(before, before), labels.get(after, after)
+        changes.append(change)
     return changes
+
+
+def _name_related_objects(entries: list[HistoryEntry]) -> None:
+    """Replace foreign-key ids by the objects' names, one query per related model."""
+    wanted: dict[type, set] = defaultdict(set)
+    for change in (change for entry in entries for change in entry.changes):
+        if change.model_field is not None and change.model_field.is_relation:
+            wanted[change.model_field.related_model] |= {change.before, change.after} - {None}
+    names = {
+        model: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)} for model, ids in wanted.items()
+    }
+    for change in (change for entry in entries for change in entry.changes):
+        if change.model_field is not None and change.model_field.is_relation:
+            lookup = names[change.model_field.related_model]
+            change.before, change.after = (
+                lookup.get(change.before, change.before),
+                lookup.get(change.after, change.after),
+            )

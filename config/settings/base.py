@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE
 import structlog
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
