@@ -1,5 +1,6 @@
 """Every write on programmes, sectors, operations and their funding goes through here."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -9,9 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationKind
+from accounts.services import organisation_get_or_create  # noqa: F401  (moved; imports.py still uses it here)
+from core.utils import assign_changed
 from projects.models import (
+    Amendment,
+    Convention,
     Document,
     FundingLine,
+    Milestone,
     Operation,
     OperationStatus,
     Programme,
@@ -118,20 +124,6 @@ def funding_line_set(
     return line
 
 
-@transaction.atomic
-def organisation_get_or_create(*, name: str, kind: str, programme: Programme | None = None) -> Organisation:
-    """Find an organisation by name (case-insensitive) or create it; attach it to the programme."""
-    name = " ".join(name.split())
-    organisation = Organisation.objects.filter(name__iexact=name).first()
-    if organisation is None:
-        organisation = Organisation(name=name, kind=kind)
-        organisation.full_clean()
-        organisation.save()
-    if programme is not None:
-        programme.organisations.add(organisation)
-    return organisation
-
-
 def organisation_kind_guess(name: str) -> str:
     """A sensible kind for an organisation met first as a name in a partner's file."""
     lowered = name.lower()
@@ -209,3 +201,76 @@ def document_attach(*, target, title: str, file, confidentiality: str, user) -> 
     document.full_clean()
     document.save()
     return document
+
+
+# --- Reference data, accounts and seeding (used by the demo seed) ----------------------------------
+
+
+@transaction.atomic
+def programme_upsert(*, slug: str, name: str, **fields: Any) -> tuple[Programme, bool]:
+    """Create the programme of this slug or update it in place; returns (programme, created)."""
+    programme = Programme.objects.filter(slug=slug).first()
+    created = programme is None
+    programme = programme or Programme(slug=slug)
+    if assign_changed(programme, {"name": name, **fields}) or created:
+        programme.full_clean()
+        programme.save()
+    return programme, created
+
+
+@transaction.atomic
+def programme_delete(*, programme: Programme) -> None:
+    """Delete a programme and all it holds; operations go first since their sector is protected."""
+    Operation.objects.filter(programme=programme).delete()
+    programme.delete()
+
+
+@transaction.atomic
+def convention_upsert(
+    *, programme: Programme, kind: str, reference: str, title: str, **fields: Any
+) -> Convention:
+    """One convention per (programme, kind, reference), updated in place."""
+    convention = Convention.objects.filter(programme=programme, kind=kind, reference=reference).first()
+    created = convention is None
+    convention = convention or Convention(programme=programme, kind=kind, reference=reference)
+    if assign_changed(convention, {"title": title, **fields}) or created:
+        convention.full_clean()
+        convention.save()
+    return convention
+
+
+@transaction.atomic
+def amendment_upsert(
+    *, convention: Convention, number: int, kind: str, subject: str, **fields: Any
+) -> Amendment:
+    amendment = Amendment.objects.filter(convention=convention, number=number).first()
+    created = amendment is None
+    amendment = amendment or Amendment(convention=convention, number=number)
+    if assign_changed(amendment, {"kind": kind, "subject": subject, **fields}) or created:
+        amendment.full_clean()
+        amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def milestone_upsert(
+    *, operation: Operation, label: str, due_on: datetime.date, done_on: datetime.date | None = None
+) -> Milestone:
+    """The operation's milestone of this label, created or moved to the given dates."""
+    milestone = Milestone.objects.filter(operation=operation, label=label).order_by("pk").first()
+    created = milestone is None
+    milestone = milestone or Milestone(operation=operation, label=label)
+    if assign_changed(milestone, {"due_on": due_on, "done_on": done_on}) or created:
+        milestone.full_clean()
+        milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def funding_line_delete(*, line: FundingLine) -> None:
+    line.delete()
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone) -> None:
+    milestone.delete()

@@ -1,0 +1,1 @@
+"""Static data of the demo and benchmark seeds (names, sectors, hand-written operations)."""
