@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core.search import Fold, fold
 from projects.models import Family, Operation, OperationStatus, Sector
 
 
@@ -57,8 +58,9 @@ class OperationFilter(django_filters.FilterSet):
         return queryset.filter(at_risk=(value == "oui"))
 
     def search(self, queryset, name, value):
-        return queryset.filter(
+        folded = fold(value)
+        return queryset.annotate(label_folded=Fold("label"), location_folded=Fold("location")).filter(
             Q(identifier__icontains=value)
-            | Q(label__unaccent__icontains=value)
-            | Q(location__icontains=value)
+            | Q(label_folded__contains=folded)
+            | Q(location_folded__contains=folded)
         )
