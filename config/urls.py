@@ -13,6 +13,7 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("imports/", include("core.import_urls")),
     path("", include("projects.urls")),
 ]
 

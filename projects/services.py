@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationKind
-from accounts.services import organisation_get_or_create  # noqa: F401  (moved; imports.py still uses it here)
 from core.utils import assign_changed
 from projects.models import (
     Amendment,
@@ -128,14 +127,15 @@ def organisation_kind_guess(name: str) -> str:
     """A sensible kind for an organisation met first as a name in a partner's file."""
     lowered = name.lower()
     hints = [
+        # landlords first: "Habitat Métropole" is a bailleur, not the Métropole
+        ("habitat", OrganisationKind.BAILLEUR),
+        ("logis", OrganisationKind.BAILLEUR),
+        ("hlm", OrganisationKind.BAILLEUR),
         ("ville", OrganisationKind.VILLE),
         ("commune", OrganisationKind.VILLE),
         ("métropole", OrganisationKind.EPCI),
         ("metropole", OrganisationKind.EPCI),
         ("agglo", OrganisationKind.EPCI),
-        ("habitat", OrganisationKind.BAILLEUR),
-        ("logis", OrganisationKind.BAILLEUR),
-        ("hlm", OrganisationKind.BAILLEUR),
         ("spl", OrganisationKind.AMENAGEUR),
         ("sem", OrganisationKind.AMENAGEUR),
         ("aménag", OrganisationKind.AMENAGEUR),

@@ -62,7 +62,11 @@ def main() -> None:
         ("Liste des quartiers", reverse("projects:sector_list"), {}),
         ("Fiche quartier", reverse("projects:sector_detail", args=[sector.slug]), {}),
         ("Liste des opérations (page 1)", reverse("projects:operation_list"), {}),
-        ("Liste filtrée et triée", reverse("projects:operation_list"), {"status": "travaux", "sort": "-cost_excl_tax"}),
+        (
+            "Liste filtrée et triée",
+            reverse("projects:operation_list"),
+            {"status": "travaux", "sort": "-cost_excl_tax"},
+        ),
         ("Fiche opération", reverse("projects:operation_detail", args=[operation.pk]), {}),
         ("Historique opération", reverse("projects:operation_history", args=[operation.pk]), {}),
         ("Export xlsx (300 opérations)", reverse("projects:operation_export"), {}),

@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
+from core.models import ImportRecord
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.projects.factories import OperationFactory, ProgrammeFactory, SectorFactory
 
@@ -52,6 +53,11 @@ MATRIX: dict[str, list[tuple[str, dict[str, int]]]] = {
     "projects:operation_document_upload": [
         ("operation_a", row(LOGIN, 405, 405, 405, 405, 405)),
     ],
+    "imports:list": [("none", row(LOGIN, 200, 403, 403, 403, 200))],
+    "imports:upload": [("kind_operations", row(LOGIN, 200, 403, 403, 403, 200))],
+    "imports:preview": [("import_a", row(LOGIN, 200, 403, 403, 403, 404))],
+    "imports:confirm": [("import_a", row(LOGIN, 405, 405, 405, 405, 405))],
+    "imports:cancel": [("import_a", row(LOGIN, 405, 405, 405, 405, 405))],
     "projects:document_download": [
         ("document_a", row(LOGIN, 200, 200, 200, 200, 404)),
         ("document_b_internal", row(LOGIN, 200, 200, 200, 404, 404)),
@@ -99,6 +105,10 @@ def world(programme, sector_a, sector_b):
     operation_b = OperationFactory(programme=programme, sector=sector_b)
     SectorFactory(programme=other_programme)
     objects = {
+        "kind_operations": "operations",
+        "import_a": ImportRecord.objects.create(
+            kind="operations", programme=programme, filename="m.xlsx", file_hash="0" * 64, status="preview"
+        ).pk,
         "sector_a": sector_a.slug,
         "sector_b": sector_b.slug,
         "operation_a": operation_a.pk,
@@ -125,7 +135,9 @@ def _url(name: str, key: str, objects: dict) -> str:
     if key == "none":
         return reverse(name)
     value = objects[key]
-    kwarg = {"sector": "slug", "operation": "pk", "document": "pk"}[key.split("_")[0]]
+    kwarg = {"sector": "slug", "operation": "pk", "document": "pk", "import": "pk", "kind": "kind"}[
+        key.split("_")[0]
+    ]
     if name.endswith("document_upload"):
         kwarg = "key"
     return reverse(name, kwargs={kwarg: value})

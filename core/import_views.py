@@ -1,0 +1,213 @@
+"""Upload → preview → confirm, for every import declared with core.imports (the kind is in the URL)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from core.decorators import programme_required
+from core.forms import BootstrapFormMixin
+from core.imports import (
+    ImportFileError,
+    ImportStateError,
+    describe_counts,
+    get_spec,
+    import_record_cancel,
+    import_record_commit,
+    import_record_preview,
+    import_specs,
+    record_errors,
+)
+from core.models import ImportRecord, ImportStatus
+
+PAGE_SIZE = 50
+ERRORS_SHOWN = 1_000
+ACCEPTED_FILES = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops reading an uploaded file past IMPORT_MAX_FILE_BYTES instead of spooling it to disk."""
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > settings.IMPORT_MAX_FILE_BYTES:
+            self.request.import_file_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class ImportUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier à importer"),
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}),
+    )
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.fields["file"].help_text = _(
+            "Classeur Excel (.xlsx) ou fichier CSV (UTF-8 ou Windows-1252, séparateur « ; » ou « , »), "
+            "%(max)s au plus. Rien n'est enregistré avant votre confirmation."
+        ) % {"max": filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}
+        if too_large:
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if self.too_large or (upload is not None and upload.size > settings.IMPORT_MAX_FILE_BYTES):
+            raise forms.ValidationError(
+                _("Le fichier dépasse la taille maximale de %(max)s.")
+                % {"max": filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}
+            )
+        return upload
+
+
+def _check_access(request) -> None:
+    if not request.user.has_perm("projects.import_data", request.programme):
+        raise PermissionDenied
+
+
+def _spec_or_404(kind: str):
+    try:
+        return get_spec(kind)
+    except KeyError:
+        raise Http404 from None
+
+
+def _record_or_404(request, pk: int) -> ImportRecord:
+    return get_object_or_404(
+        ImportRecord.objects.select_related("created_by"), pk=pk, programme=request.programme
+    )
+
+
+@programme_required
+def import_list(request):
+    _check_access(request)
+    records = ImportRecord.objects.filter(programme=request.programme).select_related("created_by")
+    page = Paginator(records.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    specs = [{"kind": kind, "label": spec.label} for kind, spec in import_specs().items()]
+    labels = {kind: spec.label for kind, spec in import_specs().items()}
+    rows = [{"record": record, "kind_label": labels.get(record.kind, record.kind)} for record in page]
+    return render(request, "core/import_list.html", {"page_obj": page, "rows": rows, "specs": specs})
+
+
+@csrf_exempt
+def import_upload(request, kind: str):
+    # Upload handlers must be in place before the body is read, hence CSRF checked inside.
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    return _import_upload(request, kind)
+
+
+@csrf_protect
+@programme_required
+def _import_upload(request, kind: str):
+    spec = _spec_or_404(kind)
+    _check_access(request)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()  # reads the upload
+    form = ImportUploadForm(*bound, too_large=getattr(request, "import_file_too_large", False))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = import_record_preview(
+                kind=kind,
+                data=upload.read(),
+                filename=upload.name,
+                programme=request.programme,
+                user=request.user,
+            )
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("imports:preview", pk=record.pk)
+    context = {"form": form, "spec": spec, "columns": spec.columns, "kind": kind}
+    return render(request, "core/import_upload.html", context)
+
+
+def _preview_context(record: ImportRecord) -> dict:
+    summary = record.summary or {}
+    counts = summary.get("counts") or {"create": 0, "update": 0, "unchanged": 0}
+    errors = record_errors(record)
+    specs = import_specs()
+    committed = record.status == ImportStatus.COMMITTED
+    return {
+        "record": record,
+        "label": summary.get("label") or (specs[record.kind].label if record.kind in specs else record.kind),
+        "counts": counts,
+        "description": describe_counts(counts, committed=committed),
+        "sheet": summary.get("sheet") or "",
+        "header_row": summary.get("header_row") or "",
+        "columns": summary.get("columns") or [],
+        "warnings": summary.get("warnings") or [],
+        "changes": summary.get("changes") or [],
+        "changes_hidden": max((summary.get("changes_total") or 0) - len(summary.get("changes") or []), 0),
+        "errors": errors[:ERRORS_SHOWN],
+        "errors_total": len(errors),
+        "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
+        "can_confirm": record.status == ImportStatus.PREVIEW and not errors,
+        "is_preview": record.status == ImportStatus.PREVIEW,
+        "committed": committed,
+        "upload_url": reverse("imports:upload", args=[record.kind]) if record.kind in specs else "",
+    }
+
+
+@programme_required
+def import_preview(request, pk: int):
+    _check_access(request)
+    record = _record_or_404(request, pk)
+    return render(request, "core/import_preview.html", _preview_context(record))
+
+
+@require_POST
+@programme_required
+def import_confirm(request, pk: int):
+    _check_access(request)
+    record = _record_or_404(request, pk)
+    spec = _spec_or_404(record.kind)
+    try:
+        record = import_record_commit(record=record, user=request.user)
+    except ImportStateError as error:
+        messages.error(request, str(error))
+        return redirect("imports:preview", pk=record.pk)
+    if record.status != ImportStatus.COMMITTED:
+        messages.error(
+            request,
+            _(
+                "Import refusé : des erreurs sont apparues à l'enregistrement, rien n'a été écrit. "
+                "Voir le détail."
+            ),
+        )
+        return redirect("imports:preview", pk=record.pk)
+    counts = describe_counts(record.summary["counts"], committed=True)
+    messages.success(
+        request,
+        _("Import de « %(name)s » terminé : %(counts)s") % {"name": record.filename, "counts": counts},
+    )
+    return redirect(reverse(spec.success_url_name))
+
+
+@require_POST
+@programme_required
+def import_cancel(request, pk: int):
+    _check_access(request)
+    record = _record_or_404(request, pk)
+    try:
+        import_record_cancel(record=record)
+    except ImportStateError as error:
+        messages.error(request, str(error))
+        return redirect("imports:preview", pk=record.pk)
+    messages.info(
+        request, _("Import de « %(name)s » annulé : rien n'a été écrit.") % {"name": record.filename}
+    )
+    return redirect("imports:list")

@@ -1,0 +1,927 @@
+"""Excel/CSV import framework: declarative specs, safe reading, row validation, all-or-nothing commit.
+
+An app declares an `ImportSpec` subclass in its `imports.py` (a `kind`, a French `label`, `columns`), and
+implements `validate_row` (read-only: turns a parsed row into a `RowPlan` or records errors) and `apply`
+(writes one planned row through the app's services). The framework does the rest:
+
+    file → size and format checks → zip checks (xlsx) → header row found among the first rows
+         → every row parsed and validated, every error collected (row as in Excel, column, message)
+         → preview (creates / updates / unchanged, warnings, errors)
+         → commit: the file is read again and every row written in one transaction, or nothing is.
+
+`import_record_preview` and `import_record_commit` keep the original file, its SHA-256 and the outcome on
+an `ImportRecord`; views and the `import_xlsx` command both call them.
+"""
+
+import codecs
+import csv
+import functools
+import hashlib
+import io
+import logging
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import KW_ONLY, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from core.models import ImportRecord, ImportStatus
+from core.parsing import is_blank, normalize_key, parse_text
+
+logger = logging.getLogger(__name__)
+
+# openpyxl parses the workbook's XML with defusedxml when it is installed (entity expansion refused); an
+# environment variable can turn that off, which we do not allow.
+if not openpyxl.DEFUSEDXML:
+    raise ImproperlyConfigured(
+        "openpyxl must parse XML with defusedxml (OPENPYXL_DEFUSEDXML must not be False)."
+    )
+
+HEADER_SCAN_ROWS = 15
+ZIP_MAX_ENTRIES = 1_000
+ZIP_BOMB_RATIO = 100  # real workbooks compress 2–20 times; deflate bombs about 1,000 times
+ZIP_BOMB_MIN_BYTES = 1024 * 1024
+XML_PROLOG_BYTES = 64 * 1024
+PREVIEW_CHANGES_KEPT = 1_000
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm")
+_TEXT_EXTENSIONS = (".csv", ".txt", "")
+_UNSUPPORTED_EXTENSIONS = (".xls", ".ods", ".numbers")
+_CSV_DELIMITERS = (";", ",", "\t")
+_UNITS = re.compile(
+    r"\(\s*(?:en\s+)?(?:€|euros?|eur)(?:\s*(?:ht|ttc))?\s*\)|\ben\s+(?:€|euros?\b)|€|\beuros?\b",
+    re.IGNORECASE,
+)
+_TOTAL_ROW = re.compile(r"^(sous )?(total|totaux)\b")
+
+
+class ImportFileError(Exception):
+    """The file is refused before any row is read (size, format, archive, header)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# Declarations -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import: the field it feeds, its French header, other spellings, its parser."""
+
+    field: str
+    label: str
+    _: KW_ONLY
+    synonyms: tuple[str, ...] = ()
+    parser: Any = parse_text
+    required: bool = False
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.label, *self.synonyms]
+
+
+def header_key(text: Any) -> str:
+    """Comparable header: accents, case, punctuation and currency units ("(€)", "en euros") dropped."""
+    return normalize_key(_UNITS.sub(" ", str(text)))
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, located as the user sees it in Excel: row number and column header."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column:
+            return _("Ligne %(row)s, colonne « %(column)s » : %(message)s") % self.as_dict()
+        return _("Ligne %(row)s : %(message)s") % self.as_dict()
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RowPlan:
+    """What committing one valid row will do; `data` is the spec's own payload for `apply`."""
+
+    row: int
+    key: str
+    action: Action
+    changes: list[str] = field(default_factory=list)
+    data: Any = None
+
+
+@dataclass
+class Row:
+    """A data row once parsed: `values` holds the columns present in the file (None for empty cells).
+
+    A column whose cell failed to parse is absent from `values` and has its message in `errors` (see
+    `failed()`), so that `validate_row` can still check the other columns without repeating the error.
+    """
+
+    number: int
+    columns: dict[str, Column]
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def has(self, name: str) -> bool:
+        return name in self.values
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def failed(self, name: str) -> bool:
+        return name in self.errors
+
+    def usable(self, *names: str) -> bool:
+        return not any(name in self.errors for name in names)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, name: str, message: str) -> None:
+        """Record an error on a column (or on the row for name ""); the first error per column is kept."""
+        if name in self.errors and name:
+            return
+        self.errors.setdefault(name, []).append(str(message))
+        self.values.pop(name, None)
+
+    def row_errors(self) -> list[RowError]:
+        order = list(self.columns)
+        located = sorted(
+            self.errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else -1
+        )
+        return [
+            RowError(self.number, str(self.columns[name].label) if name in self.columns else "", message)
+            for name, messages in located
+            for message in messages
+        ]
+
+
+_REGISTRY: dict[str, type["ImportSpec"]] = {}
+
+
+class ImportSpec:
+    """Base class of an import. Subclasses declare the class attributes and implement two methods."""
+
+    kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    sheet_name: ClassVar[str | None] = None
+    columns: ClassVar[Sequence[Column]] = ()
+    key_field: ClassVar[str] = ""
+    # Model field → column field, to locate the errors raised by full_clean() or a service.
+    model_field_columns: ClassVar[dict[str, str]] = {}
+    success_url_name: ClassVar[str] = "imports:list"
+    do_not_call_in_templates: ClassVar[bool] = True
+    _header_lookup: ClassVar[dict[str, Column]] = {}
+
+    def __init_subclass__(cls, register: bool = True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.kind:
+            return
+        lookup: dict[str, Column] = {}
+        for column in cls.columns:
+            for header in column.headers:
+                key = header_key(header)
+                if lookup.get(key, column) is not column:
+                    raise ImproperlyConfigured(f"{cls.__name__}: header {header!r} names two columns.")
+                lookup[key] = column
+        if cls.key_field not in {column.field for column in cls.columns}:
+            raise ImproperlyConfigured(f"{cls.__name__}: key_field {cls.key_field!r} is not a column.")
+        cls._header_lookup = lookup
+        if not register:
+            return
+        known = _REGISTRY.get(cls.kind)
+        if known is not None and known.__qualname__ != cls.__qualname__:
+            raise ImproperlyConfigured(f"Two imports share the kind {cls.kind!r}: {known} and {cls}.")
+        _REGISTRY[cls.kind] = cls
+
+    def __init__(self, *, programme, user=None):
+        self.programme = programme
+        self.user = user
+        self.warnings: list[str] = []
+
+    # To implement --------------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Load what validation needs (lookups, existing objects) once, before the first row."""
+
+    def validate_row(self, row: Row) -> RowPlan | None:
+        """Check one parsed row without writing; record problems with row.error(); return the plan.
+
+        Returning None without recording an error skips the row.
+        """
+        raise NotImplementedError
+
+    def apply(self, plan: RowPlan) -> None:
+        """Write one planned row through services (inside the import's transaction)."""
+        raise NotImplementedError
+
+    # Helpers -------------------------------------------------------------------------------------------
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    @classmethod
+    def column(cls, name: str) -> Column:
+        return next(column for column in cls.columns if column.field == name)
+
+    def row_errors_from(self, row_number: int, error: ValidationError) -> list[RowError]:
+        """Locate a ValidationError raised by a model or a service on the columns of this import."""
+        row = Row(number=row_number, columns={column.field: column for column in self.columns})
+        self.record_validation_error(row, error)
+        return row.row_errors()
+
+    def record_validation_error(self, row: Row, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                row.error("", message)
+            return
+        for model_field, messages in error.message_dict.items():
+            name = self.model_field_columns.get(model_field, model_field)
+            name = "" if name == NON_FIELD_ERRORS or name not in row.columns else name
+            for message in messages:
+                row.error(name, message)
+
+
+@functools.cache
+def _discover() -> None:
+    autodiscover_modules("imports")
+
+
+def import_specs() -> dict[str, type[ImportSpec]]:
+    """Every declared import, by kind (the apps' imports.py modules are loaded on first use)."""
+    _discover()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_spec(kind: str) -> type[ImportSpec]:
+    specs = import_specs()
+    if kind not in specs:
+        raise KeyError(kind)
+    return specs[kind]
+
+
+# Reading ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HeaderMatch:
+    row: int
+    positions: dict[int, Column]
+    ignored: list[str]
+    duplicates: list[str]
+
+    @property
+    def score(self) -> int:
+        return len(self.positions)
+
+    def missing(self, spec_class: type[ImportSpec]) -> list[Column]:
+        found = {column.field for column in self.positions.values()}
+        return [column for column in spec_class.columns if column.required and column.field not in found]
+
+
+@dataclass
+class Table:
+    """The cells of the recognised columns, row by row, with the row numbers the user sees."""
+
+    sheet: str | None
+    header_row: int
+    positions: dict[int, Column]
+    rows: list[tuple[int, tuple]]
+    ignored: list[str]
+
+
+def _match_header(number: int, cells: Sequence[Any], spec_class: type[ImportSpec]) -> HeaderMatch:
+    match = HeaderMatch(row=number, positions={}, ignored=[], duplicates=[])
+    seen: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        if is_blank(cell):
+            continue
+        column = spec_class._header_lookup.get(header_key(cell))
+        if column is None:
+            match.ignored.append(parse_text(cell)[:80])
+        elif column.field in seen:
+            match.duplicates.append(
+                _("La colonne « %(column)s » apparaît deux fois (colonnes %(first)s et %(second)s).")
+                % {
+                    "column": column.label,
+                    "first": get_column_letter(seen[column.field] + 1),
+                    "second": get_column_letter(position + 1),
+                }
+            )
+        else:
+            seen[column.field] = position
+            match.positions[position] = column
+    return match
+
+
+def _find_header(
+    head: Iterable[tuple[int, Sequence[Any]]], spec_class: type[ImportSpec]
+) -> HeaderMatch | None:
+    """The best header row among the first rows: most recognised columns, the earliest on a tie."""
+    best = None
+    for number, cells in head:
+        match = _match_header(number, cells, spec_class)
+        if match.score and (best is None or match.score > best.score):
+            best = match
+    return best
+
+
+def _header_error(match: HeaderMatch | None, spec_class: type[ImportSpec], where: str) -> ImportFileError:
+    if match is None:
+        expected = ", ".join(f"« {column.label} »" for column in spec_class.columns if column.required)
+        return ImportFileError(
+            _(
+                "Aucune ligne d'en-tête reconnue dans les %(rows)s premières lignes%(where)s. "
+                "Colonnes obligatoires attendues : %(expected)s."
+            )
+            % {"rows": HEADER_SCAN_ROWS, "where": where, "expected": expected}
+        )
+    if match.duplicates:
+        return ImportFileError(" ".join(match.duplicates))
+    missing = ", ".join(f"« {column.label} »" for column in match.missing(spec_class))
+    return ImportFileError(
+        _("Colonnes obligatoires absentes de l'en-tête (ligne %(row)s%(where)s) : %(missing)s.")
+        % {"row": match.row, "where": where, "missing": missing}
+    )
+
+
+def _usable(match: HeaderMatch | None, spec_class: type[ImportSpec]) -> bool:
+    return match is not None and not match.duplicates and not match.missing(spec_class)
+
+
+def _data_rows(rows: Iterable[Sequence[Any]], *, start: int, positions: dict[int, Column]) -> list:
+    """Keep the recognised columns of the non-empty rows; stop beyond IMPORT_MAX_ROWS."""
+    kept = []
+    for number, cells in enumerate(rows, start=start):
+        values = tuple(cells[position] if position < len(cells) else None for position in positions)
+        if all(is_blank(value) for value in values):
+            continue
+        if len(kept) >= settings.IMPORT_MAX_ROWS:
+            raise ImportFileError(
+                _("Le fichier dépasse %(max)s lignes : découpez-le.") % {"max": settings.IMPORT_MAX_ROWS}
+            )
+        kept.append((number, values))
+    return kept
+
+
+def check_size(size: int) -> None:
+    if size > settings.IMPORT_MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("Le fichier pèse %(size)s, au-delà de la limite de %(max)s.")
+            % {"size": filesizeformat(size), "max": filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}
+        )
+
+
+def _file_format(data: bytes, filename: str) -> str:
+    extension = Path(filename).suffix.lower()
+    if not data:
+        raise ImportFileError(_("Le fichier est vide."))
+    if data.startswith(_OLE_MAGIC) or extension == ".xls":
+        raise ImportFileError(
+            _(
+                "Les classeurs .xls (Excel 97-2003) et les classeurs protégés par mot de passe ne sont pas "
+                "pris en charge : enregistrez le fichier au format .xlsx, sans mot de passe."
+            )
+        )
+    if extension in _UNSUPPORTED_EXTENSIONS:
+        raise ImportFileError(
+            _("Format %(ext)s non pris en charge : enregistrez le fichier au format .xlsx ou .csv.")
+            % {"ext": extension}
+        )
+    if data.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if extension in _SPREADSHEET_EXTENSIONS:
+        raise ImportFileError(
+            _(
+                "« %(name)s » n'est pas un classeur Excel : son contenu n'est pas au format .xlsx. "
+                "Ouvrez-le dans votre tableur et enregistrez-le au format .xlsx."
+            )
+            % {"name": filename}
+        )
+    if extension in _TEXT_EXTENSIONS:
+        return "csv"
+    raise ImportFileError(
+        _("Format %(ext)s non pris en charge : déposez un fichier .xlsx ou .csv.") % {"ext": extension}
+    )
+
+
+def _refused_archive() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Le classeur est refusé : son contenu décompressé est anormalement volumineux "
+            "(plus de %(max)s, ou taux de compression suspect). Enregistrez de nouveau le classeur "
+            "depuis votre tableur ou découpez-le."
+        )
+        % {"max": filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)}
+    )
+
+
+def _refused_xml() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Le classeur est refusé : il contient des déclarations XML interdites (entités ou DTD), "
+            "qui peuvent servir à saturer le serveur. Enregistrez de nouveau le classeur depuis Excel."
+        )
+    )
+
+
+def _unreadable_workbook() -> ImportFileError:
+    return ImportFileError(
+        _("Le classeur .xlsx est illisible ou endommagé : ouvrez-le dans votre tableur et enregistrez-le.")
+    )
+
+
+def check_archive(data: bytes) -> None:
+    """Zip checks made before openpyxl opens anything: sizes declared, ratios, XML prologs."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise _unreadable_workbook() from None
+    with archive:
+        entries = archive.infolist()
+        total = sum(entry.file_size for entry in entries)
+        if len(entries) > ZIP_MAX_ENTRIES or total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+            raise _refused_archive()
+        for entry in entries:
+            if entry.file_size > ZIP_BOMB_MIN_BYTES and entry.file_size > ZIP_BOMB_RATIO * max(
+                entry.compress_size, 1
+            ):
+                raise _refused_archive()
+        for entry in entries:
+            if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _check_xml_prolog(archive, entry)
+
+
+def _check_xml_prolog(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Refuse a DTD or entity declaration up front (defusedxml would refuse it too, while parsing)."""
+    try:
+        with archive.open(entry) as member:
+            head = member.read(XML_PROLOG_BYTES).upper()
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, ValueError, EOFError):
+        raise _unreadable_workbook() from None
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise _refused_xml()
+
+
+def _candidate_sheets(workbook, sheet_name: str | None) -> list:
+    if sheet_name:
+        wanted = normalize_key(sheet_name)
+        named = [sheet for sheet in workbook.worksheets if normalize_key(sheet.title) == wanted]
+        if named:
+            return named
+    return list(workbook.worksheets)
+
+
+def _xlsx_table(workbook, spec_class: type[ImportSpec]) -> Table:
+    best: tuple[HeaderMatch | None, Any] = (None, None)
+    for sheet in _candidate_sheets(workbook, spec_class.sheet_name):
+        if (sheet.max_row or 0) > settings.IMPORT_MAX_ROWS + HEADER_SCAN_ROWS:
+            raise ImportFileError(
+                _("Le fichier dépasse %(max)s lignes : découpez-le.") % {"max": settings.IMPORT_MAX_ROWS}
+            )
+        sheet.reset_dimensions()  # a wrong <dimension> must not hide rows
+        head = enumerate(sheet.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1)
+        match = _find_header(head, spec_class)
+        if _usable(match, spec_class):
+            best = (match, sheet)
+            break
+        if match is not None and (best[0] is None or match.score > best[0].score):
+            best = (match, sheet)
+    match, sheet = best
+    if not _usable(match, spec_class):
+        where = _(", feuille « %(sheet)s »") % {"sheet": sheet.title} if sheet is not None else ""
+        raise _header_error(match, spec_class, where)
+    rows = sheet.iter_rows(min_row=match.row + 1, values_only=True)
+    return Table(
+        sheet=sheet.title,
+        header_row=match.row,
+        positions=match.positions,
+        rows=_data_rows(rows, start=match.row + 1, positions=match.positions),
+        ignored=match.ignored,
+    )
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """openpyxl wraps parser errors in ValueError: look along the chain of causes."""
+    seen = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def read_xlsx(data: bytes, spec_class: type[ImportSpec]) -> Table:
+    check_archive(data)
+    workbook = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it drops
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            return _xlsx_table(workbook, spec_class)
+    except ImportFileError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds of errors on a damaged workbook
+        if _caused_by(error, DefusedXmlException):
+            raise _refused_xml() from None
+        logger.info("Unreadable workbook: %r", error)
+        raise _unreadable_workbook() from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        _(
+            "Encodage du fichier non reconnu : enregistrez-le au format « CSV UTF-8 » "
+            "ou « CSV (point-virgule) »."
+        )
+    )
+
+
+def _csv_rows(text: str, delimiter: str, limit: int | None = None) -> Iterator[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for count, record in enumerate(reader, start=1):
+        yield record
+        if limit is not None and count >= limit:
+            return
+
+
+def read_csv(data: bytes, spec_class: type[ImportSpec]) -> Table:
+    text = decode_text(data)
+    try:
+        best: tuple[HeaderMatch | None, str] = (None, ";")
+        for delimiter in _CSV_DELIMITERS:
+            head = enumerate(_csv_rows(text, delimiter, HEADER_SCAN_ROWS), start=1)
+            match = _find_header(head, spec_class)
+            if match is not None and (best[0] is None or match.score > best[0].score):
+                best = (match, delimiter)
+        match, delimiter = best
+        if not _usable(match, spec_class):
+            raise _header_error(match, spec_class, "")
+        records = _csv_rows(text, delimiter)
+        for _skipped in range(match.row):
+            next(records)
+        rows = _data_rows(records, start=match.row + 1, positions=match.positions)
+    except csv.Error as error:
+        logger.info("Malformed CSV: %s", error)
+        raise ImportFileError(
+            _("Fichier CSV mal formé : vérifiez les guillemets, le séparateur et la longueur des cellules.")
+        ) from None
+    return Table(
+        sheet=None, header_row=match.row, positions=match.positions, rows=rows, ignored=match.ignored
+    )
+
+
+def read_table(data: bytes, *, filename: str, spec_class: type[ImportSpec]) -> Table:
+    """Checks then reads a file; raises ImportFileError with a French message when it is refused."""
+    check_size(len(data))
+    if _file_format(data, filename) == "xlsx":
+        return read_xlsx(data, spec_class)
+    return read_csv(data, spec_class)
+
+
+# Validating and committing ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    label: str
+    filename: str
+    sheet: str | None = None
+    header_row: int | None = None
+    columns: list[str] = field(default_factory=list)
+    plans: list[RowPlan] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {action.value: 0 for action in Action}
+        for plan in self.plans:
+            counts[plan.action.value] += 1
+        return counts
+
+    def summary(self) -> dict:
+        changes = [plan for plan in self.plans if plan.action != Action.UNCHANGED]
+        return {
+            "label": self.label,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "rows": len(self.plans),
+            "counts": self.counts,
+            "warnings": self.warnings[:PREVIEW_CHANGES_KEPT],
+            "warnings_total": len(self.warnings),
+            "changes": [
+                {"row": plan.row, "key": plan.key, "action": plan.action.value, "columns": plan.changes}
+                for plan in changes[:PREVIEW_CHANGES_KEPT]
+            ],
+            "changes_total": len(changes),
+            "committed": self.committed,
+        }
+
+    def describe(self) -> str:
+        return describe_counts(self.counts, committed=self.committed)
+
+
+def describe_counts(counts: dict[str, int], *, committed: bool) -> str:
+    if committed:
+        text = _("%(create)s créée(s), %(update)s modifiée(s), %(unchanged)s inchangée(s).")
+    else:
+        text = _("%(create)s à créer, %(update)s à modifier, %(unchanged)s inchangée(s).")
+    return text % counts
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _is_total_row(values: tuple) -> bool:
+    first = next((value for value in values if not is_blank(value)), None)
+    return isinstance(first, str) and bool(_TOTAL_ROW.match(normalize_key(first)))
+
+
+def _parse_cells(row: Row, table: Table, values: tuple) -> None:
+    for column, cell in zip(table.positions.values(), values, strict=True):
+        if is_blank(cell):
+            if column.required:
+                row.error(column.field, _("Valeur obligatoire manquante."))
+            else:
+                row.values[column.field] = None
+            continue
+        try:
+            row.values[column.field] = column.parser(cell)
+        except ValidationError as error:
+            row.error(column.field, " ".join(error.messages))
+
+
+def validate(spec: ImportSpec, table: Table, result: ImportResult) -> None:
+    """Parse and validate every row; fills result.plans and result.errors. Writes nothing."""
+    spec.prepare()
+    keys: dict[str, int] = {}
+    for number, values in table.rows:
+        if _is_total_row(values):
+            result.warnings.append(_("Ligne %(row)s : ligne de total ignorée.") % {"row": number})
+            continue
+        row = Row(number=number, columns={column.field: column for column in spec.columns})
+        _parse_cells(row, table, values)
+        key = row.values.get(spec.key_field)
+        if key is not None and str(key) in keys:
+            row.error(
+                spec.key_field,
+                _("« %(key)s » figure déjà ligne %(first)s.") % {"key": key, "first": keys[str(key)]},
+            )
+        elif key is not None:
+            keys[str(key)] = number
+        plan = None
+        try:
+            plan = spec.validate_row(row)
+        except ValidationError as error:
+            spec.record_validation_error(row, error)
+        if row.ok and plan is not None:
+            result.plans.append(plan)
+        else:
+            result.errors.extend(row.row_errors())
+    result.warnings.extend(spec.warnings)
+
+
+def _apply(spec: ImportSpec, result: ImportResult) -> None:
+    """Write the planned rows; the first failure is reported and stops (the caller rolls back)."""
+    for plan in result.plans:
+        if plan.action == Action.UNCHANGED:
+            continue
+        try:
+            with transaction.atomic():
+                spec.apply(plan)
+        except ValidationError as error:
+            result.errors.extend(spec.row_errors_from(plan.row, error))
+            return
+        except IntegrityError:
+            logger.warning("Import %s: integrity error on row %s", spec.kind, plan.row, exc_info=True)
+            message = _("Conflit avec une autre modification enregistrée en même temps : relancez l'import.")
+            result.errors.append(RowError(plan.row, "", message))
+            return
+
+
+def import_run(
+    *, spec_class: type[ImportSpec], data: bytes, filename: str, programme, user=None, commit: bool = False
+) -> ImportResult:
+    """Read, validate and, when `commit` and nothing is wrong, write every row in one transaction.
+
+    Raises ImportFileError when the file itself is refused; row problems are in result.errors, and then
+    nothing is written.
+    """
+    table = read_table(data, filename=filename, spec_class=spec_class)
+    result = ImportResult(
+        kind=spec_class.kind,
+        label=str(spec_class.label),
+        filename=filename,
+        sheet=table.sheet,
+        header_row=table.header_row,
+        columns=[str(column.label) for column in table.positions.values()],
+        warnings=[
+            _("Colonne « %(header)s » non reconnue : ignorée.") % {"header": header}
+            for header in table.ignored
+        ],
+    )
+    spec = spec_class(programme=programme, user=user)
+    if not commit:
+        validate(spec, table, result)
+        return result
+    try:
+        with transaction.atomic():
+            # One import at a time per programme, so that what was validated is what gets written.
+            type(programme)._default_manager.select_for_update().filter(pk=programme.pk).exists()
+            validate(spec, table, result)
+            if result.ok:
+                _apply(spec, result)
+            if not result.ok:
+                raise _Rollback
+    except _Rollback:
+        return result
+    result.committed = True
+    return result
+
+
+# Import records (the services the views and the command call) -----------------------------------------
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _display_name(filename: str) -> str:
+    name = Path(str(filename).replace("\\", "/")).name or "fichier"
+    stem, suffix = Path(name).stem, Path(name).suffix[:10]
+    return f"{stem[:120]}{suffix}"
+
+
+def _already_imported_warning(*, kind: str, programme, file_hash: str) -> str | None:
+    previous = (
+        ImportRecord.objects.filter(
+            kind=kind, programme=programme, file_hash=file_hash, status=ImportStatus.COMMITTED
+        )
+        .select_related("created_by")
+        .order_by("-committed_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        return None
+    return _("Ce fichier a déjà été importé le %(date)s (%(who)s).") % {
+        "date": date_format(timezone.localtime(previous.committed_at), "DATETIME_FORMAT"),
+        "who": previous.created_by or _("utilisateur inconnu"),
+    }
+
+
+def _error_dicts(errors: list[RowError]) -> list[dict]:
+    return [error.as_dict() for error in errors]
+
+
+@transaction.atomic
+def import_record_preview(*, kind: str, data: bytes, filename: str, programme, user=None) -> ImportRecord:
+    """Validate an uploaded file and keep it with its outcome (status preview, or rejected on errors).
+
+    Raises ImportFileError, and keeps nothing, when the file itself is refused.
+    """
+    spec_class = get_spec(kind)
+    name = _display_name(filename)
+    result = import_run(spec_class=spec_class, data=data, filename=name, programme=programme, user=user)
+    file_hash = file_sha256(data)
+    warning = _already_imported_warning(kind=kind, programme=programme, file_hash=file_hash)
+    if warning:
+        result.warnings.insert(0, warning)
+    record = ImportRecord(
+        kind=kind,
+        programme=programme,
+        filename=name,
+        file_hash=file_hash,
+        status=ImportStatus.PREVIEW if result.ok else ImportStatus.REJECTED,
+        summary=result.summary(),
+        errors=_error_dicts(result.errors),
+        created_by=user,
+    )
+    record.file.save(name, ContentFile(data), save=False)
+    record.full_clean(exclude=["errors", "created_by"])  # no errors and no user (command) are fine
+    record.save()
+    return record
+
+
+class ImportStateError(Exception):
+    """The import record is not (or no longer) a preview waiting for confirmation."""
+
+
+def _locked_preview(record: ImportRecord) -> ImportRecord:
+    locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.status != ImportStatus.PREVIEW:
+        raise ImportStateError(
+            _("Cet import a déjà été traité (statut : %(status)s).") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def import_record_commit(*, record: ImportRecord, user=None) -> ImportRecord:
+    """Read the stored file again (never the client's copy) and write it, all or nothing.
+
+    The record ends committed, or rejected with the errors found this time.
+    """
+    record = _locked_preview(record)
+    with record.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        if file_sha256(data) != record.file_hash:
+            raise ImportFileError(
+                _("Le fichier conservé ne correspond plus à celui déposé : déposez-le de nouveau.")
+            )
+        result = import_run(
+            spec_class=get_spec(record.kind),
+            data=data,
+            filename=record.filename,
+            programme=record.programme,
+            user=user,
+            commit=True,
+        )
+    except ImportFileError as error:
+        record.status = ImportStatus.REJECTED
+        record.errors = [RowError(None, "", error.message).as_dict()]
+        record.save(update_fields=["status", "errors"])
+        return record
+    record.status = ImportStatus.COMMITTED if result.committed else ImportStatus.REJECTED
+    record.summary = result.summary() | {"committed_by": str(user) if user else ""}
+    record.errors = _error_dicts(result.errors)
+    record.committed_at = timezone.now() if result.committed else None
+    record.save(update_fields=["status", "summary", "errors", "committed_at"])
+    return record
+
+
+@transaction.atomic
+def import_record_cancel(*, record: ImportRecord) -> ImportRecord:
+    record = _locked_preview(record)
+    record.status = ImportStatus.CANCELLED
+    record.save(update_fields=["status"])
+    return record
+
+
+def record_errors(record: ImportRecord) -> list[RowError]:
+    return [
+        RowError(item.get("row"), item.get("column", ""), item.get("message", "")) for item in record.errors
+    ]
