@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import openpyxl
+import pghistory
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
@@ -793,7 +794,12 @@ def import_run(
             type(programme)._default_manager.select_for_update().filter(pk=programme.pk).exists()
             validate(spec, table, result)
             if result.ok:
-                _apply(spec, result)
+                # The history of every changed row says it came from this file, and from whom.
+                context = {"source": f"Import « {_display_name(filename)} »"}
+                if user is not None:
+                    context["user"] = user.pk
+                with pghistory.context(**context):
+                    _apply(spec, result)
             if not result.ok:
                 raise _Rollback
     except _Rollback:

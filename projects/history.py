@@ -54,7 +54,10 @@ def _model_of(event):
 def _entry(event, users: dict) -> HistoryEntry:
     context = event.pgh_context or {}
     model = _model_of(event)
-    who = users.get(context.get("user")) or context.get("source") or "Système (import, commande)"
+    who = (
+        " — ".join(part for part in (users.get(context.get("user")), context.get("source")) if part)
+        or "Système (commande)"
+    )
     subject = "Opération" if model is Operation else f"Financement ({event.pgh_data.get('kind', '')})"
     return HistoryEntry(
         when=event.pgh_created_at,

@@ -729,3 +729,21 @@ def test_funders_come_from_the_programme_and_ambiguity_is_an_error(lille):
     assert [(error.row, error.column) for error in result.errors] == [(2, "Ville")]
     assert "Plusieurs organisations de type « Ville »" in result.errors[0].message
     assert "Ville de Lille, Ville de Lomme" in result.errors[0].message
+
+
+def test_history_says_an_operation_came_from_an_import(lille, annex, mission_user):
+    from core.imports import get_spec, import_run
+    from projects.history import operation_history
+
+    result = import_run(
+        spec_class=get_spec("operations"),
+        data=annex,
+        filename="maquette.xlsx",
+        programme=lille,
+        user=mission_user,
+        commit=True,
+    )
+    assert result.committed
+    entry = operation_history(Operation.objects.get(programme=lille, identifier="OP-003"))[-1]
+    assert "Import « maquette.xlsx »" in entry.who
+    assert str(mission_user) in entry.who
