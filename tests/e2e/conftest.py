@@ -40,6 +40,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--lang=fr-FR",
         ],
     }
 

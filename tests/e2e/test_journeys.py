@@ -78,3 +78,25 @@ def test_partner_sees_only_its_sectors(demo, page, check_page, console_errors):
     page.locator("#operations-table tbody tr a").first.click()
     assert page.get_by_role("link", name="Modifier").count() == 0
     assert console_errors == []
+
+
+def test_mission_imports_the_financial_annex(demo, page, check_page, console_errors):
+    from pathlib import Path
+
+    annex = Path(__file__).resolve().parents[1] / "data" / "operations_maquette.xlsx"
+    before = Operation.objects.filter(programme__slug="npru-demo").count()
+    login(page, demo, "mission@demo.npru.fr")
+    page.wait_for_url(f"{demo.url}/")
+    page.get_by_role("link", name="Imports", exact=True).click()
+    check_page(page, "08-imports")
+    page.get_by_role("link", name="Importer : Maquette financière").click()
+    check_page(page, "09-import-depot")
+    page.locator("input[type=file]").set_input_files(str(annex))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    page.get_by_role("button", name="Confirmer l'import").wait_for()
+    check_page(page, "10-import-apercu")
+    assert "45" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Confirmer l'import").click()
+    page.wait_for_url("**/operations/**")
+    assert Operation.objects.filter(programme__slug="npru-demo").count() == before + 45
+    assert console_errors == []
