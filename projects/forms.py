@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -88,10 +89,32 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
         pass
 
 
+DOCUMENT_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "csv", "txt", "png", "jpg", "jpeg"]
+
+
 class DocumentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = ["title", "file", "confidentiality"]
+        help_texts = {
+            "file": _("PDF, bureautique (ODF, Office), CSV ou image ; %(size)s Mo au plus.")
+            % {"size": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in DOCUMENT_EXTENSIONS:
+            raise forms.ValidationError(
+                _("Type de fichier « .%(ext)s » refusé. Types acceptés : %(allowed)s."),
+                params={"ext": extension, "allowed": ", ".join(DOCUMENT_EXTENSIONS)},
+            )
+        if upload.size > settings.DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Fichier trop volumineux (%(size)s Mo au plus)."),
+                params={"size": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)},
+            )
+        return upload
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

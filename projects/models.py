@@ -127,6 +127,11 @@ class ConventionKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class ConventionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ConventionQuerySet":
+        return self.filter(programme__in=Programme.objects.visible_to(user))
+
+
 class Convention(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="conventions")
     kind = models.CharField(_("type"), max_length=20, choices=ConventionKind.choices)
@@ -134,6 +139,8 @@ class Convention(models.Model):
     reference = models.CharField(_("référence"), max_length=60, blank=True)
     signed_on = models.DateField(_("signée le"), null=True, blank=True)
     ends_on = models.DateField(_("échéance"), null=True, blank=True)
+
+    objects = ConventionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("convention")
@@ -315,6 +322,13 @@ class FundingKind(models.TextChoices):
     FONDS_PROPRES = "fonds_propres", _("Fonds propres")
 
 
+class FundingLineQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FundingLineQuerySet":
+        return self.filter(
+            scope_q(user, programme_path="operation__programme", sector_path="operation__sector")
+        )
+
+
 @pghistory.track()
 class FundingLine(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="funding_lines")
@@ -325,6 +339,8 @@ class FundingLine(models.Model):
     planned = models.DecimalField(_("prévu (€)"), max_digits=14, decimal_places=2, default=0)
     committed = models.DecimalField(_("engagé (€)"), max_digits=14, decimal_places=2, default=0)
     paid = models.DecimalField(_("versé (€)"), max_digits=14, decimal_places=2, default=0)
+
+    objects = FundingLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ligne de financement")
@@ -348,11 +364,20 @@ class FundingLine(models.Model):
             raise ValidationError({"paid": _("Le montant versé ne peut dépasser le montant engagé.")})
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MilestoneQuerySet":
+        return self.filter(
+            scope_q(user, programme_path="operation__programme", sector_path="operation__sector")
+        )
+
+
 class Milestone(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="milestones")
     label = models.CharField(_("jalon"), max_length=200)
     due_on = models.DateField(_("échéance"))
     done_on = models.DateField(_("réalisé le"), null=True, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("jalon")

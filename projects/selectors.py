@@ -4,11 +4,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from projects.models import (
+    Amendment,
+    Convention,
     FundingKind,
     FundingLine,
     Milestone,
@@ -178,4 +181,14 @@ def sector_timeline(*, operations: QuerySet[Operation]) -> list[Operation]:
         operations.exclude(planned_start="")
         .select_related("moa")
         .order_by("planned_start", "planned_end", "identifier", "pk")
+    )
+
+
+def programme_conventions(*, user, programme: Programme) -> QuerySet[Convention]:
+    """Contracts of the programme with their avenants, oldest first."""
+    return (
+        Convention.objects.visible_to(user)
+        .filter(programme=programme)
+        .prefetch_related(models.Prefetch("amendments", Amendment.objects.order_by("number")))
+        .order_by("signed_on", "pk")
     )

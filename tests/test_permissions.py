@@ -198,3 +198,19 @@ def test_cannot_switch_to_a_programme_without_membership(client, mission_user):
     client.force_login(mission_user)
     response = client.post(reverse("accounts:programme_switch"), {"programme": foreign.pk})
     assert response.status_code == 404
+
+
+def test_funding_and_milestones_follow_the_sector_scope(world, sector_a):
+    from projects.models import FundingLine, Milestone
+    from tests.projects.factories import FundingLineFactory, MilestoneFactory
+
+    users, objects = world
+    line_a = FundingLineFactory(operation_id=objects["operation_a"])
+    FundingLineFactory(operation_id=objects["operation_b"])
+    milestone_a = MilestoneFactory(operation_id=objects["operation_a"])
+    MilestoneFactory(operation_id=objects["operation_b"])
+    partner = users["partner_a"]
+    assert list(FundingLine.objects.visible_to(partner)) == [line_a]
+    assert list(Milestone.objects.visible_to(partner)) == [milestone_a]
+    assert FundingLine.objects.visible_to(users["mission"]).count() == 2
+    assert not FundingLine.objects.visible_to(users["outsider"]).exists()

@@ -198,6 +198,8 @@ IMPORT_MAX_FILE_BYTES = env.int("DJANGO_IMPORT_MAX_FILE_BYTES", default=20 * 102
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("DJANGO_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=100_000)
 
+DOCUMENT_MAX_BYTES = env.int("DJANGO_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
+
 # Maps: a tile server is optional (none is reachable from every deployment).
 MAP_TILE_URL = env("DJANGO_MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env("DJANGO_MAP_TILE_ATTRIBUTION", default="")

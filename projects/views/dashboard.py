@@ -26,6 +26,7 @@ def dashboard(request):
         "status_chart": _status_chart(summaries),
         "funding_chart": _funding_chart(funders),
         "map_data": sectors_feature_collection(sectors),
+        "conventions": selectors.programme_conventions(user=request.user, programme=programme),
         "today": timezone.localdate(),
     }
     return render(request, "projects/dashboard.html", context)

@@ -72,3 +72,16 @@ def test_dashboard_query_count_is_the_same_for_10_and_300_operations(mission_cli
     with_300 = count_queries(mission_client, url)
     assert with_10 == with_300
     assert with_300 <= 20
+
+
+def test_dashboard_lists_conventions_and_amendments(mission_client, programme):
+    from projects.models import Amendment, Convention
+
+    convention = Convention.objects.create(
+        programme=programme, kind="convention", title="Convention NPNRU Lille"
+    )
+    Amendment.objects.create(convention=convention, number=1, kind="local", subject="Report de la démolition")
+    html = mission_client.get(reverse("projects:dashboard")).content.decode()
+    assert "Convention NPNRU Lille" in html
+    assert "Avenant n° 1" in html
+    assert "Report de la démolition" in html
