@@ -10,14 +10,14 @@
       L.tileLayer(tiles, { attribution: container.dataset.npruAttribution || "", maxZoom: 18 }).addTo(map);
     }
     var layer = L.geoJSON(data, {
-      style: function () { return { color: "#1d4f91", weight: 2, fillColor: "#e07b00", fillOpacity: 0.25 }; },
+      style: function () { return { color: "#1d4f91", weight: 2, fillColor: "#e07b00", fillOpacity: 0.45 }; },
       onEachFeature: function (feature, shape) {
         var props = feature.properties || {};
         var link = document.createElement("a");
         link.href = props.url || "#";
         link.textContent = props.name || "";
         shape.bindPopup(link);
-        shape.bindTooltip(props.name || "", { permanent: data.features.length <= 12, direction: "center", className: "map-label" });
+        shape.bindTooltip(props.name || "", { permanent: data.features.length <= 12, direction: "top", offset: [0, -6], className: "map-label" });
       },
     }).addTo(map);
     if (layer.getLayers().length) {
