@@ -6,6 +6,7 @@ from accounts.models import Organisation
 from core.forms import BootstrapFormMixin
 from projects.models import Confidentiality, Convention, Document, Operation, Sector
 from projects.semesters import parse_semester, semester_label
+from projects.services import OPERATION_EDITABLE_FIELDS
 
 SEMESTER_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
@@ -28,28 +29,7 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Operation
-        fields = [
-            "label",
-            "sector",
-            "family",
-            "moa",
-            "convention",
-            "status",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
-            "cost_excl_tax",
-            "eligible_base",
-            "housing_demolished",
-            "housing_rebuilt",
-            "housing_rehabilitated",
-            "location",
-            "progress",
-            "at_risk",
-            "at_risk_reason",
-            "description",
-        ]
+        fields = list(OPERATION_EDITABLE_FIELDS)
         localized_fields = ("cost_excl_tax", "eligible_base")
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -192,3 +192,19 @@ def programme_conventions(*, user, programme: Programme) -> QuerySet[Convention]
         .prefetch_related(models.Prefetch("amendments", Amendment.objects.order_by("number")))
         .order_by("signed_on", "pk")
     )
+
+
+def operation_funding(operation: Operation) -> tuple[list[dict], dict]:
+    """Funding plan rows of one operation (its prefetched lines) and their totals."""
+    rows = [
+        {
+            "funder": line.funder.name,
+            "kind": line.get_kind_display(),
+            "planned": line.planned,
+            "committed": line.committed,
+            "paid": line.paid,
+        }
+        for line in operation.funding_lines.all()
+    ]
+    totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("planned", "committed", "paid")}
+    return rows, totals

@@ -47,9 +47,13 @@ def operation_export(request):
 def operation_detail(request, pk):
     operation = get_object_or_404(_visible(request).with_detail_data(), pk=pk)
     can_edit = request.user.has_perm("projects.change_operation", operation)
+    funding_rows, funding_totals = selectors.operation_funding(operation)
     context = {
         "operation": operation,
-        "funding_lines": operation.funding_lines.all(),
+        "funding_rows": funding_rows,
+        "funding_totals": {
+            key: sum(row[key] for row in funding_rows) for key in ("planned", "committed", "paid")
+        },
         "milestones": operation.milestones.all(),
         "documents": Document.objects.visible_to(request.user, request.membership).attached_to(operation),
         "document_form": DocumentForm() if can_edit else None,
