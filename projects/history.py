@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 import pghistory.models
 from django.apps import apps
+from django.utils.text import capfirst
 
-from accounts.models import User
-from projects.models import FundingLine, Operation
+from accounts.models import Organisation, User
+from projects.models import FundingKind, FundingLine, Operation
 
 HIDDEN_FIELDS = {"id", "updated_at", "programme_id", "operation_id"}
 EVENT_LABELS = {"insert": "Création", "update": "Modification"}
@@ -42,7 +43,9 @@ def operation_history(operation: Operation, *, limit: int = 200) -> list[History
     )
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     users = {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids)}
-    entries = [_entry(event, users) for event in events]
+    funder_ids = {event.pgh_data.get("funder_id") for event in events} - {None}
+    funders = dict(Organisation.objects.filter(pk__in=funder_ids).values_list("pk", "name"))
+    entries = [_entry(event, users, funders) for event in events]
     _name_related_objects(entries)
     return entries
 
@@ -51,14 +54,18 @@ def _model_of(event):
     return Operation if event.pgh_model.endswith("OperationEvent") else FundingLine
 
 
-def _entry(event, users: dict) -> HistoryEntry:
+def _entry(event, users: dict, funders: dict) -> HistoryEntry:
     context = event.pgh_context or {}
     model = _model_of(event)
     who = (
         " — ".join(part for part in (users.get(context.get("user")), context.get("source")) if part)
         or "Système (commande)"
     )
-    subject = "Opération" if model is Operation else f"Financement ({event.pgh_data.get('kind', '')})"
+    if model is Operation:
+        subject = "Opération"
+    else:
+        kind = dict(FundingKind.choices).get(event.pgh_data.get("kind"), "")
+        subject = f"Financement {funders.get(event.pgh_data.get('funder_id'), '')} ({kind.lower()})"
     return HistoryEntry(
         when=event.pgh_created_at,
         who=who,
@@ -78,7 +85,7 @@ def _changes(model, diff: dict) -> list[Change]:
         if name in HIDDEN_FIELDS:
             continue
         field = _field(model, name)
-        label = str(field.verbose_name) if field else name
+        label = capfirst(str(field.verbose_name)) if field else name
         change = Change(field=label, before=before, after=after, model_field=field)
         if field is not None and field.choices:
             labels = dict(field.flatchoices)

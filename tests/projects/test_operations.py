@@ -138,6 +138,7 @@ def test_mission_edits_an_operation_and_history_records_it(mission_client, missi
     ).content.decode()
     assert str(mission_user) in history
     assert "Programmée → Engagée" in history
+    assert "Statut" in history
     assert "Recours des riverains" in history
 
 
@@ -166,3 +167,11 @@ def test_sector_page_shows_timeline_and_finance(mission_client, programme, secto
     assert "S2 2027" in html
     assert "450\u202f000\u202f€" in html
     assert "data:image/svg+xml;base64," in html
+
+
+def test_history_names_the_funder_and_the_nature(operation_a):
+    from projects.history import operation_history
+
+    FundingLineFactory(operation=operation_a)
+    subjects = [entry.subject for entry in operation_history(operation_a)]
+    assert "Financement ANRU (subvention)" in subjects

@@ -3,6 +3,7 @@
 import datetime
 import time
 
+import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         log = self.stdout.write if verbosity >= 1 else self.quiet
         try:
-            summaries = demo.seed(scale, reset_first=reset, today=today, dry_run=dry_run, log=log)
+            with pghistory.context(source="Jeu de démonstration (seed_demo)"):
+                summaries = demo.seed(scale, reset_first=reset, today=today, dry_run=dry_run, log=log)
         except DatabaseError as error:
             raise CommandError(f"Échec de l'initialisation, rien n'a été enregistré : {error}") from error
         if verbosity < 1:
