@@ -3,11 +3,13 @@ from django.utils import timezone
 
 from core.charts import grouped_bar, render_svg, stacked_bar, svg_data_uri
 from core.decorators import programme_required
+from core.readonly import readonly
 from projects import selectors
 from projects.maps import sectors_feature_collection
 from projects.models import STATUS_COLORS, OperationStatus
 
 
+@readonly
 @programme_required
 def dashboard(request):
     programme = request.programme

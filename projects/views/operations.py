@@ -5,6 +5,7 @@ from django_tables2 import RequestConfig
 
 from core.decorators import internal_required, programme_required
 from core.exports import xlsx_response
+from core.readonly import readonly
 from projects import selectors, services
 from projects.exports import OPERATION_COLUMNS
 from projects.filters import OperationFilter
@@ -20,6 +21,7 @@ def _visible(request):
     return selectors.visible_operations(user=request.user, programme=request.programme)
 
 
+@readonly
 @programme_required
 def operation_list(request):
     operations = _visible(request).with_list_data()
@@ -31,6 +33,7 @@ def operation_list(request):
     return render(request, template, context)
 
 
+@readonly
 @programme_required
 def operation_export(request):
     operations = _visible(request).with_list_data().order_by("identifier", "pk")
@@ -43,6 +46,7 @@ def operation_export(request):
     )
 
 
+@readonly
 @programme_required
 def operation_detail(request, pk):
     operation = get_object_or_404(_visible(request).with_detail_data(), pk=pk)
@@ -80,6 +84,7 @@ def operation_edit(request, pk):
     return render(request, "projects/operation_form.html", {"operation": operation, "form": form})
 
 
+@readonly
 @internal_required
 def operation_history_view(request, pk):
     operation = get_object_or_404(_visible(request), pk=pk)

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.charts import render_svg, semester_gantt, svg_data_uri
 from core.decorators import programme_required
+from core.readonly import readonly
 from projects import selectors
 from projects.forms import DocumentForm
 from projects.maps import sectors_feature_collection
@@ -9,6 +10,7 @@ from projects.models import STATUS_COLORS, Document, OperationStatus, Qpv
 from projects.semesters import add_semesters
 
 
+@readonly
 @programme_required
 def sector_list(request):
     sectors = selectors.visible_sectors(user=request.user, programme=request.programme)
@@ -21,6 +23,7 @@ def sector_list(request):
     return render(request, "projects/sector_list.html", context)
 
 
+@readonly
 @programme_required
 def sector_detail(request, slug):
     sectors = selectors.visible_sectors(user=request.user, programme=request.programme)

@@ -85,3 +85,13 @@ def test_dashboard_lists_conventions_and_amendments(mission_client, programme):
     assert "Convention NPNRU Lille" in html
     assert "Avenant n° 1" in html
     assert "Report de la démolition" in html
+
+
+def test_sector_pages_query_count_is_the_same_for_10_and_300_operations(mission_client, programme):
+    sectors = _programme_with_operations(programme, 10)
+    urls = [reverse("projects:sector_list"), reverse("projects:sector_detail", args=[sectors[0].slug])]
+    for url in urls:
+        mission_client.get(url)  # warm the process-wide content-type cache
+    with_10 = [count_queries(mission_client, url) for url in urls]
+    _programme_with_operations(programme, 290)
+    assert [count_queries(mission_client, url) for url in urls] == with_10
