@@ -14,6 +14,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("imports/", include("core.import_urls")),
+    path("gouvernance/", include("governance.urls")),
     path("", include("projects.urls")),
 ]
 

@@ -3,6 +3,8 @@
 A new URL pattern with no entry here makes `test_every_url_is_in_the_matrix` fail.
 """
 
+import importlib
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -47,12 +49,8 @@ MATRIX: dict[str, list[tuple[str, dict[str, int]]]] = {
         ("operation_a", row(LOGIN, 200, 200, 200, 403, 404)),
         ("operation_b", row(LOGIN, 200, 200, 200, 403, 404)),
     ],
-    "projects:sector_document_upload": [
-        ("sector_a", row(LOGIN, 405, 405, 405, 405, 405)),
-    ],
-    "projects:operation_document_upload": [
-        ("operation_a", row(LOGIN, 405, 405, 405, 405, 405)),
-    ],
+    "projects:sector_document_upload": [("upload_sector_a", row(LOGIN, 405, 405, 405, 405, 405))],
+    "projects:operation_document_upload": [("upload_operation_a", row(LOGIN, 405, 405, 405, 405, 405))],
     "imports:list": [("none", row(LOGIN, 200, 403, 403, 403, 200))],
     "imports:upload": [("kind_operations", row(LOGIN, 200, 403, 403, 403, 200))],
     "imports:preview": [("import_a", row(LOGIN, 200, 403, 403, 403, 404))],
@@ -63,6 +61,18 @@ MATRIX: dict[str, list[tuple[str, dict[str, int]]]] = {
         ("document_b_internal", row(LOGIN, 200, 200, 200, 404, 404)),
     ],
 }
+
+
+# Each app adds its URLs and the objects they need in tests/<app>/permissions.py.
+APP_MATRICES: list[dict] = []
+APP_OBJECT_BUILDERS: list = []
+for module_name in ("tests.governance.permissions", "tests.governance.pack_permissions"):
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        continue
+    MATRIX.update(module.MATRIX)
+    APP_OBJECT_BUILDERS.append(module.build_objects)
 
 
 def _our_url_names(resolver=None, namespace="") -> set[str]:
@@ -105,42 +115,49 @@ def world(programme, sector_a, sector_b):
     operation_b = OperationFactory(programme=programme, sector=sector_b)
     SectorFactory(programme=other_programme)
     objects = {
-        "kind_operations": "operations",
-        "import_a": ImportRecord.objects.create(
-            kind="operations", programme=programme, filename="m.xlsx", file_hash="0" * 64, status="preview"
-        ).pk,
-        "sector_a": sector_a.slug,
-        "sector_b": sector_b.slug,
-        "operation_a": operation_a.pk,
-        "operation_b": operation_b.pk,
-        "document_a": document_attach(
-            target=operation_a,
-            title="Plan masse",
-            file=ContentFile(b"%PDF-1.4", name="plan.pdf"),
-            confidentiality=Confidentiality.PARTNERS,
-            user=users["mission"],
-        ).pk,
-        "document_b_internal": document_attach(
-            target=operation_b,
-            title="Note interne",
-            file=ContentFile(b"%PDF-1.4", name="note.pdf"),
-            confidentiality=Confidentiality.INTERNAL,
-            user=users["mission"],
-        ).pk,
+        "kind_operations": {"kind": "operations"},
+        "import_a": {
+            "pk": ImportRecord.objects.create(
+                kind="operations",
+                programme=programme,
+                filename="m.xlsx",
+                file_hash="0" * 64,
+                status="preview",
+            ).pk
+        },
+        "sector_a": {"slug": sector_a.slug},
+        "sector_b": {"slug": sector_b.slug},
+        "operation_a": {"pk": operation_a.pk},
+        "operation_b": {"pk": operation_b.pk},
+        "document_a": {
+            "pk": document_attach(
+                target=operation_a,
+                title="Plan masse",
+                file=ContentFile(b"%PDF-1.4", name="plan.pdf"),
+                confidentiality=Confidentiality.PARTNERS,
+                user=users["mission"],
+            ).pk
+        },
+        "document_b_internal": {
+            "pk": document_attach(
+                target=operation_b,
+                title="Note interne",
+                file=ContentFile(b"%PDF-1.4", name="note.pdf"),
+                confidentiality=Confidentiality.INTERNAL,
+                user=users["mission"],
+            ).pk
+        },
+        # upload URLs name their target "key"
+        "upload_sector_a": {"key": sector_a.slug},
+        "upload_operation_a": {"key": operation_a.pk},
     }
+    for build in APP_OBJECT_BUILDERS:
+        objects.update(build(programme=programme, sector_a=sector_a, sector_b=sector_b, users=users))
     return users, objects
 
 
 def _url(name: str, key: str, objects: dict) -> str:
-    if key == "none":
-        return reverse(name)
-    value = objects[key]
-    kwarg = {"sector": "slug", "operation": "pk", "document": "pk", "import": "pk", "kind": "kind"}[
-        key.split("_")[0]
-    ]
-    if name.endswith("document_upload"):
-        kwarg = "key"
-    return reverse(name, kwargs={kwarg: value})
+    return reverse(name) if key == "none" else reverse(name, kwargs=objects[key])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -164,19 +181,21 @@ def test_matrix(client, world, role):
 def test_partner_sees_no_edit_button_and_no_foreign_operation(client, world):
     users, objects = world
     client.force_login(users["partner_a"])
-    detail = client.get(reverse("projects:operation_detail", args=[objects["operation_a"]])).content.decode()
-    assert reverse("projects:operation_edit", args=[objects["operation_a"]]) not in detail
+    detail = client.get(
+        reverse("projects:operation_detail", args=[objects["operation_a"]["pk"]])
+    ).content.decode()
+    assert reverse("projects:operation_edit", args=[objects["operation_a"]["pk"]]) not in detail
     assert "Historique" not in detail
     listing = client.get(reverse("projects:operation_list")).content.decode()
-    assert f"/operations/{objects['operation_a']}/" in listing
-    assert f"/operations/{objects['operation_b']}/" not in listing
+    assert f"/operations/{objects['operation_a']['pk']}/" in listing
+    assert f"/operations/{objects['operation_b']['pk']}/" not in listing
 
 
 def test_partner_cannot_post_an_edit(client, world):
     users, objects = world
     client.force_login(users["partner_a"])
     response = client.post(
-        reverse("projects:operation_edit", args=[objects["operation_a"]]), {"label": "Piraté"}
+        reverse("projects:operation_edit", args=[objects["operation_a"]["pk"]]), {"label": "Piraté"}
     )
     assert response.status_code == 403
 
@@ -205,10 +224,10 @@ def test_funding_and_milestones_follow_the_sector_scope(world, sector_a):
     from tests.projects.factories import FundingLineFactory, MilestoneFactory
 
     users, objects = world
-    line_a = FundingLineFactory(operation_id=objects["operation_a"])
-    FundingLineFactory(operation_id=objects["operation_b"])
-    milestone_a = MilestoneFactory(operation_id=objects["operation_a"])
-    MilestoneFactory(operation_id=objects["operation_b"])
+    line_a = FundingLineFactory(operation_id=objects["operation_a"]["pk"])
+    FundingLineFactory(operation_id=objects["operation_b"]["pk"])
+    milestone_a = MilestoneFactory(operation_id=objects["operation_a"]["pk"])
+    MilestoneFactory(operation_id=objects["operation_b"]["pk"])
     partner = users["partner_a"]
     assert list(FundingLine.objects.visible_to(partner)) == [line_a]
     assert list(Milestone.objects.visible_to(partner)) == [milestone_a]

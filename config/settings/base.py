@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "core",
     "accounts",
     "projects",
+    "governance",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

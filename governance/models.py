@@ -1,0 +1,506 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, scope_q
+from projects.models import Operation, Programme, Sector
+
+
+class BodyKind(models.TextChoices):
+    COPIL = "copil", _("COPIL — comité de pilotage")
+    COTEC = "cotec", _("COTEC — comité technique")
+    CTE = "cte", _("CTE — coordination technique élargie")
+    REVUE_PROJET = "revue_projet", _("Revue de projet")
+    POINT_ETAPE = "point_etape", _("Point d'étape")
+    GTR = "gtr", _("Groupe technique relogement")
+    INSERTION = "insertion", _("Comité de la clause d'insertion")
+    PARTICIPATION = "participation", _("Comité de suivi de la participation citoyenne")
+    GUSP_STRATEGIQUE = "gusp_strategique", _("Comité GUSP stratégique")
+    GUSP_TECHNIQUE = "gusp_technique", _("Comité GUSP technique")
+    PARTENAIRES = "partenaires", _("Comité des partenaires")
+    OTHER = "other", _("Autre instance")
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows carrying `programme` and an optional `sector`."""
+
+    programme_path = "programme"
+    sector_path = "sector"
+
+    def visible_to(self, user):
+        return self.filter(scope_q(user, programme_path=self.programme_path, sector_path=self.sector_path))
+
+
+class BodyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BodyQuerySet":
+        """A body is visible to whole-programme members, and to sector members if it covers their sector
+        or the whole programme (a COTEC concerns every partner)."""
+        whole_or_sector = scope_q(user, programme_path="programme", sector_path="sectors")
+        programme_wide = Q(sectors__isnull=True) & Q(
+            programme__in=Programme.objects.visible_to(user).values("pk")
+        )
+        return self.filter(whole_or_sector | programme_wide).distinct()
+
+
+class Body(models.Model):
+    """A governance body (instance): its kind, scope, chair, members and rhythm are data."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="bodies")
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=BodyKind.choices)
+    sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        related_name="bodies",
+        verbose_name=_("quartiers"),
+        help_text=_("Laisser vide pour une instance de tout le programme."),
+    )
+    chair = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_bodies",
+        verbose_name=_("présidence"),
+    )
+    members = models.ManyToManyField(
+        Organisation, blank=True, related_name="bodies", verbose_name=_("organisations membres")
+    )
+    periodicity_months = models.PositiveSmallIntegerField(
+        _("périodicité (mois)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide si l'instance se réunit à la demande."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instance")
+        verbose_name_plural = _("instances")
+        ordering = ["programme", "kind", "name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "name"], name="body_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "prevue", _("Prévue")
+    HELD = "tenue", _("Tenue")
+    CANCELLED = "annulee", _("Annulée")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MeetingQuerySet":
+        return self.filter(body__in=Body.objects.visible_to(user))
+
+
+def minutes_upload_to(instance: "Meeting", filename: str) -> str:
+    return f"seances/{instance.body.programme_id}/{filename}"
+
+
+class Meeting(models.Model):
+    """A séance of a body."""
+
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("instance")
+    )
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=300, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    minutes = models.TextField(
+        _("compte rendu"), blank=True, help_text=_("Texte mis en forme (HTML nettoyé).")
+    )
+    minutes_file = models.FileField(_("compte rendu (fichier)"), upload_to=minutes_upload_to, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+        ordering = ["-starts_at", "pk"]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} du {self.starts_at:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        if self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("La fin doit suivre le début de la séance.")})
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("point"), max_length=300)
+    description = models.TextField(_("précisions"), blank=True)
+    operation = models.ForeignKey(
+        Operation, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
+    )
+    presenter = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("présenté par"),
+    )
+
+    class Meta:
+        verbose_name = _("point de l'ordre du jour")
+        verbose_name_plural = _("ordre du jour")
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Présent")
+    EXCUSED = "excuse", _("Excusé")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(models.Model):
+    """An organisation at a séance, through its representative (named in a professional capacity)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="attendances")
+    attendee = models.CharField(_("représentant"), max_length=200, blank=True)
+    status = models.CharField(
+        _("présence"), max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        ordering = ["meeting", "organisation__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_status_display()})"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DecisionQuerySet":
+        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+
+class Decision(models.Model):
+    """An entry of the relevé de décisions."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    text = models.TextField(_("décision"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    operation = models.ForeignKey(
+        Operation, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ActionStatus(models.TextChoices):
+    TODO = "a_faire", _("À faire")
+    IN_PROGRESS = "en_cours", _("En cours")
+    DONE = "faite", _("Faite")
+    DROPPED = "abandonnee", _("Abandonnée")
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+
+
+class ActionQuerySet(ScopedQuerySet):
+    def open(self) -> "ActionQuerySet":
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def overdue(self, today) -> "ActionQuerySet":
+        return self.open().filter(due_on__lt=today)
+
+    def with_board_data(self) -> "ActionQuerySet":
+        return self.select_related("owner_organisation", "sector", "operation", "meeting__body")
+
+
+class Action(models.Model):
+    """A suite à donner: who does what by when."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=300)
+    description = models.TextField(_("précisions"), blank=True)
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="actions", verbose_name=_("porteur")
+    )
+    owner_name = models.CharField(_("personne en charge"), max_length=200, blank=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("compte à relancer"),
+        help_text=_("Reçoit les rappels avant et après l'échéance."),
+    )
+    due_on = models.DateField(_("échéance"))
+    status = models.CharField(
+        _("statut"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.TODO
+    )
+    done_on = models.DateField(_("réalisée le"), null=True, blank=True)
+    sector = models.ForeignKey(
+        Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    operation = models.ForeignKey(
+        Operation, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("séance"),
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["programme", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.status == ActionStatus.DONE and not self.done_on:
+            raise ValidationError({"done_on": _("Indiquez la date de réalisation.")})
+        if self.sector_id and self.programme_id and self.sector.programme_id != self.programme_id:
+            raise ValidationError({"sector": _("Ce quartier n'appartient pas au programme.")})
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "avant", _("Avant l'échéance")
+    AFTER = "apres", _("Après l'échéance")
+
+
+class ActionReminder(models.Model):
+    """One reminder sent for an action; unique per kind so that a retried task never sends twice."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=5, choices=ReminderKind.choices)
+    due_on = models.DateField(
+        help_text=_("Échéance rappelée (un report d'échéance ouvre un nouveau rappel).")
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rappel d'action")
+        verbose_name_plural = _("rappels d'action")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "kind", "due_on"], name="action_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} — {self.get_kind_display()}"
+
+
+class Theme(models.TextChoices):
+    HABITAT = "habitat", _("Habitat et logement")
+    ESPACES_PUBLICS = "espaces_publics", _("Espaces publics")
+    MOBILITE = "mobilite", _("Mobilités et stationnement")
+    EQUIPEMENTS = "equipements", _("Équipements et services")
+    CADRE_DE_VIE = "cadre_de_vie", _("Propreté et cadre de vie")
+    TRANQUILLITE = "tranquillite", _("Tranquillité publique")
+    CHANTIERS = "chantiers", _("Chantiers et nuisances")
+    RELOGEMENT = "relogement", _("Relogement")
+    EMPLOI = "emploi", _("Emploi et commerces")
+    AUTRE = "autre", _("Autre")
+
+
+class PublicEventKind(models.TextChoices):
+    REUNION_PUBLIQUE = "reunion_publique", _("Réunion publique")
+    ATELIER = "atelier", _("Atelier")
+    PERMANENCE = "permanence", _("Permanence de la Maison du projet")
+    BALADE = "balade", _("Balade urbaine")
+    EXPOSITION = "exposition", _("Exposition")
+    ENQUETE = "enquete", _("Enquête")
+
+
+class PublicEvent(models.Model):
+    """A concertation event with residents."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="public_events")
+    sector = models.ForeignKey(
+        Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="public_events"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=PublicEventKind.choices)
+    title = models.CharField(_("intitulé"), max_length=300)
+    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices)
+    held_on = models.DateField(_("date"))
+    residents = models.PositiveIntegerField(_("habitants présents"), default=0)
+    conseil_citoyen = models.PositiveIntegerField(_("membres du conseil citoyen"), default=0)
+    partners = models.PositiveIntegerField(_("partenaires présents"), default=0)
+    summary = models.TextField(_("synthèse"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("temps de concertation")
+        verbose_name_plural = _("temps de concertation")
+        ordering = ["-held_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def attendance(self) -> int:
+        return self.residents + self.conseil_citoyen + self.partners
+
+
+class FeedbackStatus(models.TextChoices):
+    RECEIVED = "recue", _("Reçue")
+    IN_PROGRESS = "en_cours", _("En cours d'examen")
+    ANSWERED = "repondue", _("Réponse apportée")
+    CLOSED = "close", _("Close")
+
+
+class Feedback(models.Model):
+    """A remontée des habitants and the answer given to it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="feedbacks")
+    sector = models.ForeignKey(
+        Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedbacks"
+    )
+    event = models.ForeignKey(
+        PublicEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedbacks"
+    )
+    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices)
+    received_on = models.DateField(_("reçue le"))
+    text = models.TextField(_("remontée"))
+    answer = models.TextField(_("réponse apportée"), blank=True)
+    answered_on = models.DateField(_("répondue le"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.RECEIVED
+    )
+    action = models.OneToOneField(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("action"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("remontée d'habitants")
+        verbose_name_plural = _("remontées d'habitants")
+        ordering = ["-received_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def clean(self) -> None:
+        if self.status == FeedbackStatus.ANSWERED and not self.answer.strip():
+            raise ValidationError({"answer": _("Indiquez la réponse apportée.")})
+
+
+class PackKind(models.TextChoices):
+    COPIL = "copil", _("Dossier de COPIL")
+    COTEC = "cotec", _("Dossier de COTEC")
+    REVUE = "revue", _("Dossier de revue de projet")
+
+
+class PackAudience(models.TextChoices):
+    INTERNAL = "internal", _("Équipe projet et direction")
+    PARTNERS = "partners", _("Partenaires (petits effectifs masqués)")
+
+
+class PackStatus(models.TextChoices):
+    PENDING = "en_attente", _("En attente")
+    RUNNING = "en_cours", _("En cours")
+    READY = "prete", _("Prête")
+    FAILED = "echec", _("Échec")
+
+
+class PackQuerySet(ScopedQuerySet):
+    pass
+
+
+def pack_upload_to(instance: "Pack", filename: str) -> str:
+    return f"dossiers/{instance.programme_id}/{filename}"
+
+
+class Pack(models.Model):
+    """A PDF pack (dossier) built from live data by a Celery task."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="packs")
+    kind = models.CharField(_("type"), max_length=10, choices=PackKind.choices)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="packs",
+        help_text=_("COPIL d'un quartier ; vide pour tout le programme."),
+    )
+    period_start = models.DateField(_("début de la période"))
+    period_end = models.DateField(_("fin de la période (date de situation)"))
+    audience = models.CharField(
+        _("destinataires"), max_length=10, choices=PackAudience.choices, default=PackAudience.INTERNAL
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=PackStatus.choices, default=PackStatus.PENDING
+    )
+    error = models.TextField(_("motif de l'échec"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("durée (ms)"), null=True, blank=True)
+    render_ms = models.PositiveIntegerField(_("dont rendu PDF (ms)"), null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    file = models.FileField(_("fichier"), upload_to=pack_upload_to, blank=True)
+
+    objects = PackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier PDF")
+        verbose_name_plural = _("dossiers PDF")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        scope = self.sector.name if self.sector_id else self.programme.name
+        return f"{self.get_kind_display()} — {scope} — {self.period_end:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        if self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("La fin de la période précède son début.")})
+        if self.sector_id and self.sector.programme_id != self.programme_id:
+            raise ValidationError({"sector": _("Ce quartier n'appartient pas au programme.")})

@@ -1,0 +1,214 @@
+"""Every write on bodies, meetings, decisions, actions and concertation goes through here."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from core.richtext import sanitize_html
+from core.utils import assign_changed
+from governance.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Body,
+    Decision,
+    Feedback,
+    FeedbackStatus,
+    Meeting,
+    MeetingStatus,
+    PublicEvent,
+)
+from projects.models import Programme, Sector
+
+M = MeetingStatus
+# See docs/STATUTS.md.
+MEETING_TRANSITIONS: dict[str, set[str]] = {
+    M.PLANNED: {M.HELD, M.CANCELLED},
+    M.HELD: {M.PLANNED},  # correction of a séance marked held by mistake
+    M.CANCELLED: {M.PLANNED},
+}
+A = ActionStatus
+ACTION_TRANSITIONS: dict[str, set[str]] = {
+    A.TODO: {A.IN_PROGRESS, A.DONE, A.DROPPED},
+    A.IN_PROGRESS: {A.TODO, A.DONE, A.DROPPED},
+    A.DONE: {A.IN_PROGRESS},  # reopened
+    A.DROPPED: {A.TODO},
+}
+F = FeedbackStatus
+FEEDBACK_TRANSITIONS: dict[str, set[str]] = {
+    F.RECEIVED: {F.IN_PROGRESS, F.ANSWERED, F.CLOSED},
+    F.IN_PROGRESS: {F.ANSWERED, F.CLOSED},
+    F.ANSWERED: {F.CLOSED, F.IN_PROGRESS},
+    F.CLOSED: {F.IN_PROGRESS},
+}
+
+
+def check_transition(*, table: dict[str, set[str]], choices, current: str, target: str) -> None:
+    if current != target and target not in table[current]:
+        raise ValidationError(
+            {
+                "status": _("Passage de « %(current)s » à « %(target)s » impossible.")
+                % {"current": choices(current).label, "target": choices(target).label}
+            }
+        )
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def body_upsert(
+    *,
+    programme: Programme,
+    name: str,
+    kind: str,
+    chair: Organisation | None = None,
+    periodicity_months: int | None = None,
+    sectors: list[Sector] | None = None,
+    members: list[Organisation] | None = None,
+) -> Body:
+    body = Body.objects.filter(programme=programme, name=name).first() or Body(programme=programme, name=name)
+    created = body.pk is None
+    if (
+        assign_changed(body, {"kind": kind, "chair": chair, "periodicity_months": periodicity_months})
+        or created
+    ):
+        _save(body)
+    if sectors is not None:
+        body.sectors.set(sectors)
+    if members is not None:
+        body.members.set(members)
+    return body
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, body: Body, starts_at: datetime.datetime, ends_at: datetime.datetime | None = None, place: str = ""
+) -> Meeting:
+    return _save(Meeting(body=body, starts_at=starts_at, ends_at=ends_at, place=place))
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, **fields: Any) -> Meeting:
+    """Change a séance; its status follows MEETING_TRANSITIONS and minutes are sanitised."""
+    if "status" in fields:
+        current = Meeting.objects.filter(pk=meeting.pk).values_list("status", flat=True).get()
+        check_transition(
+            table=MEETING_TRANSITIONS, choices=MeetingStatus, current=current, target=fields["status"]
+        )
+    if "minutes" in fields:
+        fields["minutes"] = sanitize_html(fields["minutes"])
+    assign_changed(meeting, fields)
+    return _save(meeting)
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, title: str, **fields: Any) -> AgendaItem:
+    order = fields.pop("order", None)
+    if order is None:
+        order = meeting.agenda_items.count() + 1
+    return _save(AgendaItem(meeting=meeting, title=title, order=order, **fields))
+
+
+@transaction.atomic
+def attendance_set(
+    *, meeting: Meeting, organisation: Organisation, status: str, attendee: str = ""
+) -> Attendance:
+    attendance = Attendance.objects.filter(meeting=meeting, organisation=organisation).first()
+    attendance = attendance or Attendance(meeting=meeting, organisation=organisation)
+    attendance.status, attendance.attendee = status, attendee
+    return _save(attendance)
+
+
+@transaction.atomic
+def decision_record(
+    *, meeting: Meeting, text: str, sector: Sector | None = None, operation=None, order: int | None = None
+) -> Decision:
+    if order is None:
+        order = meeting.decisions.count() + 1
+    return _save(Decision(meeting=meeting, text=text, sector=sector, operation=operation, order=order))
+
+
+@transaction.atomic
+def action_create(
+    *, programme: Programme, title: str, owner_organisation: Organisation, due_on, **fields
+) -> Action:
+    return _save(
+        Action(
+            programme=programme, title=title, owner_organisation=owner_organisation, due_on=due_on, **fields
+        )
+    )
+
+
+@transaction.atomic
+def action_update(*, action: Action, today: datetime.date | None = None, **fields: Any) -> Action:
+    """Change an action; status follows ACTION_TRANSITIONS and "faite" records the date it was done."""
+    if "status" in fields:
+        current = Action.objects.filter(pk=action.pk).values_list("status", flat=True).get()
+        check_transition(
+            table=ACTION_TRANSITIONS, choices=ActionStatus, current=current, target=fields["status"]
+        )
+        if fields["status"] == ActionStatus.DONE:
+            fields.setdefault("done_on", action.done_on or today or timezone.localdate())
+        else:
+            fields["done_on"] = None
+    assign_changed(action, fields)
+    return _save(action)
+
+
+@transaction.atomic
+def public_event_record(
+    *, programme: Programme, title: str, kind: str, theme: str, held_on, **fields
+) -> PublicEvent:
+    if "summary" in fields:
+        fields["summary"] = sanitize_html(fields["summary"])
+    return _save(
+        PublicEvent(programme=programme, title=title, kind=kind, theme=theme, held_on=held_on, **fields)
+    )
+
+
+@transaction.atomic
+def feedback_record(*, programme: Programme, text: str, theme: str, received_on, **fields) -> Feedback:
+    return _save(Feedback(programme=programme, text=text, theme=theme, received_on=received_on, **fields))
+
+
+@transaction.atomic
+def feedback_update(*, feedback: Feedback, **fields: Any) -> Feedback:
+    if "status" in fields:
+        current = Feedback.objects.filter(pk=feedback.pk).values_list("status", flat=True).get()
+        check_transition(
+            table=FEEDBACK_TRANSITIONS, choices=FeedbackStatus, current=current, target=fields["status"]
+        )
+    assign_changed(feedback, fields)
+    return _save(feedback)
+
+
+@transaction.atomic
+def feedback_to_action(
+    *, feedback: Feedback, owner_organisation: Organisation, due_on: datetime.date, title: str = ""
+) -> Action:
+    """Turn a resident's remark into an action followed like any other (kept linked to the remark)."""
+    if feedback.action_id:
+        raise ValidationError(_("Cette remontée a déjà donné lieu à une action."))
+    action = action_create(
+        programme=feedback.programme,
+        title=title or feedback.text[:300],
+        description=feedback.text,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+        sector=feedback.sector,
+    )
+    feedback.action = action
+    if feedback.status == FeedbackStatus.RECEIVED:
+        feedback.status = FeedbackStatus.IN_PROGRESS
+    _save(feedback)
+    return action
