@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from accounts import services as account_services
 from accounts.models import Domain, Organisation, OrganisationKind, Role, User
+from governance import demo as governance_demo
 from projects import services
 from projects.demo_data import catalogue as cat
 from projects.models import (
@@ -1324,7 +1325,8 @@ def seed(
         for target in targets:
             if reset_first:
                 reset(target, log)
-            SEEDERS[target.key](target, today=today, log=log)
+            programme = SEEDERS[target.key](target, today=today, log=log)
+            governance_demo.seed_governance(programme, target=target, today=today, log=log)
         summaries = [summarise(target) for target in targets]
         if dry_run:
             transaction.set_rollback(True)
