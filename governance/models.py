@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, scope_q
@@ -131,7 +132,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.body} du {self.starts_at:%d/%m/%Y}"
+        return f"{self.body} du {timezone.localtime(self.starts_at):%d/%m/%Y}"
 
     def clean(self) -> None:
         if self.ends_at and self.ends_at <= self.starts_at:
@@ -383,7 +384,7 @@ class FeedbackStatus(models.TextChoices):
     RECEIVED = "recue", _("Reçue")
     IN_PROGRESS = "en_cours", _("En cours d'examen")
     ANSWERED = "repondue", _("Réponse apportée")
-    CLOSED = "close", _("Close")
+    CLOSED = "close", _("Classée")
 
 
 class Feedback(models.Model):

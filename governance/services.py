@@ -212,3 +212,92 @@ def feedback_to_action(
         feedback.status = FeedbackStatus.IN_PROGRESS
     _save(feedback)
     return action
+
+
+# --- Added for the governance and concertation pages ------------------------------------------------
+
+
+@transaction.atomic
+def body_update(
+    *,
+    body: Body,
+    sectors: list[Sector] | None = None,
+    members: list[Organisation] | None = None,
+    **fields: Any,
+) -> Body:
+    """Change a body (renaming included, which `body_upsert` cannot do since it looks bodies up by name)."""
+    if assign_changed(body, fields):
+        _save(body)
+    if sectors is not None:
+        body.sectors.set(sectors)
+    if members is not None:
+        body.members.set(members)
+    return body
+
+
+@transaction.atomic
+def meeting_prepare(
+    *,
+    body: Body,
+    starts_at: datetime.datetime,
+    items: list[dict[str, Any]],
+    ends_at: datetime.datetime | None = None,
+    place: str = "",
+) -> Meeting:
+    """Schedule the next séance of a body with its agenda, in the order given (all or nothing)."""
+    meeting = meeting_schedule(body=body, starts_at=starts_at, ends_at=ends_at, place=place)
+    for order, item in enumerate(items, start=1):
+        agenda_item_add(meeting=meeting, order=order, **item)
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem) -> None:
+    item.delete()
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, **fields: Any) -> Decision:
+    assign_changed(decision, fields)
+    return _save(decision)
+
+
+@transaction.atomic
+def meeting_document_attach(*, meeting: Meeting, title: str, file, confidentiality: str, user):
+    """Attach a document to a séance through the generic attachment of `projects`.
+
+    A séance has no programme or sector column of its own: they come from its body (the sector only
+    when the body covers exactly one).
+    """
+    from projects.services import document_attach
+
+    sector_ids = list(meeting.body.sectors.values_list("pk", flat=True))
+    meeting.programme_id = meeting.body.programme_id
+    meeting.sector_id = sector_ids[0] if len(sector_ids) == 1 else None
+    return document_attach(target=meeting, title=title, file=file, confidentiality=confidentiality, user=user)
+
+
+@transaction.atomic
+def public_event_update(*, event: PublicEvent, **fields: Any) -> PublicEvent:
+    if "summary" in fields:
+        fields["summary"] = sanitize_html(fields["summary"])
+    assign_changed(event, fields)
+    return _save(event)
+
+
+@transaction.atomic
+def feedback_answer(
+    *,
+    feedback: Feedback,
+    answer: str,
+    status: str,
+    answered_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Feedback:
+    """Record the answer given to a remontée; the answer date defaults to today once an answer exists."""
+    answer = answer.strip()
+    if answer and not answered_on:
+        answered_on = feedback.answered_on or today or timezone.localdate()
+    if not answer:
+        answered_on = None
+    return feedback_update(feedback=feedback, answer=answer, status=status, answered_on=answered_on)

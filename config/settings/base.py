@@ -301,5 +301,15 @@ structlog.configure(
     cache_logger_on_first_use=True,
 )
 
+# Governance -----------------------------------------------------------------
+GOVERNANCE_REMINDER_DAYS_BEFORE = env.int("DJANGO_GOVERNANCE_REMINDER_DAYS_BEFORE", default=3)
+GOVERNANCE_REMINDER_DAYS_AFTER = env.int("DJANGO_GOVERNANCE_REMINDER_DAYS_AFTER", default=3)
+# Past this, an overdue action gets no "after" reminder (the first run must not mail every old action).
+GOVERNANCE_REMINDER_CATCH_UP_DAYS = env.int("DJANGO_GOVERNANCE_REMINDER_CATCH_UP_DAYS", default=30)
+
+# Links in e-mails and calendar feeds.
+SITE_URL = env("DJANGO_SITE_URL", default="http://localhost:8000")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Pilotage NPRU <pilotage-npru@localhost>")
+
 # Personal data --------------------------------------------------------------
 DISCLOSURE_THRESHOLD = env.int("DJANGO_DISCLOSURE_THRESHOLD", default=5)

@@ -95,3 +95,10 @@ def test_sector_pages_query_count_is_the_same_for_10_and_300_operations(mission_
     with_10 = [count_queries(mission_client, url) for url in urls]
     _programme_with_operations(programme, 290)
     assert [count_queries(mission_client, url) for url in urls] == with_10
+
+
+def test_links_carrying_ids_are_not_thousands_grouped(mission_client, programme):
+    sector = SectorFactory(programme=programme, id=12345)
+    OperationFactory(programme=programme, sector=sector)
+    html = mission_client.get(reverse("projects:dashboard")).content.decode()
+    assert "sector=12345" in html

@@ -1,0 +1,599 @@
+"""Reads of governance and concertation: scoped querysets, the calendar, the preparation of a séance and
+the concertation figures. One SQL aggregate per figure, never a Python loop over rows of the database."""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Max, Min, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    AgendaItem,
+    Attendance,
+    Body,
+    Decision,
+    Feedback,
+    Meeting,
+    MeetingStatus,
+    PublicEvent,
+    PublicEventKind,
+    Theme,
+)
+from projects.models import CONFIDENTIALITY_BY_ROLE, Document, Operation, Programme
+
+# --- Scoped querysets -------------------------------------------------------------------------------
+
+
+def visible_bodies(*, user, programme: Programme) -> QuerySet[Body]:
+    return Body.objects.visible_to(user).filter(programme=programme)
+
+
+def visible_meetings(*, user, programme: Programme) -> QuerySet[Meeting]:
+    return Meeting.objects.visible_to(user).filter(body__programme=programme)
+
+
+def visible_decisions(*, user, programme: Programme) -> QuerySet[Decision]:
+    return Decision.objects.visible_to(user).filter(meeting__body__programme=programme)
+
+
+def visible_actions(*, user, programme: Programme) -> QuerySet[Action]:
+    return Action.objects.visible_to(user).filter(programme=programme)
+
+
+def visible_events(*, user, programme: Programme) -> QuerySet[PublicEvent]:
+    return PublicEvent.objects.visible_to(user).filter(programme=programme)
+
+
+def visible_feedbacks(*, user, programme: Programme) -> QuerySet[Feedback]:
+    return Feedback.objects.visible_to(user).filter(programme=programme)
+
+
+# --- Bodies -----------------------------------------------------------------------------------------
+
+
+def bodies_with_list_data(bodies: QuerySet[Body], *, now: datetime.datetime | None = None) -> QuerySet[Body]:
+    """Bodies with their sectors, chair and the dates of their next and last séances (query + prefetch)."""
+    now = now or timezone.now()
+    return (
+        bodies.select_related("chair")
+        .prefetch_related("sectors")
+        .annotate(
+            next_meeting_at=Min(
+                "meetings__starts_at",
+                filter=Q(meetings__starts_at__gte=now) & ~Q(meetings__status=MeetingStatus.CANCELLED),
+            ),
+            last_meeting_at=Max(
+                "meetings__starts_at",
+                filter=Q(meetings__starts_at__lt=now) & ~Q(meetings__status=MeetingStatus.CANCELLED),
+            ),
+        )
+        .order_by("kind", "name", "pk")
+    )
+
+
+def body_meetings(body: Body, *, now: datetime.datetime | None = None, past_limit: int = 12):
+    """(upcoming séances, the last past séances) of a body."""
+    now = now or timezone.now()
+    meetings = body.meetings.annotate(decision_count=Count("decisions"))
+    upcoming = meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")
+    past = meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:past_limit]
+    return upcoming, past
+
+
+# --- Calendar ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """Aware start of the month and of the next one, in the current time zone (Europe/Paris)."""
+    start = datetime.date(year, month, 1)
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return (
+        timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
+        timezone.make_aware(datetime.datetime.combine(following, datetime.time.min)),
+    )
+
+
+def meetings_of_month(meetings: QuerySet[Meeting], *, year: int, month: int) -> list[Meeting]:
+    start, end = month_bounds(year, month)
+    return list(
+        meetings.filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("body")
+        .order_by("starts_at", "pk")
+    )
+
+
+def month_grid(meetings: list[Meeting], *, year: int, month: int) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of the month, each day with its séances (already fetched, in order)."""
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(timezone.localdate(meeting.starts_at), []).append(meeting)
+    return [
+        [
+            CalendarDay(day, day.month == month, by_day.get(day, []) if day.month == month else [])
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+
+
+def meetings_for_feed(*, user, since: datetime.datetime) -> QuerySet[Meeting]:
+    """Every séance the user may see, in all their programmes, for a calendar subscription."""
+    return (
+        Meeting.objects.visible_to(user)
+        .filter(starts_at__gte=since)
+        .select_related("body", "body__programme")
+        .prefetch_related(Prefetch("agenda_items", AgendaItem.objects.order_by("order", "pk")))
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- Séance -----------------------------------------------------------------------------------------
+
+
+def meeting_with_detail_data(meetings: QuerySet[Meeting], *, user) -> QuerySet[Meeting]:
+    visible_actions_qs = (
+        Action.objects.visible_to(user)
+        .select_related("owner_organisation", "sector")
+        .order_by("due_on", "pk")
+    )
+    return meetings.select_related("body", "body__programme").prefetch_related(
+        Prefetch("agenda_items", AgendaItem.objects.select_related("operation", "presenter")),
+        Prefetch("attendances", Attendance.objects.select_related("organisation")),
+        Prefetch(
+            "decisions",
+            Decision.objects.select_related("sector", "operation").prefetch_related(
+                Prefetch("actions", visible_actions_qs)
+            ),
+        ),
+        Prefetch("actions", visible_actions_qs.select_related("decision"), to_attr="visible_actions"),
+    )
+
+
+def meeting_documents(*, meeting: Meeting, user, membership) -> QuerySet[Document]:
+    """Documents of a séance the user may open: the séance is already in their scope, so only the
+    confidentiality level of each document filters them (a partner never opens an internal note)."""
+    documents = Document.objects.attached_to(meeting).filter(programme_id=meeting.body.programme_id)
+    if user.is_superuser:
+        return documents
+    if membership is None or membership.programme_id != meeting.body.programme_id:
+        return documents.none()
+    return documents.filter(confidentiality__in=CONFIDENTIALITY_BY_ROLE[membership.role])
+
+
+# --- Actions ----------------------------------------------------------------------------------------
+
+
+def actions_for_board(actions: QuerySet[Action], *, today: datetime.date) -> QuerySet[Action]:
+    """Overdue actions first, then by due date; `is_overdue` is annotated for the table."""
+    return (
+        actions.with_board_data()
+        .annotate(
+            is_overdue=Case(
+                When(Q(status__in=OPEN_ACTION_STATUSES) & Q(due_on__lt=today), then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .order_by("-is_overdue", "due_on", "pk")
+    )
+
+
+def action_counts(actions: QuerySet[Action], *, today: datetime.date) -> dict[str, int]:
+    return actions.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES, due_on__lt=today)),
+    )
+
+
+# --- Preparing the next séance of a body ------------------------------------------------------------
+
+
+@dataclass
+class AgendaCandidate:
+    key: str
+    title: str
+    description: str = ""
+    operation: Operation | None = None
+    presenter_id: int | None = None
+    checked: bool = True
+    detail: str = ""
+
+    def as_item(self) -> dict:
+        return {
+            "title": self.title[:300],
+            "description": self.description,
+            "operation": self.operation,
+            "presenter_id": self.presenter_id,
+        }
+
+
+@dataclass
+class MeetingProposal:
+    starts_at: datetime.datetime
+    last_meeting: Meeting | None
+    openers: list[AgendaCandidate]
+    decisions: list[AgendaCandidate]
+    actions: list[AgendaCandidate]
+    operations: list[AgendaCandidate]
+    closers: list[AgendaCandidate]
+    more_actions: int = 0
+    upcoming_meeting: Meeting | None = None
+
+    @property
+    def groups(self) -> list[tuple[str, str, list[AgendaCandidate]]]:
+        return [
+            ("ouverture", _("Ouverture de séance"), self.openers),
+            ("decisions", _("Décisions de la dernière séance en attente de suites"), self.decisions),
+            ("actions", _("Actions ouvertes"), self.actions),
+            ("operations", _("Opérations dont la livraison est à risque"), self.operations),
+            ("cloture", _("Clôture"), self.closers),
+        ]
+
+    @property
+    def candidates(self) -> list[AgendaCandidate]:
+        return [candidate for _key, _label, group in self.groups for candidate in group]
+
+
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def proposed_start(body: Body, last: Meeting | None, *, now: datetime.datetime) -> datetime.datetime:
+    """Last séance + periodicity (kept in the future, moved off week-ends); two weeks ahead otherwise."""
+    if last is not None:
+        start = timezone.localtime(last.starts_at)
+    else:
+        start = timezone.localtime(now).replace(hour=9, minute=30, second=0, microsecond=0)
+    if body.periodicity_months:
+        start = add_months(start, body.periodicity_months)
+        while start <= now:
+            start = add_months(start, body.periodicity_months)
+    else:
+        start = max(start, timezone.localtime(now)).replace(second=0, microsecond=0)
+        start += datetime.timedelta(days=14)
+    while start.weekday() >= 5:
+        start += datetime.timedelta(days=1)
+    return start
+
+
+def _date(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def meeting_proposal(
+    *, body: Body, user, now: datetime.datetime | None = None, action_limit: int = 40
+) -> MeetingProposal:
+    """The next séance's date and a draft agenda: open actions in the body's scope, decisions of the
+    last séance still awaiting follow-up, operations at risk in its sectors (or the whole programme)."""
+    now = now or timezone.now()
+    sector_ids = list(body.sectors.values_list("pk", flat=True))
+    scheduled = body.meetings.exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at", "-pk")
+    last = scheduled.filter(starts_at__lt=now).first()
+    upcoming = list(scheduled.filter(starts_at__gte=now).reverse()[:1])
+    # After the latest séance already on the calendar, so that preparing twice does not propose the same day.
+    starts_at = proposed_start(body, scheduled.first(), now=now)
+
+    openers = []
+    if last is not None:
+        openers.append(
+            AgendaCandidate(
+                "relevé",
+                _("Approbation du relevé de décisions de la séance du %(date)s")
+                % {"date": _date(timezone.localdate(last.starts_at))},
+            )
+        )
+
+    decisions = []
+    if last is not None:
+        pending = (
+            last.decisions.annotate(
+                open_actions=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES))
+            )
+            .filter(open_actions__gt=0)
+            .select_related("operation")
+            .order_by("order", "pk")
+        )
+        decisions = [
+            AgendaCandidate(
+                f"decision-{decision.pk}",
+                _("Suites de la décision : %(text)s") % {"text": decision.text[:200]},
+                operation=decision.operation,
+                detail=_("%(count)s action(s) ouverte(s)") % {"count": decision.open_actions},
+            )
+            for decision in pending
+        ]
+
+    in_scope = Q(meeting__body=body)
+    if sector_ids:
+        in_scope |= Q(sector__in=sector_ids)
+    else:
+        in_scope = Q()
+    open_actions = actions_for_board(
+        Action.objects.visible_to(user).filter(programme_id=body.programme_id).open().filter(in_scope),
+        today=timezone.localdate(now),
+    )
+    action_rows = list(open_actions[: action_limit + 1])
+    due_by = timezone.localdate(starts_at)
+    actions = [
+        AgendaCandidate(
+            f"action-{action.pk}",
+            _("Point sur l'action : %(title)s") % {"title": action.title},
+            description=_("Porteur : %(owner)s — échéance le %(due)s")
+            % {"owner": action.owner_organisation, "due": _date(action.due_on)},
+            operation=action.operation,
+            presenter_id=action.owner_organisation_id,
+            checked=action.due_on <= due_by,
+            detail=_("%(owner)s · échéance le %(due)s%(late)s")
+            % {
+                "owner": action.owner_organisation,
+                "due": _date(action.due_on),
+                "late": _(" · en retard") if action.is_overdue else "",
+            },
+        )
+        for action in action_rows[:action_limit]
+    ]
+    more_actions = open_actions.count() - action_limit if len(action_rows) > action_limit else 0
+
+    at_risk = Operation.objects.visible_to(user).filter(programme_id=body.programme_id, at_risk=True)
+    if sector_ids:
+        at_risk = at_risk.filter(sector__in=sector_ids)
+    operations = [
+        AgendaCandidate(
+            f"operation-{operation.pk}",
+            _("Opération à risque : %(identifier)s — %(label)s")
+            % {"identifier": operation.identifier, "label": operation.label},
+            description=operation.at_risk_reason,
+            operation=operation,
+            presenter_id=operation.moa_id,
+            detail=operation.at_risk_reason,
+        )
+        for operation in at_risk.select_related("sector").order_by("identifier", "pk")[:40]
+    ]
+    closers = [AgendaCandidate("divers", _("Questions diverses"))]
+    return MeetingProposal(
+        starts_at,
+        last,
+        openers,
+        decisions,
+        actions,
+        operations,
+        closers,
+        more_actions,
+        upcoming_meeting=upcoming[0] if upcoming else None,
+    )
+
+
+# --- Concertation -----------------------------------------------------------------------------------
+
+NO_SECTOR = "Échelle du programme"
+
+
+@dataclass
+class AttendanceRow:
+    key: str
+    label: str
+    events: int = 0
+    residents: int = 0
+    conseil_citoyen: int = 0
+    partners: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.residents + self.conseil_citoyen + self.partners
+
+
+@dataclass
+class FeedbackRow:
+    key: str
+    label: str
+    events: int = 0
+    attendance: int = 0
+    received: int = 0
+    answered: int = 0
+
+    @property
+    def answered_share(self) -> float | None:
+        return self.answered / self.received if self.received else None
+
+
+@dataclass
+class ConcertationFigures:
+    by_kind: list[AttendanceRow]
+    by_sector: list[FeedbackRow]
+    by_theme: list[FeedbackRow]
+    totals: AttendanceRow
+    feedback_received: int
+    feedback_answered: int
+
+    @property
+    def answered_share(self) -> float | None:
+        return self.feedback_answered / self.feedback_received if self.feedback_received else None
+
+
+ANSWERED = ~Q(answer="")
+
+
+def _attendance_sums():
+    return {
+        "n": Count("pk"),
+        "residents_sum": Coalesce(Sum("residents"), 0),
+        "conseil_sum": Coalesce(Sum("conseil_citoyen"), 0),
+        "partners_sum": Coalesce(Sum("partners"), 0),
+    }
+
+
+def concertation_figures(
+    *, events: QuerySet[PublicEvent], feedbacks: QuerySet[Feedback]
+) -> ConcertationFigures:
+    """Events and attendance by kind, events and remontées by sector and by theme (five aggregates)."""
+    by_kind = {kind: AttendanceRow(kind, label) for kind, label in PublicEventKind.choices}
+    for row in events.values("kind").annotate(**_attendance_sums()).order_by():
+        entry = by_kind[row["kind"]]
+        entry.events, entry.residents = row["n"], row["residents_sum"]
+        entry.conseil_citoyen, entry.partners = row["conseil_sum"], row["partners_sum"]
+    totals = AttendanceRow("total", _("Total"))
+    for entry in by_kind.values():
+        totals.events += entry.events
+        totals.residents += entry.residents
+        totals.conseil_citoyen += entry.conseil_citoyen
+        totals.partners += entry.partners
+
+    by_sector: dict[int | None, FeedbackRow] = {}
+
+    def sector_row(sector_id, name) -> FeedbackRow:
+        return by_sector.setdefault(sector_id, FeedbackRow(str(sector_id or ""), name or NO_SECTOR))
+
+    for row in events.values("sector_id", "sector__name").annotate(**_attendance_sums()).order_by():
+        entry = sector_row(row["sector_id"], row["sector__name"])
+        entry.events = row["n"]
+        entry.attendance = row["residents_sum"] + row["conseil_sum"] + row["partners_sum"]
+    feedback_sums = {"received_n": Count("pk"), "answered_n": Count("pk", filter=ANSWERED)}
+    for row in feedbacks.values("sector_id", "sector__name").annotate(**feedback_sums).order_by():
+        entry = sector_row(row["sector_id"], row["sector__name"])
+        entry.received, entry.answered = row["received_n"], row["answered_n"]
+
+    by_theme = {theme: FeedbackRow(theme, label) for theme, label in Theme.choices}
+    for row in events.values("theme").annotate(**_attendance_sums()).order_by():
+        entry = by_theme[row["theme"]]
+        entry.events = row["n"]
+        entry.attendance = row["residents_sum"] + row["conseil_sum"] + row["partners_sum"]
+    for row in feedbacks.values("theme").annotate(**feedback_sums).order_by():
+        entry = by_theme[row["theme"]]
+        entry.received, entry.answered = row["received_n"], row["answered_n"]
+
+    themes = [row for row in by_theme.values() if row.events or row.received]
+    return ConcertationFigures(
+        by_kind=list(by_kind.values()),
+        by_sector=sorted(by_sector.values(), key=lambda row: (row.key == "", row.label)),
+        by_theme=themes,
+        totals=totals,
+        feedback_received=sum(row.received for row in themes),
+        feedback_answered=sum(row.answered for row in themes),
+    )
+
+
+def concertation_years(
+    *, events: QuerySet[PublicEvent], feedbacks: QuerySet[Feedback], today: datetime.date
+) -> list[int]:
+    years = {today.year}
+    years.update(day.year for day in events.dates("held_on", "year"))
+    years.update(day.year for day in feedbacks.dates("received_on", "year"))
+    return sorted(years, reverse=True)
+
+
+def attendance_chart_rows(figures: ConcertationFigures) -> list[dict]:
+    publics = [
+        ("residents", _("Habitants")),
+        ("conseil_citoyen", _("Conseil citoyen")),
+        ("partners", _("Partenaires")),
+    ]
+    return [
+        {"kind": row.label, "public": label, "count": getattr(row, name), "order": index}
+        for row in figures.by_kind
+        if row.events
+        for index, (name, label) in enumerate(publics)
+        if getattr(row, name)
+    ]
+
+
+def feedback_chart_rows(figures: ConcertationFigures) -> list[dict]:
+    return [
+        {"theme": row.label, "stage": stage, "count": value}
+        for row in figures.by_theme
+        if row.received
+        for stage, value in ((_("Reçues"), row.received), (_("Réponse apportée"), row.answered))
+    ]
+
+
+# --- PDF packs (read by governance/reports.py) ------------------------------------------------------
+
+
+def _sector_bodies(sector) -> QuerySet[Body]:
+    return Body.objects.filter(sectors=sector)
+
+
+def pack_meetings(
+    *, programme: Programme, sector, start: datetime.date, end: datetime.date
+) -> QuerySet[Meeting]:
+    """Séances of the period: the programme's, or for a sector those of the bodies that cover it."""
+    meetings = Meeting.objects.filter(
+        body__programme=programme, starts_at__date__gte=start, starts_at__date__lte=end
+    )
+    if sector is not None:
+        meetings = meetings.filter(body__in=_sector_bodies(sector))
+    return (
+        meetings.select_related("body")
+        .annotate(decision_count=Count("decisions", distinct=True))
+        .order_by("starts_at", "pk")
+    )
+
+
+def pack_decisions(
+    *, programme: Programme, sector, start: datetime.date, end: datetime.date
+) -> QuerySet[Decision]:
+    """Decisions taken in the period; for a sector, those about it or taken by a body that covers it."""
+    decisions = Decision.objects.filter(
+        meeting__body__programme=programme,
+        meeting__starts_at__date__gte=start,
+        meeting__starts_at__date__lte=end,
+    )
+    if sector is not None:
+        decisions = decisions.filter(
+            Q(sector=sector) | Q(sector__isnull=True, meeting__body__in=_sector_bodies(sector))
+        )
+    return decisions.select_related("meeting__body", "sector", "operation").order_by(
+        "meeting__starts_at", "meeting_id", "order", "pk"
+    )
+
+
+def pack_actions(*, programme: Programme, sector) -> QuerySet[Action]:
+    """Actions of the programme, or of one sector."""
+    actions = Action.objects.filter(programme=programme)
+    return actions.filter(sector=sector) if sector is not None else actions
+
+
+def actions_done_between(actions: QuerySet[Action], *, start: datetime.date, end: datetime.date) -> int:
+    from governance.models import ActionStatus
+
+    return actions.filter(status=ActionStatus.DONE, done_on__gte=start, done_on__lte=end).count()
+
+
+def last_minutes(*, programme: Programme, sector, body_kind: str, until: datetime.date) -> Meeting | None:
+    """The latest séance held by a body of this kind (in the sector's bodies) that has minutes."""
+    meetings = Meeting.objects.filter(
+        body__programme=programme,
+        body__kind=body_kind,
+        status=MeetingStatus.HELD,
+        starts_at__date__lte=until,
+    ).exclude(minutes="")
+    if sector is not None:
+        meetings = meetings.filter(body__in=_sector_bodies(sector))
+    return meetings.select_related("body").order_by("-starts_at", "-pk").first()
+
+
+def pack_events(
+    *, programme: Programme, sector, start: datetime.date, end: datetime.date
+) -> QuerySet[PublicEvent]:
+    events = PublicEvent.objects.filter(programme=programme, held_on__gte=start, held_on__lte=end)
+    return events.filter(sector=sector) if sector is not None else events
+
+
+def pack_feedbacks(
+    *, programme: Programme, sector, start: datetime.date, end: datetime.date
+) -> QuerySet[Feedback]:
+    feedbacks = Feedback.objects.filter(programme=programme, received_on__gte=start, received_on__lte=end)
+    return feedbacks.filter(sector=sector) if sector is not None else feedbacks

@@ -1,0 +1,251 @@
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import status_choices
+from governance.models import Action, ActionStatus, Body, Feedback, Meeting, PublicEvent
+from governance.rules import EditorScope
+from governance.services import ACTION_TRANSITIONS
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+def _date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def _datetime(value) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else "—"
+
+
+class BodyTable(tables.Table):
+    name = tables.Column(verbose_name=_("Instance"))
+    kind = tables.Column(verbose_name=_("Type"))
+    sectors = tables.Column(verbose_name=_("Périmètre"), empty_values=(), orderable=False)
+    chair = tables.Column(verbose_name=_("Présidence"), default="—", order_by=("chair__name", "pk"))
+    periodicity_months = tables.Column(verbose_name=_("Périodicité"), empty_values=())
+    next_meeting_at = tables.Column(verbose_name=_("Prochaine séance"), empty_values=())
+    last_meeting_at = tables.Column(verbose_name=_("Dernière séance"), empty_values=())
+
+    class Meta:
+        model = Body
+        fields = [
+            "name",
+            "kind",
+            "sectors",
+            "chair",
+            "periodicity_months",
+            "next_meeting_at",
+            "last_meeting_at",
+        ]
+        order_by = ("kind",)
+        empty_text = _("Aucune instance n'est enregistrée dans votre périmètre.")
+        attrs = {**TABLE_ATTRS, "id": "bodies-table"}
+
+    def render_name(self, record):
+        url = reverse("governance:body_detail", args=[record.pk])
+        inactive = format_html(' <span class="badge text-bg-secondary">{}</span>', _("inactive"))
+        return format_html('<a href="{}">{}</a>{}', url, record.name, "" if record.is_active else inactive)
+
+    def render_sectors(self, record):
+        names = [sector.name for sector in record.sectors.all()]
+        return ", ".join(names) if names else _("Tout le programme")
+
+    def render_periodicity_months(self, value):
+        if not value:
+            return _("À la demande")
+        return _("Tous les mois") if value == 1 else _("Tous les %(n)s mois") % {"n": value}
+
+    def render_next_meeting_at(self, value):
+        return _datetime(value)
+
+    def render_last_meeting_at(self, value):
+        return _datetime(value)
+
+    def order_kind(self, queryset, is_descending):
+        prefix = "-" if is_descending else ""
+        return queryset.order_by(f"{prefix}kind", "name", "pk"), True
+
+
+class MeetingTable(tables.Table):
+    starts_at = tables.Column(verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}})
+    body = tables.Column(verbose_name=_("Instance"), order_by=("body__name", "starts_at", "pk"))
+    place = tables.Column(verbose_name=_("Lieu"), default="—")
+    status = tables.Column(verbose_name=_("Statut"))
+    decision_count = tables.Column(verbose_name=_("Décisions"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Meeting
+        fields = ["starts_at", "body", "place", "status", "decision_count"]
+        empty_text = _("Aucune séance ne correspond à ces critères.")
+        attrs = {**TABLE_ATTRS, "id": "meetings-table"}
+
+    def render_starts_at(self, record):
+        url = reverse("governance:meeting_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, _datetime(record.starts_at))
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge meeting-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def order_starts_at(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "starts_at", "pk"), True
+
+
+class ActionTable(tables.Table):
+    title = tables.Column(verbose_name=_("Action"))
+    owner_organisation = tables.Column(verbose_name=_("Porteur"), order_by=("owner_organisation__name", "pk"))
+    due_on = tables.Column(verbose_name=_("Échéance"), attrs={"td": {"class": "text-nowrap"}})
+    status = tables.Column(verbose_name=_("Statut"), attrs={"td": {"class": "action-status"}})
+    sector = tables.Column(verbose_name=_("Quartier"), default="—", order_by=("sector__name", "pk"))
+    meeting = tables.Column(
+        verbose_name=_("Séance"), default="—", order_by=("meeting__starts_at", "pk"), empty_values=(None,)
+    )
+
+    class Meta:
+        model = Action
+        fields = ["title", "owner_organisation", "due_on", "status", "sector", "meeting"]
+        empty_text = _("Aucune action ne correspond à ces critères.")
+        attrs = {**TABLE_ATTRS, "id": "actions-table"}
+        row_attrs = {"id": lambda record: f"action-{record.pk}"}
+
+    def __init__(self, *args, editor_scope: EditorScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor_scope = editor_scope
+
+    def render_title(self, record):
+        url = reverse("governance:action_detail", args=[record.pk])
+        operation = (
+            format_html('<span class="small text-secondary d-block">{}</span>', record.operation.identifier)
+            if record.operation_id
+            else ""
+        )
+        return format_html('<a href="{}">{}</a>{}', url, record.title, operation)
+
+    def render_owner_organisation(self, record):
+        if record.owner_name:
+            return format_html(
+                '{}<span class="small text-secondary d-block">{}</span>',
+                record.owner_organisation,
+                record.owner_name,
+            )
+        return str(record.owner_organisation)
+
+    def render_due_on(self, record):
+        if record.is_overdue:
+            return format_html(
+                '<span class="text-danger fw-semibold">{}</span> <span class="badge {}">{}</span>',
+                _date(record.due_on),
+                "text-bg-danger",
+                _("en retard"),
+            )
+        return _date(record.due_on)
+
+    def render_status(self, record):
+        return render_to_string(
+            "governance/includes/action_status.html",
+            action_status_context(record, self.editor_scope),
+            request=getattr(self, "request", None),
+        )
+
+    def render_meeting(self, record):
+        url = reverse("governance:meeting_detail", args=[record.meeting_id])
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            f"{record.meeting.body} — {_date(timezone.localdate(record.meeting.starts_at))}",
+        )
+
+    def order_due_on(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "due_on", "pk"), True
+
+    def order_title(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "title", "pk"), True
+
+
+def action_status_context(action: Action, editor_scope: EditorScope, **extra) -> dict:
+    return {
+        "action": action,
+        "can_edit": editor_scope.allows(action),
+        "choices": status_choices(ActionStatus, ACTION_TRANSITIONS, action.status),
+        "error": "",
+        "updated": False,
+        **extra,
+    }
+
+
+class PublicEventTable(tables.Table):
+    held_on = tables.Column(verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}})
+    title = tables.Column(verbose_name=_("Intitulé"))
+    kind = tables.Column(verbose_name=_("Type"))
+    theme = tables.Column(verbose_name=_("Thème"))
+    sector = tables.Column(verbose_name=_("Quartier"), default="—", order_by=("sector__name", "pk"))
+    attendance = tables.Column(
+        verbose_name=_("Participants"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+    )
+
+    class Meta:
+        model = PublicEvent
+        fields = ["held_on", "title", "kind", "theme", "sector", "attendance"]
+        empty_text = _("Aucun temps de concertation ne correspond à ces critères.")
+        attrs = {**TABLE_ATTRS, "id": "events-table"}
+
+    def render_held_on(self, value):
+        return _date(value)
+
+    def render_title(self, record):
+        url = reverse("governance:event_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.title)
+
+    def render_attendance(self, record):
+        return format_html(
+            '{} <span class="small text-secondary d-block">{}</span>',
+            record.attendance,
+            _("%(r)s hab. · %(c)s CC · %(p)s part.")
+            % {"r": record.residents, "c": record.conseil_citoyen, "p": record.partners},
+        )
+
+    def order_held_on(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "held_on", "pk"), True
+
+
+class FeedbackTable(tables.Table):
+    received_on = tables.Column(verbose_name=_("Reçue le"), attrs={"td": {"class": "text-nowrap"}})
+    text = tables.Column(verbose_name=_("Remontée"))
+    theme = tables.Column(verbose_name=_("Thème"))
+    sector = tables.Column(verbose_name=_("Quartier"), default="—", order_by=("sector__name", "pk"))
+    status = tables.Column(verbose_name=_("Statut"))
+    action = tables.Column(verbose_name=_("Action"), default="—", orderable=False)
+
+    class Meta:
+        model = Feedback
+        fields = ["received_on", "text", "theme", "sector", "status", "action"]
+        empty_text = _("Aucune remontée ne correspond à ces critères.")
+        attrs = {**TABLE_ATTRS, "id": "feedbacks-table"}
+
+    def render_received_on(self, value):
+        return _date(value)
+
+    def render_text(self, record):
+        url = reverse("governance:feedback_detail", args=[record.pk])
+        text = record.text if len(record.text) <= 120 else record.text[:119] + "…"
+        return format_html('<a href="{}">{}</a>', url, text)
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge feedback-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def render_action(self, record):
+        url = reverse("governance:action_detail", args=[record.action_id])
+        return format_html('<a href="{}">{}</a>', url, record.action.get_status_display())
+
+    def order_received_on(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "received_on", "pk"), True

@@ -1,0 +1,1 @@
+"""Thin views of governance and concertation: scope the queryset, call a service or a selector, render."""

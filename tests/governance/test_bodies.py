@@ -1,0 +1,230 @@
+import datetime
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import selectors
+from governance.models import AgendaItem, Body, BodyKind, Meeting
+from tests.governance.factories import ActionFactory, BodyFactory, DecisionFactory, MeetingFactory, in_days
+from tests.projects.factories import OperationFactory
+from tests.utils import count_queries
+
+PARIS = timezone.get_current_timezone()
+
+
+def test_body_list_shows_scope_rhythm_and_meetings(mission_client, body_a, cotec):
+    MeetingFactory(body=body_a, starts_at=in_days(10))
+    MeetingFactory(body=body_a, held=True)
+    html = mission_client.get(reverse("governance:body_list")).content.decode()
+    assert "COPIL Moulins" in html
+    assert "Tout le programme" in html  # the COTEC
+    assert "Tous les 6 mois" in html
+    assert (timezone.localdate() + datetime.timedelta(days=10)).strftime("%d/%m/%Y") in html
+    assert "Nouvelle instance" in html
+
+
+def test_body_list_query_count_same_for_5_and_50(mission_client, programme, sector_a, sector_b):
+    url = reverse("governance:body_list")
+    for _ in range(5):
+        MeetingFactory(body=BodyFactory(programme=programme, sectors=[sector_a, sector_b]))
+    mission_client.get(url)  # warm the per-process caches (content types…)
+    with_5 = count_queries(mission_client, url)
+    for _ in range(45):
+        MeetingFactory(body=BodyFactory(programme=programme, sectors=[sector_a]))
+    assert count_queries(mission_client, url) == with_5
+
+
+def test_body_detail(mission_client, body_a, organisation):
+    upcoming = MeetingFactory(body=body_a, starts_at=in_days(5))
+    past = MeetingFactory(body=body_a, held=True)
+    DecisionFactory(meeting=past)
+    html = mission_client.get(reverse("governance:body_detail", args=[body_a.pk])).content.decode()
+    assert organisation.name in html
+    assert reverse("governance:meeting_detail", args=[upcoming.pk]) in html
+    assert "1 décision" in html
+    assert "Préparer la prochaine séance" in html
+
+
+def test_partner_sees_no_edit_button(partner_client_a, body_a):
+    html = partner_client_a.get(reverse("governance:body_detail", args=[body_a.pk])).content.decode()
+    assert "Préparer la prochaine séance" not in html
+    assert partner_client_a.get(reverse("governance:body_edit", args=[body_a.pk])).status_code == 403
+
+
+def test_create_a_body(mission_client, programme, sector_a, organisation):
+    response = mission_client.post(
+        reverse("governance:body_create"),
+        {
+            "name": "GTR Moulins",
+            "kind": BodyKind.GTR,
+            "sectors": [sector_a.pk],
+            "chair": organisation.pk,
+            "members": [organisation.pk],
+            "periodicity_months": 1,
+        },
+    )
+    body = Body.objects.get(name="GTR Moulins")
+    assert response["Location"] == reverse("governance:body_detail", args=[body.pk])
+    assert list(body.sectors.all()) == [sector_a]
+    assert body.chair == organisation
+    assert body.is_active
+
+
+def test_body_form_errors_in_french(mission_client, body_a):
+    response = mission_client.post(
+        reverse("governance:body_create"), {"name": "copil moulins", "kind": "", "periodicity_months": "-2"}
+    )
+    html = response.content.decode()
+    assert "Nom</a> : Une instance de ce programme porte déjà le nom « copil moulins »." in html
+    assert "Type</a> : Ce champ est obligatoire." in html
+    assert "Périodicité (mois)</a> : Assurez-vous que cette valeur est supérieure ou égale à 0." in html
+
+
+def test_rename_and_deactivate_a_body(mission_client, body_a, sector_b):
+    url = reverse("governance:body_edit", args=[body_a.pk])
+    response = mission_client.post(
+        url,
+        {"name": "COPIL Moulins-Concorde", "kind": BodyKind.COPIL, "sectors": [sector_b.pk], "is_active": ""},
+    )
+    assert response.status_code == 302
+    body_a.refresh_from_db()
+    assert body_a.name == "COPIL Moulins-Concorde"
+    assert not body_a.is_active
+    assert list(body_a.sectors.all()) == [sector_b]
+    assert Body.objects.count() == 1
+
+
+# --- Préparer la prochaine séance -------------------------------------------------------------------
+
+
+def test_proposed_date_follows_the_periodicity():
+    body = Body(periodicity_months=2)
+    now = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=PARIS)
+    last = Meeting(starts_at=datetime.datetime(2026, 1, 29, 14, 30, tzinfo=PARIS))
+    start = selectors.proposed_start(body, last, now=now)
+    assert (start.year, start.month, start.day, start.hour, start.minute) == (
+        2026,
+        3,
+        30,
+        14,
+        30,
+    )  # 29 is a Sunday
+    # a long-dormant body: the proposal is moved into the future, one period at a time
+    last = Meeting(starts_at=datetime.datetime(2025, 5, 15, 9, 30, tzinfo=PARIS))
+    assert selectors.proposed_start(body, last, now=now).date() == datetime.date(
+        2026, 3, 16
+    )  # 15 is a Sunday
+    # on demand: two weeks ahead
+    body.periodicity_months = None
+    assert selectors.proposed_start(body, None, now=now).date() == datetime.date(2026, 3, 24)
+
+
+def test_add_months_clamps_to_the_end_of_the_month():
+    moment = datetime.datetime(2026, 1, 31, 9, 0, tzinfo=PARIS)
+    assert selectors.add_months(moment, 1).date() == datetime.date(2026, 2, 28)
+    assert selectors.add_months(moment, 11).date() == datetime.date(2026, 12, 31)
+    assert selectors.add_months(moment, 12).date() == datetime.date(2027, 1, 31)
+
+
+def test_proposal_contents(mission_user, programme, body_a, sector_a, sector_b):
+    last = MeetingFactory(body=body_a, held=True)
+    pending = DecisionFactory(meeting=last, text="Lancer l'étude de stationnement")
+    settled = DecisionFactory(meeting=last, text="Décision soldée")
+    ActionFactory(
+        programme=programme, sector=sector_a, meeting=last, decision=pending, title="Cahier des charges"
+    )
+    ActionFactory(programme=programme, sector=sector_a, meeting=last, decision=settled, done=True)
+    ActionFactory(programme=programme, sector=sector_a, title="Relancer le bailleur", overdue=True)
+    ActionFactory(programme=programme, sector=sector_b, title="Action d'un autre quartier")
+    OperationFactory(programme=programme, sector=sector_a, at_risk_delivery=True, identifier="OP-RISK")
+    OperationFactory(programme=programme, sector=sector_b, at_risk_delivery=True, identifier="OP-AILLEURS")
+    proposal = selectors.meeting_proposal(body=body_a, user=mission_user)
+    titles = [candidate.title for candidate in proposal.candidates]
+    assert titles[0].startswith("Approbation du relevé de décisions de la séance du")
+    assert "Suites de la décision : Lancer l'étude de stationnement" in titles
+    assert not any("Décision soldée" in title for title in titles)
+    assert "Point sur l'action : Relancer le bailleur" in titles
+    assert "Point sur l'action : Cahier des charges" in titles
+    assert not any("autre quartier" in title for title in titles)
+    assert any(title.startswith("Opération à risque : OP-RISK") for title in titles)
+    assert not any("OP-AILLEURS" in title for title in titles)
+    assert titles[-1] == "Questions diverses"
+
+
+def test_programme_wide_body_takes_every_sector(mission_user, programme, cotec, sector_a, sector_b):
+    ActionFactory(programme=programme, sector=sector_a, title="A")
+    ActionFactory(programme=programme, sector=sector_b, title="B")
+    OperationFactory(programme=programme, sector=sector_b, at_risk_delivery=True)
+    proposal = selectors.meeting_proposal(body=cotec, user=mission_user)
+    assert len(proposal.actions) == 2
+    assert len(proposal.operations) == 1
+    assert proposal.openers == []  # no previous séance
+
+
+def test_prepare_creates_the_meeting_with_the_ticked_items(mission_client, programme, body_a, sector_a):
+    last = MeetingFactory(body=body_a, held=True, place="Centre social")
+    action = ActionFactory(programme=programme, sector=sector_a, title="Relancer le bailleur", overdue=True)
+    operation = OperationFactory(programme=programme, sector=sector_a, at_risk_delivery=True)
+    url = reverse("governance:body_prepare", args=[body_a.pk])
+    response = mission_client.get(url)
+    form = response.context["form"]
+    assert form.initial["place"] == "Centre social"
+    assert set(form.initial["items"]) == {
+        "relevé",
+        f"action-{action.pk}",
+        f"operation-{operation.pk}",
+        "divers",
+    }
+    html = response.content.decode()
+    assert "Relancer le bailleur" in html
+    assert "en retard" in html
+    response = mission_client.post(
+        url,
+        {
+            "starts_at": "2026-09-14T09:30",
+            "place": "Centre social",
+            "items": [f"operation-{operation.pk}", "relevé", "action-999999"],
+        },
+    )
+    assert response.status_code == 200  # an item that is not proposed is refused
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    response = mission_client.post(
+        url,
+        {
+            "starts_at": "2026-09-14T09:30",
+            "place": "Centre social",
+            "items": [f"operation-{operation.pk}", "relevé"],
+        },
+    )
+    meeting = Meeting.objects.exclude(pk=last.pk).get()
+    assert response["Location"] == reverse("governance:meeting_detail", args=[meeting.pk])
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("order"))
+    assert [item.order for item in items] == [1, 2]
+    assert items[0].title.startswith("Approbation du relevé")  # the proposal's order, not the ticking order
+    assert items[1].operation == operation
+    assert items[1].presenter == operation.moa
+
+
+def test_prepare_query_count_does_not_grow(mission_client, programme, body_a, sector_a):
+    url = reverse("governance:body_prepare", args=[body_a.pk])
+    last = MeetingFactory(body=body_a, held=True)
+
+    def make(count):
+        for _ in range(count):
+            decision = DecisionFactory(meeting=last)
+            ActionFactory(programme=programme, sector=sector_a, meeting=last, decision=decision)
+            OperationFactory(programme=programme, sector=sector_a, at_risk_delivery=True)
+
+    make(3)
+    mission_client.get(url)  # warm the per-process caches (content types…)
+    with_3 = count_queries(mission_client, url)
+    make(30)
+    assert count_queries(mission_client, url) == with_3
+
+
+def test_direction_cannot_prepare(direction_user, body_a):
+    client = Client()
+    client.force_login(direction_user)
+    assert client.get(reverse("governance:body_prepare", args=[body_a.pk])).status_code == 403
+    assert client.post(reverse("governance:body_prepare", args=[body_a.pk]), {}).status_code == 403
