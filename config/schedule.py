@@ -8,4 +8,9 @@ BEAT_SCHEDULE = {
         "task": "governance.tasks.action_reminders_send_task",
         "schedule": crontab(minute="15", hour="7"),
     },
+    # https://crontab.guru/#*/5_*_*_*_* — every 5 minutes
+    "packs-pending-sweep": {
+        "task": "governance.tasks.packs_pending_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -27,7 +27,9 @@ def format_millions(value) -> str:
     if value is None:
         return "—"
     millions = (Decimal(value) / Decimal(1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{str(millions).replace('.', ',')}{NARROW_NBSP}M€"
+    integer, _, decimal = f"{abs(millions):f}".partition(".")
+    sign = "−" if millions < 0 else ""
+    return f"{sign}{group_thousands(int(integer))},{decimal}{NARROW_NBSP}M€"
 
 
 def format_percent(part, whole, *, precision: int = 0) -> str:

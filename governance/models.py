@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, scope_q
+from accounts.models import INTERNAL_ROLES, Membership, Organisation, scope_q
 from projects.models import Operation, Programme, Sector
 
 
@@ -447,8 +447,28 @@ class PackStatus(models.TextChoices):
     FAILED = "echec", _("Échec")
 
 
-class PackQuerySet(ScopedQuerySet):
-    pass
+def _pack_reach(memberships) -> Q:
+    """Packs these memberships reach: whole-programme ones reach all, sector ones their sectors' packs
+    and the programme-wide packs."""
+    return (
+        Q(Exists(memberships.filter(sectors__isnull=True)))
+        | Q(Exists(memberships.filter(sectors=OuterRef("sector"))))
+        | (Q(sector__isnull=True) & Q(Exists(memberships)))
+    )
+
+
+class PackQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PackQuerySet":
+        """Internal roles see every pack in their reach; partners only the packs meant for partners."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        memberships = Membership.objects.filter(user=user, is_active=True, programme=OuterRef("programme"))
+        internal = memberships.filter(role__in=INTERNAL_ROLES)
+        return self.filter(
+            _pack_reach(internal) | (Q(audience=PackAudience.PARTNERS) & _pack_reach(memberships))
+        )
 
 
 def pack_upload_to(instance: "Pack", filename: str) -> str:
@@ -479,7 +499,7 @@ class Pack(models.Model):
     error = models.TextField(_("motif de l'échec"), blank=True)
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)

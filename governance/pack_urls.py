@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from governance.views import packs
+
+urlpatterns = [
+    path("", packs.pack_list, name="pack_list"),
+    path("demander/", packs.pack_request, name="pack_request"),
+    path("<int:pk>/", packs.pack_detail, name="pack_detail"),
+    path("<int:pk>/statut/", packs.pack_status, name="pack_status"),
+    path("<int:pk>/telecharger/", packs.pack_download, name="pack_download"),
+]

@@ -19,3 +19,11 @@ def action_reminders_send_task(self) -> int:
     from governance.reminders import action_reminders_send
 
     return action_reminders_send()
+
+
+@shared_task
+def packs_pending_sweep_task() -> int:
+    """Send again the packs left waiting (Redis down at request time); fail those stuck running."""
+    from governance.packs import packs_pending_sweep
+
+    return packs_pending_sweep()

@@ -1,0 +1,63 @@
+import datetime
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin
+from governance.models import PackAudience, PackKind
+from governance.packs import PROGRAMME_ONLY_KINDS, default_period
+from projects.models import Sector
+
+
+class PackRequestForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Type de dossier"), choices=PackKind.choices)
+    sector = forms.ModelChoiceField(
+        label=_("Quartier"),
+        queryset=Sector.objects.none(),
+        required=False,
+        empty_label=_("Tout le programme"),
+        help_text=_(
+            "Pour un dossier de COPIL de quartier ; COTEC et revue de projet portent sur tout le programme."
+        ),
+    )
+    period_start = forms.DateField(
+        label=_("Début de la période"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label=_("Fin de la période (date de situation)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    audience = forms.ChoiceField(
+        label=_("Destinataires"),
+        choices=PackAudience.choices,
+        initial=PackAudience.INTERNAL,
+        help_text=_("Un dossier pour les partenaires masque les effectifs de personnes inférieurs au seuil."),
+    )
+
+    def __init__(
+        self, *args, sectors: QuerySet[Sector], sector_required: bool, today: datetime.date, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = sectors
+        self.sector_required = sector_required
+        self.today = today
+        start, end = default_period(PackKind.COPIL, today)
+        self.initial.setdefault("period_start", start)
+        self.initial.setdefault("period_end", end)
+
+    def clean(self):
+        data = super().clean()
+        kind, sector = data.get("kind"), data.get("sector")
+        start, end = data.get("period_start"), data.get("period_end")
+        if kind in PROGRAMME_ONLY_KINDS and sector is not None:
+            self.add_error(
+                "sector", _("Ce type de dossier porte sur tout le programme : ne choisissez pas de quartier.")
+            )
+        elif self.sector_required and sector is None:
+            self.add_error("sector", _("Choisissez l'un de vos quartiers."))
+        if start and end and end < start:
+            self.add_error("period_end", _("La fin de la période précède son début."))
+        if end and end > self.today:
+            self.add_error("period_end", _("La date de situation ne peut pas dépasser aujourd'hui."))
+        return data

@@ -1,0 +1,155 @@
+"""Sections of the PDF packs about governance (séances, decisions, actions) and concertation.
+
+Counts of people (attendance, residents' remarks) go through the pack's disclosure control: a pack
+for partners masks small counts and the cells that would reveal them.
+"""
+
+from django.utils.translation import gettext as _
+
+from core.charts import grouped_bar, render_svg, stacked_bar, svg_data_uri
+from core.disclosure import is_masked
+from core.formatting import format_percent
+from core.pack_sections import PackScope, section
+from core.richtext import sanitize_html
+from governance import selectors
+from governance.models import BodyKind, PackKind
+
+OPEN_ACTIONS_LIMIT = 60
+# The séance whose minutes open the governance section of each kind of pack.
+MINUTES_BODY_KIND = {
+    PackKind.COPIL: BodyKind.COPIL,
+    PackKind.COTEC: BodyKind.COTEC,
+    PackKind.REVUE: BodyKind.REVUE_PROJET,
+}
+# Same specs as governance/views/concertation.py (dashboard), so that the SVG are the same.
+PUBLICS = ["Habitants", "Conseil citoyen", "Partenaires"]
+
+
+@section(
+    key="gouvernance",
+    title="Instances : séances, décisions et actions",
+    order=60,
+    template="governance/pack/governance.html",
+)
+def governance(scope: PackScope) -> dict:
+    where = {"programme": scope.programme, "sector": scope.sector}
+    period = {"start": scope.period_start, "end": scope.period_end}
+    actions = selectors.pack_actions(**where)
+    counts = selectors.action_counts(actions, today=scope.period_end)
+    counts["done"] = selectors.actions_done_between(actions, **period)
+    last = selectors.last_minutes(**where, body_kind=MINUTES_BODY_KIND[scope.kind], until=scope.period_end)
+    return {
+        "meetings": selectors.pack_meetings(**where, **period),
+        "decisions": selectors.pack_decisions(**where, **period),
+        "action_counts": counts,
+        "open_actions": selectors.actions_for_board(actions.open(), today=scope.period_end)[
+            :OPEN_ACTIONS_LIMIT
+        ],
+        "open_actions_limit": OPEN_ACTIONS_LIMIT,
+        "last_meeting": last,
+        # Sanitised again here: minutes may have come through an import or the admin.
+        "last_minutes": sanitize_html(last.minutes) if last else "",
+        "today": scope.period_end,
+        "show_people": not scope.mask_counts,
+    }
+
+
+@section(
+    key="concertation",
+    title="Concertation avec les habitants",
+    order=70,
+    template="governance/pack/concertation.html",
+)
+def concertation(scope: PackScope) -> dict:
+    where = {"programme": scope.programme, "sector": scope.sector}
+    period = {"start": scope.period_start, "end": scope.period_end}
+    events = selectors.pack_events(**where, **period)
+    figures = selectors.concertation_figures(
+        events=events, feedbacks=selectors.pack_feedbacks(**where, **period)
+    )
+    event_rows = list(events.select_related("sector").order_by("held_on", "pk"))
+    *attendance, attendance_total = _attendance_table(scope, figures)
+    *feedback, feedback_total = _feedback_table(scope, figures)
+    return {
+        "figures": figures,
+        "attendance": attendance,
+        "attendance_total": attendance_total,
+        "feedback": feedback,
+        "feedback_total": feedback_total,
+        "events": _events_table(scope, event_rows),
+        "attendance_chart": None if scope.mask_counts else attendance_chart(figures),
+        "feedback_chart": None if scope.mask_counts else feedback_chart(figures),
+    }
+
+
+def _attendance_table(scope: PackScope, figures: selectors.ConcertationFigures) -> list[dict]:
+    """Events and participants by kind of event, with a total row (participants masked for partners)."""
+    rows = [row for row in figures.by_kind if row.events] + [figures.totals]
+    cells = scope.counts(
+        [[row.residents, row.conseil_citoyen, row.partners, row.total] for row in rows],
+        row_totals=True,
+        column_totals=True,
+    )
+    return [
+        {"label": row.label, "events": row.events, "cells": cells[index]} for index, row in enumerate(rows)
+    ]
+
+
+def _feedback_table(scope: PackScope, figures: selectors.ConcertationFigures) -> list[dict]:
+    """Remarks received and answered per theme, with the total; the share only where nothing is masked."""
+    rows = [(row.label, row.received, row.answered) for row in figures.by_theme if row.received]
+    rows.append((_("Total"), figures.feedback_received, figures.feedback_answered))
+    cells = scope.counts([[received, answered] for _label, received, answered in rows], column_totals=True)
+    return [
+        {
+            "label": label,
+            "received": cells[index][0],
+            "answered": cells[index][1],
+            "share": "—" if any(map(is_masked, cells[index])) else format_percent(answered, received),
+        }
+        for index, (label, received, answered) in enumerate(rows)
+    ]
+
+
+def _events_table(scope: PackScope, events: list) -> list[dict]:
+    cells = scope.counts(
+        [[event.residents, event.conseil_citoyen, event.partners, event.attendance] for event in events],
+        row_totals=True,
+    )
+    return [{"event": event, "cells": cells[index]} for index, event in enumerate(events)]
+
+
+def attendance_chart(figures: selectors.ConcertationFigures) -> str | None:
+    """Participants per kind of event, stacked by public: the concertation dashboard's spec."""
+    rows = selectors.attendance_chart_rows(figures)
+    if not rows:
+        return None
+    spec = stacked_bar(
+        rows=rows,
+        x="count",
+        y="kind",
+        color="public",
+        x_title="Participants",
+        y_title=None,
+        color_title="Public",
+        color_order=PUBLICS,
+    )
+    spec["encoding"]["y"]["axis"] = {"labelLimit": 260}  # "Permanence de la Maison du projet" in full
+    return svg_data_uri(render_svg(spec))
+
+
+def feedback_chart(figures: selectors.ConcertationFigures) -> str | None:
+    """Remarks received and answered per theme: the concertation dashboard's spec."""
+    rows = selectors.feedback_chart_rows(figures)
+    if not rows:
+        return None
+    spec = grouped_bar(
+        rows=rows,
+        category="theme",
+        group="stage",
+        value="count",
+        value_title="Remontées",
+        group_order=["Reçues", "Réponse apportée"],
+    )
+    spec["encoding"]["x"]["axis"] = {"format": "d", "tickMinStep": 1}  # counts, not euros
+    return svg_data_uri(render_svg(spec))

@@ -1,0 +1,115 @@
+"""PDF packs: list and request form, detail with progress (htmx polling), download."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.decorators import programme_required
+from core.readonly import readonly
+from governance import packs
+from governance.forms_packs import PackRequestForm
+from governance.models import Pack, PackStatus
+from projects.models import Sector
+
+PAGE_SIZE = 25
+POLLING_STATUSES = (PackStatus.PENDING, PackStatus.RUNNING)
+
+
+def _packs(request):
+    return (
+        Pack.objects.visible_to(request.user)
+        .filter(programme=request.programme)
+        .select_related("programme", "sector", "requested_by")
+    )
+
+
+def _request_form(request, data=None) -> PackRequestForm | None:
+    if not packs.can_request_packs(request.user, request.membership):
+        return None
+    sectors = Sector.objects.visible_to(request.user).filter(programme=request.programme)
+    restricted = request.membership is not None and request.membership.sectors.exists()
+    return PackRequestForm(data, sectors=sectors, sector_required=restricted, today=timezone.localdate())
+
+
+def _is_internal(request) -> bool:
+    """Partners see what a pack holds, not the name of the person who asked for it."""
+    return request.user.is_superuser or bool(request.membership and request.membership.is_internal)
+
+
+def _list_page(request, form, status=200):
+    packs_page = Paginator(_packs(request).order_by("-requested_at", "-pk"), PAGE_SIZE)
+    page = packs_page.get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "packs": page.object_list,
+        "form": form,
+        "polling": POLLING_STATUSES,
+        "show_requester": _is_internal(request),
+    }
+    return render(request, "governance/pack_list.html", context, status=status)
+
+
+@readonly
+@programme_required
+def pack_list(request):
+    return _list_page(request, _request_form(request))
+
+
+@require_POST
+@programme_required
+def pack_request(request):
+    form = _request_form(request, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if not form.is_valid():
+        return _list_page(request, form, status=400)
+    try:
+        pack = packs.pack_request(programme=request.programme, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _list_page(request, form, status=400)
+    messages.success(request, "Votre dossier est demandé : il sera prêt dans quelques instants.")
+    return redirect("governance:pack_detail", pk=pack.pk)
+
+
+def _detail_context(request, pack) -> dict:
+    seconds = f"{pack.duration_ms / 1000:.1f}".replace(".", ",") if pack.duration_ms else ""
+    return {
+        "pack": pack,
+        "polling": POLLING_STATUSES,
+        "duration": seconds,
+        "show_requester": _is_internal(request),
+    }
+
+
+@readonly
+@programme_required
+def pack_detail(request, pk):
+    pack = get_object_or_404(_packs(request), pk=pk)
+    return render(request, "governance/pack_detail.html", _detail_context(request, pack))
+
+
+@readonly
+@programme_required
+def pack_status(request, pk):
+    """The status block alone: htmx polls it every 2 s while the pack waits or is being built."""
+    pack = get_object_or_404(_packs(request), pk=pk)
+    return render(request, "governance/pack_detail.html#status", _detail_context(request, pack))
+
+
+@readonly
+@programme_required
+def pack_download(request, pk):
+    pack = get_object_or_404(_packs(request), pk=pk)
+    if pack.status != PackStatus.READY or not pack.file:
+        raise Http404("Ce dossier n'est pas prêt.")
+    return FileResponse(
+        pack.file.open("rb"),
+        as_attachment=True,
+        filename=packs.pack_filename(pack),
+        content_type="application/pdf",
+    )

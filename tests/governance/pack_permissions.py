@@ -1,0 +1,68 @@
+"""Pack URLs in the permission matrix of tests/test_permissions.py.
+
+Internal roles (mission, direction, referent) open every pack of their programme; a partner of sector A
+opens only the packs meant for partners, of sector A or of the whole programme; anything else is a 404.
+Only mission, admin and direction may request a pack (a POST: a GET is 405 for everyone).
+"""
+
+import datetime
+
+from django.core.files.base import ContentFile
+
+from governance.models import Pack, PackAudience, PackKind, PackStatus
+
+LOGIN = 302
+
+
+def row(*codes: int) -> dict[str, int]:
+    roles = ["anonymous", "mission", "direction", "referent", "partner_a", "outsider"]
+    return dict(zip(roles, codes, strict=True))
+
+
+PACK_CASES = [
+    ("pack_internal_programme", row(LOGIN, 200, 200, 200, 404, 404)),
+    ("pack_internal_sector_a", row(LOGIN, 200, 200, 200, 404, 404)),
+    ("pack_partners_sector_a", row(LOGIN, 200, 200, 200, 200, 404)),
+    ("pack_partners_sector_b", row(LOGIN, 200, 200, 200, 404, 404)),
+    ("pack_partners_programme", row(LOGIN, 200, 200, 200, 200, 404)),
+]
+
+
+MATRIX = {
+    "governance:pack_list": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
+    "governance:pack_request": [("none", row(LOGIN, 405, 405, 405, 405, 405))],
+    "governance:pack_detail": PACK_CASES,
+    "governance:pack_status": PACK_CASES,
+    "governance:pack_download": PACK_CASES,
+}
+
+
+def _ready_pack(programme, *, sector, kind, audience) -> Pack:
+    pack = Pack(
+        programme=programme,
+        sector=sector,
+        kind=kind,
+        audience=audience,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 6, 30),
+        status=PackStatus.READY,
+        progress=100,
+        page_count=1,
+    )
+    pack.file.save("dossier.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    pack.save()
+    return pack
+
+
+def build_objects(*, programme, sector_a, sector_b, users) -> dict:
+    packs = {
+        "pack_internal_programme": (None, PackKind.COTEC, PackAudience.INTERNAL),
+        "pack_internal_sector_a": (sector_a, PackKind.COPIL, PackAudience.INTERNAL),
+        "pack_partners_sector_a": (sector_a, PackKind.COPIL, PackAudience.PARTNERS),
+        "pack_partners_sector_b": (sector_b, PackKind.COPIL, PackAudience.PARTNERS),
+        "pack_partners_programme": (None, PackKind.REVUE, PackAudience.PARTNERS),
+    }
+    return {
+        key: {"pk": _ready_pack(programme, sector=sector, kind=kind, audience=audience).pk}
+        for key, (sector, kind, audience) in packs.items()
+    }

@@ -1,0 +1,152 @@
+"""Pack pages: who requests, who sees what, progress polling, download, query budget."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from governance.models import Pack, PackAudience, PackKind, PackStatus
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.governance.pack_permissions import _ready_pack
+from tests.governance.test_packs import _form
+from tests.utils import count_queries
+
+
+def _pending(programme, **fields) -> Pack:
+    defaults = {
+        "kind": PackKind.COPIL,
+        "audience": PackAudience.INTERNAL,
+        "period_start": datetime.date(2025, 1, 1),
+        "period_end": datetime.date(2025, 6, 30),
+    }
+    return Pack.objects.create(programme=programme, **{**defaults, **fields})
+
+
+@pytest.fixture
+def referent_user(programme):
+    return MembershipFactory(programme=programme, referent=True, organisation=OrganisationFactory()).user
+
+
+def test_mission_sees_the_request_form(mission_client):
+    html = mission_client.get(reverse("governance:pack_list")).content.decode()
+    assert "Demander un dossier" in html
+    assert 'action="/gouvernance/dossiers/demander/"' in html
+
+
+def test_partner_and_referent_see_no_form_and_cannot_request(client, partner_user_a, referent_user):
+    for user in (partner_user_a, referent_user):
+        client.force_login(user)
+        assert "Demander un dossier" not in client.get(reverse("governance:pack_list")).content.decode()
+        response = client.post(reverse("governance:pack_request"), _form(kind=PackKind.COTEC))
+        assert response.status_code == 403
+    assert not Pack.objects.exists()
+
+
+def test_direction_requests_a_pack(
+    client, direction_user, programme, sector_a, django_capture_on_commit_callbacks
+):
+    client.force_login(direction_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("governance:pack_request"), _form(sector=sector_a.pk, audience=PackAudience.PARTNERS)
+        )
+    pack = Pack.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("governance:pack_detail", args=[pack.pk])
+    assert (pack.requested_by, pack.sector, pack.audience) == (
+        direction_user,
+        sector_a,
+        PackAudience.PARTNERS,
+    )
+    assert pack.status == PackStatus.READY, pack.error
+    detail = client.get(response["Location"]).content.decode()
+    assert reverse("governance:pack_download", args=[pack.pk]) in detail
+    assert "hx-trigger" not in detail
+    download = client.get(reverse("governance:pack_download", args=[pack.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": PackKind.REVUE, "sector": "SECTOR"}, "porte sur tout le programme"),
+        ({"period_start": "2025-07-01"}, "précède son début"),
+        ({"period_end": "2999-01-01"}, "ne peut pas dépasser aujourd"),
+    ],
+)
+def test_invalid_requests_are_explained(mission_client, sector_a, fields, message):
+    if fields.get("sector") == "SECTOR":
+        fields["sector"] = sector_a.pk
+    response = mission_client.post(reverse("governance:pack_request"), _form(**fields))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Pack.objects.exists()
+
+
+def test_sector_restricted_director_must_choose_a_sector(client, programme, sector_a, sector_b):
+    user = MembershipFactory(
+        programme=programme, role=Role.DIRECTION, organisation=OrganisationFactory(), sectors=[sector_a]
+    ).user
+    client.force_login(user)
+    response = client.post(reverse("governance:pack_request"), _form())
+    assert response.status_code == 400
+    assert "Choisissez l&#x27;un de vos quartiers" in response.content.decode()
+    response = client.post(reverse("governance:pack_request"), _form(sector=sector_b.pk))
+    assert response.status_code == 400  # not one of theirs
+
+
+def test_partner_lists_only_partner_packs_of_its_sectors(partner_client_a, programme, sector_a, sector_b):
+    visible = [
+        _ready_pack(programme, sector=sector_a, kind=PackKind.COPIL, audience=PackAudience.PARTNERS),
+        _ready_pack(programme, sector=None, kind=PackKind.REVUE, audience=PackAudience.PARTNERS),
+    ]
+    hidden = [
+        _ready_pack(programme, sector=sector_a, kind=PackKind.COPIL, audience=PackAudience.INTERNAL),
+        _ready_pack(programme, sector=sector_b, kind=PackKind.COPIL, audience=PackAudience.PARTNERS),
+        _ready_pack(programme, sector=None, kind=PackKind.COTEC, audience=PackAudience.INTERNAL),
+    ]
+    html = partner_client_a.get(reverse("governance:pack_list")).content.decode()
+    for pack in visible:
+        assert reverse("governance:pack_detail", args=[pack.pk]) in html
+    for pack in hidden:
+        assert reverse("governance:pack_detail", args=[pack.pk]) not in html
+        assert partner_client_a.get(reverse("governance:pack_download", args=[pack.pk])).status_code == 404
+
+
+def test_status_partial_polls_while_waiting_and_stops_when_done(mission_client, programme):
+    pack = _pending(programme)
+    url = reverse("governance:pack_status", args=[pack.pk])
+    partial = mission_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="etat-dossier"')
+    assert f'hx-get="{url}"' in partial
+    assert 'hx-trigger="every 2s"' in partial
+    assert "<progress" in partial
+    Pack.objects.filter(pk=pack.pk).update(status=PackStatus.RUNNING, progress=45)
+    assert "Avancement : 45 %" in mission_client.get(url).content.decode()
+    Pack.objects.filter(pk=pack.pk).update(status=PackStatus.FAILED, error="Section « Finances » : boom")
+    failed = mission_client.get(url).content.decode()
+    assert "hx-trigger" not in failed
+    assert "Section « Finances » : boom" in failed
+
+
+def test_download_of_a_pack_not_ready_is_404(mission_client, programme):
+    pack = _pending(programme)
+    assert mission_client.get(reverse("governance:pack_download", args=[pack.pk])).status_code == 404
+
+
+def test_pack_list_query_count_does_not_grow_with_packs(mission_client, programme, sector_a, mission_user):
+    url = reverse("governance:pack_list")
+
+    def add(count):
+        for index in range(count):
+            _pending(programme, sector=sector_a if index % 2 else None, requested_by=mission_user)
+
+    add(10)
+    with_10 = count_queries(mission_client, url)
+    add(40)
+    with_50 = count_queries(mission_client, url)
+    assert with_10 == with_50
+    assert with_50 <= 15
