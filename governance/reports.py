@@ -6,12 +6,12 @@ for partners masks small counts and the cells that would reveal them.
 
 from django.utils.translation import gettext as _
 
-from core.charts import grouped_bar, render_svg, stacked_bar, svg_data_uri
 from core.disclosure import is_masked
 from core.formatting import format_percent
 from core.pack_sections import PackScope, section
 from core.richtext import sanitize_html
 from governance import selectors
+from governance.charts import attendance_chart, feedback_chart
 from governance.models import BodyKind, PackKind
 
 OPEN_ACTIONS_LIMIT = 60
@@ -22,7 +22,6 @@ MINUTES_BODY_KIND = {
     PackKind.REVUE: BodyKind.REVUE_PROJET,
 }
 # Same specs as governance/views/concertation.py (dashboard), so that the SVG are the same.
-PUBLICS = ["Habitants", "Conseil citoyen", "Partenaires"]
 
 
 @section(
@@ -117,39 +116,3 @@ def _events_table(scope: PackScope, events: list) -> list[dict]:
         row_totals=True,
     )
     return [{"event": event, "cells": cells[index]} for index, event in enumerate(events)]
-
-
-def attendance_chart(figures: selectors.ConcertationFigures) -> str | None:
-    """Participants per kind of event, stacked by public: the concertation dashboard's spec."""
-    rows = selectors.attendance_chart_rows(figures)
-    if not rows:
-        return None
-    spec = stacked_bar(
-        rows=rows,
-        x="count",
-        y="kind",
-        color="public",
-        x_title="Participants",
-        y_title=None,
-        color_title="Public",
-        color_order=PUBLICS,
-    )
-    spec["encoding"]["y"]["axis"] = {"labelLimit": 260}  # "Permanence de la Maison du projet" in full
-    return svg_data_uri(render_svg(spec))
-
-
-def feedback_chart(figures: selectors.ConcertationFigures) -> str | None:
-    """Remarks received and answered per theme: the concertation dashboard's spec."""
-    rows = selectors.feedback_chart_rows(figures)
-    if not rows:
-        return None
-    spec = grouped_bar(
-        rows=rows,
-        category="theme",
-        group="stage",
-        value="count",
-        value_title="Remontées",
-        group_order=["Reçues", "Réponse apportée"],
-    )
-    spec["encoding"]["x"]["axis"] = {"format": "d", "tickMinStep": 1}  # counts, not euros
-    return svg_data_uri(render_svg(spec))

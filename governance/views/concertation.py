@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from core.charts import grouped_bar, render_svg, stacked_bar, svg_data_uri
 from core.decorators import internal_required, programme_required
 from core.readonly import readonly
 from core.richtext import sanitize_html
 from governance import selectors, services
+from governance.charts import attendance_chart, feedback_chart
 from governance.filters import FeedbackFilter, PublicEventFilter
 from governance.forms import FeedbackAnswerForm, FeedbackConvertForm, FeedbackForm, PublicEventForm
 from governance.tables import FeedbackTable, PublicEventTable
@@ -62,45 +62,11 @@ def concertation_dashboard(request):
         "year": year,
         "sector": sector,
         "figures": figures,
-        "attendance_chart": _attendance_chart(figures),
-        "feedback_chart": _feedback_chart(figures),
+        "attendance_chart": attendance_chart(figures),
+        "feedback_chart": feedback_chart(figures),
         "can_see_feedback": request.user.is_superuser or request.membership.is_internal,
     }
     return render(request, "governance/concertation_dashboard.html", context)
-
-
-def _attendance_chart(figures) -> str | None:
-    rows = selectors.attendance_chart_rows(figures)
-    if not rows:
-        return None
-    spec = stacked_bar(
-        rows=rows,
-        x="count",
-        y="kind",
-        color="public",
-        x_title="Participants",
-        y_title=None,
-        color_title="Public",
-        color_order=["Habitants", "Conseil citoyen", "Partenaires"],
-    )
-    spec["encoding"]["y"]["axis"] = {"labelLimit": 260}  # "Permanence de la Maison du projet" in full
-    return svg_data_uri(render_svg(spec))
-
-
-def _feedback_chart(figures) -> str | None:
-    rows = selectors.feedback_chart_rows(figures)
-    if not rows:
-        return None
-    spec = grouped_bar(
-        rows=rows,
-        category="theme",
-        group="stage",
-        value="count",
-        value_title="Remontées",
-        group_order=["Reçues", "Réponse apportée"],
-    )
-    spec["encoding"]["x"]["axis"] = {"format": "d", "tickMinStep": 1}  # counts, not euros
-    return svg_data_uri(render_svg(spec))
 
 
 # --- Temps de concertation --------------------------------------------------------------------------
