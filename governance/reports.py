@@ -4,14 +4,11 @@ Counts of people (attendance, residents' remarks) go through the pack's disclosu
 for partners masks small counts and the cells that would reveal them.
 """
 
-from django.utils.translation import gettext as _
-
-from core.disclosure import is_masked
-from core.formatting import format_percent
 from core.pack_sections import PackScope, section
 from core.richtext import sanitize_html
 from governance import selectors
 from governance.charts import attendance_chart, feedback_chart
+from governance.disclosure_tables import attendance_table, feedback_table
 from governance.models import BodyKind, PackKind
 
 OPEN_ACTIONS_LIMIT = 60
@@ -67,8 +64,8 @@ def concertation(scope: PackScope) -> dict:
         events=events, feedbacks=selectors.pack_feedbacks(**where, **period)
     )
     event_rows = list(events.select_related("sector").order_by("held_on", "pk"))
-    *attendance, attendance_total = _attendance_table(scope, figures)
-    *feedback, feedback_total = _feedback_table(scope, figures)
+    *attendance, attendance_total = attendance_table(figures, scope.counts)
+    *feedback, feedback_total = feedback_table(figures, scope.counts)
     return {
         "figures": figures,
         "attendance": attendance,
@@ -79,35 +76,6 @@ def concertation(scope: PackScope) -> dict:
         "attendance_chart": None if scope.mask_counts else attendance_chart(figures),
         "feedback_chart": None if scope.mask_counts else feedback_chart(figures),
     }
-
-
-def _attendance_table(scope: PackScope, figures: selectors.ConcertationFigures) -> list[dict]:
-    """Events and participants by kind of event, with a total row (participants masked for partners)."""
-    rows = [row for row in figures.by_kind if row.events] + [figures.totals]
-    cells = scope.counts(
-        [[row.residents, row.conseil_citoyen, row.partners, row.total] for row in rows],
-        row_totals=True,
-        column_totals=True,
-    )
-    return [
-        {"label": row.label, "events": row.events, "cells": cells[index]} for index, row in enumerate(rows)
-    ]
-
-
-def _feedback_table(scope: PackScope, figures: selectors.ConcertationFigures) -> list[dict]:
-    """Remarks received and answered per theme, with the total; the share only where nothing is masked."""
-    rows = [(row.label, row.received, row.answered) for row in figures.by_theme if row.received]
-    rows.append((_("Total"), figures.feedback_received, figures.feedback_answered))
-    cells = scope.counts([[received, answered] for _label, received, answered in rows], column_totals=True)
-    return [
-        {
-            "label": label,
-            "received": cells[index][0],
-            "answered": cells[index][1],
-            "share": "—" if any(map(is_masked, cells[index])) else format_percent(answered, received),
-        }
-        for index, (label, received, answered) in enumerate(rows)
-    ]
 
 
 def _events_table(scope: PackScope, events: list) -> list[dict]:
