@@ -38,3 +38,37 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Consultation")
+    LIST = "list", _("Liste")
+    EXPORT = "export", _("Export")
+    PRINT = "print", _("Impression")
+    EDIT = "edit", _("Modification")
+
+
+class AccessEvent(models.Model):
+    """One access to personal data: who, when, which record, which page, why — never the data itself.
+
+    Kept 12 months (purged nightly)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+    domain = models.CharField(_("domaine"), max_length=20)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    model = models.CharField(_("type d'objet"), max_length=60)
+    object_ref = models.CharField(_("référence"), max_length=60, blank=True)
+    count = models.PositiveIntegerField(_("nombre d'enregistrements"), default=1)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("accès à des données personnelles")
+        verbose_name_plural = _("journal des accès aux données personnelles")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()} {self.model} {self.object_ref}"
+        )

@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "accounts",
     "projects",
     "governance",
+    "relogement",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -315,3 +316,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Pilotage NPRU <pi
 
 # Personal data --------------------------------------------------------------
 DISCLOSURE_THRESHOLD = env.int("DJANGO_DISCLOSURE_THRESHOLD", default=5)
+# Households closed (or left) longer ago than this are anonymised by the nightly task (CNIL: 2 years).
+RELOGEMENT_RETENTION_MONTHS = env.int("DJANGO_RELOGEMENT_RETENTION_MONTHS", default=24)
+# Access-log events are purged after this many months.
+ACCESS_LOG_RETENTION_MONTHS = env.int("DJANGO_ACCESS_LOG_RETENTION_MONTHS", default=12)

@@ -1,0 +1,141 @@
+"""Every write on households, offers and rehousings; the household lifecycle is enforced here."""
+
+import datetime
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import AccessEvent
+from core.utils import assign_changed
+from relogement.models import (
+    Household,
+    HouseholdStatus,
+    Offer,
+    OfferAnswer,
+    Rehousing,
+    RehousingKind,
+    RelogementPlan,
+)
+
+H = HouseholdStatus
+# See docs/STATUTS.md. "Parti sans relogement" is possible from any open status.
+HOUSEHOLD_TRANSITIONS: dict[str, set[str]] = {
+    H.TO_SURVEY: {H.SURVEYED, H.LEFT},
+    H.SURVEYED: {H.TO_SURVEY, H.SEARCHING, H.LEFT},
+    H.SEARCHING: {H.SURVEYED, H.OFFER, H.LEFT},
+    H.OFFER: {H.SEARCHING, H.REHOUSED, H.TEMPORARY, H.LEFT},
+    H.TEMPORARY: {H.SEARCHING, H.OFFER, H.REHOUSED, H.LEFT},
+    H.REHOUSED: {H.FOLLOW_UP, H.CLOSED},
+    H.FOLLOW_UP: {H.CLOSED},
+    H.CLOSED: {H.FOLLOW_UP},
+    H.LEFT: {H.CLOSED},
+}
+CLOSING_STATUSES = (H.CLOSED, H.LEFT)
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def household_check_transition(*, current: str, target: str) -> None:
+    if current != target and target not in HOUSEHOLD_TRANSITIONS[current]:
+        raise ValidationError(
+            {
+                "status": _("Passage de « %(current)s » à « %(target)s » impossible.")
+                % {"current": H(current).label, "target": H(target).label}
+            }
+        )
+
+
+def new_household_reference() -> str:
+    """A pseudonymous reference that says nothing about the household."""
+    while True:
+        reference = f"M-{secrets.token_hex(4).upper()}"
+        if not Household.objects.filter(reference=reference).exists():
+            return reference
+
+
+@transaction.atomic
+def relogement_plan_set(*, operation, **fields: Any) -> RelogementPlan:
+    plan = RelogementPlan.objects.filter(operation=operation).first() or RelogementPlan(operation=operation)
+    created = plan.pk is None
+    if assign_changed(plan, fields) or created:
+        _save(plan)
+    return plan
+
+
+@transaction.atomic
+def household_create(
+    *, programme, origin_operation, origin_landlord, landlord_reference: str, **fields
+) -> Household:
+    household = Household(
+        programme=programme,
+        origin_operation=origin_operation,
+        origin_landlord=origin_landlord,
+        landlord_reference=landlord_reference.strip(),
+        reference=fields.pop("reference", None) or new_household_reference(),
+        **fields,
+    )
+    return _save(household)
+
+
+@transaction.atomic
+def household_update(*, household: Household, today: datetime.date | None = None, **fields: Any) -> Household:
+    """Change a household; its status follows HOUSEHOLD_TRANSITIONS and closing dates the closure."""
+    if household.anonymised_at:
+        raise ValidationError(_("Ce ménage a été anonymisé : il ne peut plus être modifié."))
+    if "status" in fields:
+        current = Household.objects.filter(pk=household.pk).values_list("status", flat=True).get()
+        household_check_transition(current=current, target=fields["status"])
+        if fields["status"] in CLOSING_STATUSES and current not in CLOSING_STATUSES:
+            fields.setdefault("closed_on", today or timezone.localdate())
+    assign_changed(household, fields)
+    return _save(household)
+
+
+@transaction.atomic
+def offer_record(*, household: Household, **fields: Any) -> Offer:
+    offer = _save(Offer(household=household, **fields))
+    if household.status in (H.SURVEYED, H.SEARCHING) and offer.answer == OfferAnswer.PENDING:
+        household_update(household=household, status=H.OFFER)
+    return offer
+
+
+@transaction.atomic
+def rehousing_record(*, household: Household, kind: str, **fields: Any) -> Rehousing:
+    """Record a move; the household becomes rehoused (definitively or temporarily)."""
+    rehousing = _save(Rehousing(household=household, kind=kind, **fields))
+    target = H.REHOUSED if kind == RehousingKind.DEFINITIVE else H.TEMPORARY
+    if household.status != target:
+        household_update(household=household, status=target)
+    return rehousing
+
+
+def access_log(
+    *,
+    user,
+    action: str,
+    domain: str,
+    model: str,
+    object_ref: str = "",
+    count: int = 1,
+    path: str = "",
+    reason: str = "",
+) -> AccessEvent:
+    """Record an access to personal data (never the data itself)."""
+    return AccessEvent.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        domain=domain,
+        model=model,
+        object_ref=object_ref,
+        count=count,
+        path=path[:300],
+        reason=reason[:200],
+    )
