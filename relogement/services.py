@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import AccessEvent
 from core.utils import assign_changed
 from relogement.models import (
     Household,
@@ -115,27 +114,3 @@ def rehousing_record(*, household: Household, kind: str, **fields: Any) -> Rehou
     if household.status != target:
         household_update(household=household, status=target)
     return rehousing
-
-
-def access_log(
-    *,
-    user,
-    action: str,
-    domain: str,
-    model: str,
-    object_ref: str = "",
-    count: int = 1,
-    path: str = "",
-    reason: str = "",
-) -> AccessEvent:
-    """Record an access to personal data (never the data itself)."""
-    return AccessEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        domain=domain,
-        model=model,
-        object_ref=object_ref,
-        count=count,
-        path=path[:300],
-        reason=reason[:200],
-    )
