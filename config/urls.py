@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("imports/", include("core.import_urls")),
     path("gouvernance/", include("governance.urls")),
+    path("relogement/", include("relogement.urls")),
     path("", include("projects.urls")),
 ]
 

@@ -66,7 +66,12 @@ MATRIX: dict[str, list[tuple[str, dict[str, int]]]] = {
 # Each app adds its URLs and the objects they need in tests/<app>/permissions.py.
 APP_MATRICES: list[dict] = []
 APP_OBJECT_BUILDERS: list = []
-for module_name in ("tests.governance.permissions", "tests.governance.pack_permissions"):
+for module_name in (
+    "tests.governance.permissions",
+    "tests.governance.pack_permissions",
+    "tests.relogement.permissions",
+    "tests.core.permissions",
+):
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError:

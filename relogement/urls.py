@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "relogement"
+urlpatterns = [
+    path("", include("relogement.ui_urls")),
+]
