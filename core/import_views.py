@@ -74,8 +74,12 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         return upload
 
 
-def _check_access(request) -> None:
+def _check_access(request, kind: str | None = None) -> None:
     if not request.user.has_perm("projects.import_data", request.programme):
+        raise PermissionDenied
+    domain = get_spec(kind).personal_data_domain if kind in import_specs() else None
+    granted = request.user.is_superuser or getattr(request.membership, f"personal_data_{domain}", False)
+    if domain and not granted:
         raise PermissionDenied
 
 
@@ -114,7 +118,7 @@ def import_upload(request, kind: str):
 @programme_required
 def _import_upload(request, kind: str):
     spec = _spec_or_404(kind)
-    _check_access(request)
+    _check_access(request, kind)
     bound = (request.POST, request.FILES) if request.method == "POST" else ()  # reads the upload
     form = ImportUploadForm(*bound, too_large=getattr(request, "import_file_too_large", False))
     if request.method == "POST" and form.is_valid():
@@ -166,6 +170,7 @@ def _preview_context(record: ImportRecord) -> dict:
 def import_preview(request, pk: int):
     _check_access(request)
     record = _record_or_404(request, pk)
+    _check_access(request, record.kind)
     return render(request, "core/import_preview.html", _preview_context(record))
 
 
@@ -174,6 +179,7 @@ def import_preview(request, pk: int):
 def import_confirm(request, pk: int):
     _check_access(request)
     record = _record_or_404(request, pk)
+    _check_access(request, record.kind)
     spec = _spec_or_404(record.kind)
     try:
         record = import_record_commit(record=record, user=request.user)
@@ -202,6 +208,7 @@ def import_confirm(request, pk: int):
 def import_cancel(request, pk: int):
     _check_access(request)
     record = _record_or_404(request, pk)
+    _check_access(request, record.kind)
     try:
         import_record_cancel(record=record)
     except ImportStateError as error:

@@ -205,6 +205,8 @@ class ImportSpec:
     # Model field → column field, to locate the errors raised by full_clean() or a service.
     model_field_columns: ClassVar[dict[str, str]] = {}
     success_url_name: ClassVar[str] = "imports:list"
+    # Imports of personal data (e.g. "relogement") need the membership's grant for that domain.
+    personal_data_domain: ClassVar[str | None] = None
     do_not_call_in_templates: ClassVar[bool] = True
     _header_lookup: ClassVar[dict[str, Column]] = {}
 

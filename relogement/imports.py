@@ -336,6 +336,7 @@ class HouseholdChange:
 
 class RelogementImport(ImportSpec):
     kind = "relogement"
+    personal_data_domain = "relogement"
     label = gettext_lazy("Suivi du relogement (bailleur)")
     description = gettext_lazy(
         "Le tableau de suivi d'un bailleur : une ligne par ménage (référence du bailleur, opération, "

@@ -578,3 +578,22 @@ def test_command_fails_with_every_error(site, tmp_path, capsys):
     assert "Ligne 2, colonne « Âge titulaire » : « jeune » n'est pas une valeur reconnue" in err
     assert "Ligne 3, colonne « Opération » : Opération « ? » introuvable" in err
     assert Household.objects.count() == 0
+
+
+def test_web_import_of_households_needs_the_personal_data_grant(client, programme):
+    from django.urls import reverse
+
+    from accounts.models import Membership, Role
+    from tests.accounts.factories import MembershipFactory
+
+    without = MembershipFactory(programme=programme, role=Role.MISSION)
+    client.force_login(without.user)
+    assert client.get(reverse("imports:upload", args=["relogement"])).status_code == 403
+    assert client.get(reverse("imports:upload", args=["operations"])).status_code == 200
+    granted = MembershipFactory(programme=programme, role=Role.MISSION)
+    Membership.objects.filter(pk=granted.pk).update(personal_data_relogement=True)
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=granted.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(granted.user)
+    assert client.get(reverse("imports:upload", args=["relogement"])).status_code == 200
