@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("core.import_urls")),
     path("gouvernance/", include("governance.urls")),
     path("relogement/", include("relogement.urls")),
+    path("journal-acces/", include("core.access_urls")),
     path("", include("projects.urls")),
 ]
 

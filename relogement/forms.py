@@ -1,0 +1,144 @@
+"""Household, offer and rehousing forms. They never ask for a name, a phone number or an address:
+households are known by their pseudonymous reference and the landlord's own reference only."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from core.forms import BootstrapFormMixin
+from projects import selectors
+from relogement.models import Household, Offer, Rehousing
+
+NO_PERSONAL_DATA = _(
+    "Ni nom, ni téléphone, ni adresse : ces informations ne doivent jamais être saisies ici."
+)
+
+
+def apply_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None):
+    """Put a service's ValidationError on the form fields it names, the rest at the top of the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        target = field_map.get(name, name)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+class _RelogementForm(BootstrapFormMixin, forms.ModelForm):
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        landlords = Organisation.objects.filter(programmes=programme).order_by("name")
+        for name, field in self.fields.items():
+            if name in ("origin_landlord", "landlord"):
+                field.queryset = landlords
+            if isinstance(field, forms.DecimalField):
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
+                field.widget.is_localized = True
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(
+                    attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+                )
+
+    def _post_clean(self):
+        # Validation of the instance is the service's job (full_clean there), not the form's.
+        pass
+
+
+class HouseholdForm(_RelogementForm):
+    class Meta:
+        model = Household
+        fields = [
+            "landlord_reference",
+            "origin_operation",
+            "origin_landlord",
+            "status",
+            "reinforced_support",
+            "diagnostic_on",
+            "last_contact_on",
+            "origin_typology",
+            "origin_surface",
+            "origin_rent",
+            "origin_charges",
+            "origin_aid",
+            "adults",
+            "children",
+            "holder_age_band",
+            "income_band",
+            "needs_mobility",
+            "needs_decohabitation",
+            "over_occupation",
+            "under_occupation",
+            "wished_communes",
+            "wishes_outside_qpv",
+            "comments",
+        ]
+        widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "landlord_reference": _("Référence du bail ou du dossier chez le bailleur. ") + NO_PERSONAL_DATA,
+            "wished_communes": _("Communes seulement, séparées par des virgules. ") + NO_PERSONAL_DATA,
+            "comments": _("Observations utiles au relogement, sans donnée de santé. ") + NO_PERSONAL_DATA,
+            "status": _("Les changements suivent le cycle de vie du relogement (voir docs/STATUTS.md)."),
+        }
+
+    def __init__(self, *args, programme, user, **kwargs):
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields["origin_operation"].queryset = selectors.visible_operations(
+            user=user, programme=programme
+        )
+        if not self.instance.pk:
+            del self.fields["status"]
+
+
+class OfferForm(_RelogementForm):
+    class Meta:
+        model = Offer
+        fields = [
+            "offered_on",
+            "landlord",
+            "commune",
+            "in_qpv",
+            "new_or_recent",
+            "typology",
+            "rent",
+            "charges",
+            "estimated_aid",
+            "technical_committee_on",
+            "cal_on",
+            "answer",
+            "refusal_reason",
+        ]
+        help_texts = {
+            "commune": _("La commune seulement, pas l'adresse du logement proposé."),
+            "refusal_reason": _("Seulement si le ménage a refusé la proposition."),
+        }
+
+
+class RehousingForm(_RelogementForm):
+    class Meta:
+        model = Rehousing
+        fields = [
+            "rehoused_on",
+            "kind",
+            "landlord",
+            "commune",
+            "in_qpv",
+            "new_or_recent",
+            "same_site",
+            "typology",
+            "rent",
+            "charges",
+            "aid",
+            "indemnity_eligible",
+            "indemnity_amount",
+            "survey_on",
+            "satisfaction",
+            "survey_comment",
+        ]
+        widgets = {"survey_comment": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "commune": _("La commune seulement, pas l'adresse du logement."),
+            "survey_comment": NO_PERSONAL_DATA,
+        }

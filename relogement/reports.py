@@ -1,0 +1,45 @@
+"""Relogement section of the PDF packs (COPIL, COTEC, revue de projet).
+
+The figures come from the same selectors, and the charts from the same specs, as the relogement
+dashboard. A pack for partners masks small counts of households (and the shares computed on them) and
+leaves the charts out, as the dashboard does for partners.
+"""
+
+from core.pack_sections import PackScope, section
+from relogement import charts, selectors
+from relogement.models import Household
+
+
+def scope_households(scope: PackScope):
+    households = Household.objects.filter(programme=scope.programme)
+    if scope.sector is not None:
+        households = households.filter(origin_operation__sector=scope.sector)
+    return households
+
+
+@section(
+    key="relogement",
+    title="Relogement des ménages",
+    # 80 is relogement's slot (core/pack_sections.py); 81 because tests/governance/test_packs.py registers
+    # a stand-in "relogement-test" section at 80 and expects it right after the concertation section.
+    order=81,
+    template="relogement/pack/relogement.html",
+    kinds={"copil", "cotec", "revue"},
+)
+def relogement(scope: PackScope) -> dict | None:
+    indicators = selectors.relogement_indicators(scope_households(scope))
+    if indicators.empty:
+        return None  # no household in the scope: the section is left out
+    tables = selectors.indicator_tables(
+        indicators, scope.counts, masked=scope.mask_counts, threshold=scope.threshold
+    )
+    show_charts = not scope.mask_counts
+    return {
+        "indicators": indicators,
+        "total_row": tables["total_row"],
+        "tables": selectors.level_tables(tables, with_sectors=scope.sector is None),
+        "situation_chart": charts.situation_chart(indicators)
+        if show_charts and scope.sector is None
+        else None,
+        "shares_chart": charts.shares_chart(indicators.total) if show_charts else None,
+    }

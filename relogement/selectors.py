@@ -1,0 +1,415 @@
+"""ANRU relogement indicators, aggregated in SQL (docs/relogement.md gives each definition).
+
+The querysets of households passed in are already scoped (by `Household.objects.aggregable_by(user)`
+for pages, by the pack's scope for PDF packs). Every level (operation, sector, programme) is computed
+by its own grouped queries, so medians are true medians and the number of queries does not depend on
+the number of households. Nothing here returns a household one by one.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from core.disclosure import is_masked
+from core.formatting import format_euros, format_percent, group_thousands
+from relogement.models import (
+    DEFINITIVELY_REHOUSED,
+    Household,
+    HouseholdStatus,
+    Offer,
+    OfferAnswer,
+    Rehousing,
+    RehousingKind,
+    RelogementPlan,
+)
+
+PROGRAMME_WIDE = "Échelle du programme"
+TOTAL_LABEL = "Ensemble"
+DAYS_PER_MONTH = Decimal("30.4375")
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal(0), output_field=MONEY)
+SATISFIED_FROM = 4
+
+# Levels: the key of a row in the households' table, and the same key seen from a rehousing or offer.
+OPERATION = "origin_operation_id"
+SECTOR = "origin_operation__sector_id"
+PROGRAMME = None
+
+
+class Median(Aggregate):
+    """PostgreSQL median (continuous percentile 0.5) of a numeric expression."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+
+class DaysBetween(Func):
+    """`end - start` for two dates: a number of days in PostgreSQL."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+def _remaining_cost_before(prefix: str = ""):
+    return (
+        F(f"{prefix}origin_rent")
+        + Coalesce(F(f"{prefix}origin_charges"), ZERO)
+        - Coalesce(F(f"{prefix}origin_aid"), ZERO)
+    )
+
+
+REMAINING_AFTER = F("rent") + F("charges") - F("aid")
+COST_CHANGE = REMAINING_AFTER - _remaining_cost_before("household__")
+
+
+@dataclass
+class Figures:
+    """Indicators of one operation, one sector or the whole programme (counts are of households)."""
+
+    key: int | None = None
+    label: str = TOTAL_LABEL
+    households: int = 0
+    definitive: int = 0
+    temporary: int = 0
+    in_progress: int = 0
+    left: int = 0
+    planned: int = 0
+    # Definitive rehousings of the definitively rehoused households.
+    rehoused: int = 0
+    new_or_recent: int = 0
+    outside_qpv: int = 0
+    off_site: int = 0
+    with_costs: int = 0
+    median_cost_change: float | None = None
+    cost_increased: int = 0
+    above_max_increase: int = 0
+    with_delay: int = 0
+    median_delay_days: float | None = None
+    surveyed: int = 0
+    satisfaction_avg: float | None = None
+    satisfied: int = 0
+    # Offers.
+    offers_to_rehoused: int = 0
+    offered_households: int = 0
+    refusals: int = 0
+    # Targets of the plans (None when no plan of the scope sets them).
+    target_new_share: Decimal | None = None
+    target_outside_qpv_share: Decimal | None = None
+    max_rent_increase: Decimal | None = None
+    children: list["Figures"] = field(default_factory=list)
+
+    @property
+    def offers_per_rehoused(self) -> Decimal | None:
+        return _ratio(self.offers_to_rehoused, self.definitive)
+
+    @property
+    def refusals_per_household(self) -> Decimal | None:
+        return _ratio(self.refusals, self.offered_households)
+
+    @property
+    def median_delay_months(self) -> Decimal | None:
+        if self.median_delay_days is None:
+            return None
+        return (Decimal(str(self.median_delay_days)) / DAYS_PER_MONTH).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict[int | None, dict]:
+    """{key value: aggregates} in one query (a single `None` entry for the programme level)."""
+    if key is None:
+        return {None: queryset.aggregate(**aggregates)}
+    return {row.pop("key"): row for row in queryset.values(key=F(key)).annotate(**aggregates).order_by()}
+
+
+def _prefixed(key: str | None) -> str | None:
+    return None if key is None else f"household__{key}"
+
+
+def household_counts(households: QuerySet[Household], key: str | None) -> dict[int | None, dict]:
+    S = HouseholdStatus
+    return _grouped(
+        households,
+        key,
+        households=Count("pk"),
+        definitive=Count("pk", filter=Q(status__in=DEFINITIVELY_REHOUSED)),
+        temporary=Count("pk", filter=Q(status=S.TEMPORARY)),
+        in_progress=Count("pk", filter=Q(status__in=[S.TO_SURVEY, S.SURVEYED, S.SEARCHING, S.OFFER])),
+        left=Count("pk", filter=Q(status=S.LEFT)),
+    )
+
+
+def definitive_rehousings(households: QuerySet[Household]) -> QuerySet[Rehousing]:
+    return Rehousing.objects.filter(
+        household__in=households,
+        household__status__in=DEFINITIVELY_REHOUSED,
+        kind=RehousingKind.DEFINITIVE,
+    )
+
+
+def rehousing_figures(households: QuerySet[Household], key: str | None) -> dict[int | None, dict]:
+    has_costs = Q(household__origin_rent__isnull=False)
+    max_increase = F("household__origin_operation__relogement_plan__max_rent_increase")
+    delay = DaysBetween(F("rehoused_on"), F("household__diagnostic_on"))
+    return _grouped(
+        definitive_rehousings(households).annotate(cost_change=COST_CHANGE),
+        _prefixed(key),
+        rehoused=Count("pk"),
+        new_or_recent=Count("pk", filter=Q(new_or_recent=True)),
+        outside_qpv=Count("pk", filter=Q(in_qpv=False)),
+        off_site=Count("pk", filter=Q(same_site=False)),
+        with_costs=Count("pk", filter=has_costs),
+        median_cost_change=Median("cost_change", filter=has_costs),
+        cost_increased=Count("pk", filter=has_costs & Q(cost_change__gt=0)),
+        above_max_increase=Count("pk", filter=has_costs & Q(cost_change__gt=max_increase)),
+        with_delay=Count("pk", filter=Q(household__diagnostic_on__isnull=False)),
+        median_delay_days=Median(delay, filter=Q(household__diagnostic_on__isnull=False)),
+        surveyed=Count("pk", filter=Q(satisfaction__isnull=False)),
+        satisfaction_avg=Avg("satisfaction"),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED_FROM)),
+    )
+
+
+def offer_figures(households: QuerySet[Household], key: str | None) -> dict[int | None, dict]:
+    return _grouped(
+        Offer.objects.filter(household__in=households),
+        _prefixed(key),
+        offers_to_rehoused=Count("pk", filter=Q(household__status__in=DEFINITIVELY_REHOUSED)),
+        offered_households=Count("household", distinct=True),
+        refusals=Count("pk", filter=Q(answer=OfferAnswer.REFUSED)),
+    )
+
+
+@dataclass
+class Indicators:
+    total: Figures
+    sectors: list[Figures]
+    operations: list[Figures]
+
+    @property
+    def empty(self) -> bool:
+        return not self.total.households
+
+
+def _targets(plans: list[dict]) -> dict:
+    """Targets of a group of plans: one plan's own, else averages weighted by the households planned
+    (the plain average when no plan gives a number); the smallest maximum increase of rent."""
+
+    def weighted(name: str) -> Decimal | None:
+        with_target = [plan for plan in plans if plan[name] is not None]
+        if not with_target:
+            return None
+        weights = [plan["households_planned"] for plan in with_target]
+        if not sum(weights):
+            weights = [1] * len(with_target)
+        total = sum(plan[name] * weight for plan, weight in zip(with_target, weights, strict=True))
+        return (total / sum(weights)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+    increases = [plan["max_rent_increase"] for plan in plans if plan["max_rent_increase"] is not None]
+    return {
+        "planned": sum(plan["households_planned"] for plan in plans),
+        "target_new_share": weighted("target_new_share"),
+        "target_outside_qpv_share": weighted("target_outside_qpv_share"),
+        "max_rent_increase": min(increases) if increases else None,
+    }
+
+
+def _level(households: QuerySet[Household], key: str | None) -> dict[int | None, Figures]:
+    figures: dict[int | None, Figures] = {}
+    for source in (household_counts, rehousing_figures, offer_figures):
+        for value, row in source(households, key).items():
+            entry = figures.setdefault(value, Figures(key=value))
+            for name, number in row.items():
+                setattr(entry, name, number)
+    return figures
+
+
+def relogement_indicators(households: QuerySet[Household]) -> Indicators:
+    """Indicators for the programme (or the scope), each sector and each operation of the households."""
+    labels = list(
+        households.values(
+            OPERATION,
+            "origin_operation__identifier",
+            "origin_operation__label",
+            SECTOR,
+            "origin_operation__sector__name",
+        )
+        .distinct()
+        .order_by()
+    )
+    plans = list(
+        RelogementPlan.objects.filter(operation__in=households.values(OPERATION)).values(
+            "operation_id",
+            "operation__sector_id",
+            "households_planned",
+            "target_new_share",
+            "target_outside_qpv_share",
+            "max_rent_increase",
+        )
+    )
+    total = _level(households, PROGRAMME).get(None, Figures())
+    by_sector = _level(households, SECTOR)
+    by_operation = _level(households, OPERATION)
+    for name, value in _targets(plans).items():
+        setattr(total, name, value)
+    sector_names = {row[SECTOR]: row["origin_operation__sector__name"] for row in labels}
+    for sector_id, figures in by_sector.items():
+        figures.label = sector_names.get(sector_id) or PROGRAMME_WIDE
+        for name, value in _targets([p for p in plans if p["operation__sector_id"] == sector_id]).items():
+            setattr(figures, name, value)
+    operation_sectors = {}
+    for row in labels:
+        figures = by_operation[row[OPERATION]]
+        figures.label = f"{row['origin_operation__identifier']} — {row['origin_operation__label']}"
+        operation_sectors[row[OPERATION]] = row[SECTOR]
+        for name, value in _targets([p for p in plans if p["operation_id"] == row[OPERATION]]).items():
+            setattr(figures, name, value)
+    sectors = sorted(by_sector.values(), key=lambda f: (f.key is None, f.label))
+    for sector in sectors:
+        sector.children = sorted(
+            (f for f in by_operation.values() if operation_sectors.get(f.key) == sector.key),
+            key=lambda f: f.label,
+        )
+    operations = [operation for sector in sectors for operation in sector.children]
+    return Indicators(total=total, sectors=sectors, operations=operations)
+
+
+# --- Display -------------------------------------------------------------------------------------------
+
+CountsFn = Callable[..., list[list[str]]]
+COUNT_COLUMNS = ("definitive", "temporary", "in_progress", "left", "households")
+
+
+def _number(value, places: int = 1) -> str:
+    if value is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP):f}".replace(".", ",")
+    return text.replace("-", "−")
+
+
+def _share_text(share: Decimal | None) -> str:
+    return "—" if share is None else format_percent(share, 1)
+
+
+def display_rows(rows: list[Figures], counts: CountsFn, *, masked: bool, threshold: int) -> list[dict]:
+    """Display strings of the indicators of each row (the last row is the total of the others).
+
+    `counts` turns the table of counts of households into strings (masked for partners). When masked,
+    a share, median or average whose base is a small count (or a masked cell) is shown as "—".
+    """
+    table = [[getattr(row, name) for name in COUNT_COLUMNS] for row in rows]
+    cells = counts(table, row_totals=True, column_totals=True)
+    return [
+        _display_row(row, dict(zip(COUNT_COLUMNS, cells[index], strict=True)), masked, threshold)
+        for index, row in enumerate(rows)
+    ]
+
+
+def _display_row(row: Figures, count_cells: dict[str, str], masked: bool, threshold: int) -> dict:
+    hidden_base = masked and any(is_masked(count_cells[name]) for name in ("definitive", "households"))
+
+    def hidden(*bases: int) -> bool:
+        return hidden_base or (masked and any(0 < base < threshold for base in bases))
+
+    def share(part: int, whole: int) -> str:
+        return "—" if hidden(part, whole) else format_percent(part, whole)
+
+    def met(part: int, whole: int, target) -> bool | None:
+        if target is None or not whole or hidden(part, whole):
+            return None
+        return Decimal(part) / Decimal(whole) >= target
+
+    above_max = "—"
+    if row.max_rent_increase is not None and not hidden(row.with_costs, row.above_max_increase):
+        above_max = group_thousands(row.above_max_increase)
+    offers_hidden = hidden(row.offered_households, row.refusals, row.offers_to_rehoused)
+    return {
+        "label": row.label,
+        "figures": row,
+        **count_cells,
+        "planned": group_thousands(row.planned) if row.planned else "—",
+        "new_share": share(row.new_or_recent, row.rehoused),
+        "target_new_share": _share_text(row.target_new_share),
+        "new_met": met(row.new_or_recent, row.rehoused, row.target_new_share),
+        "outside_qpv_share": share(row.outside_qpv, row.rehoused),
+        "target_outside_qpv_share": _share_text(row.target_outside_qpv_share),
+        "outside_qpv_met": met(row.outside_qpv, row.rehoused, row.target_outside_qpv_share),
+        "off_site_share": share(row.off_site, row.rehoused),
+        "median_cost_change": "—" if hidden(row.with_costs) else format_euros(row.median_cost_change),
+        "cost_increased_share": share(row.cost_increased, row.with_costs),
+        "max_rent_increase": format_euros(row.max_rent_increase),
+        "above_max_increase": above_max,
+        "offers_per_rehoused": "—" if offers_hidden else _number(row.offers_per_rehoused),
+        "refusals_per_household": "—" if offers_hidden else _number(row.refusals_per_household),
+        "median_delay_months": "—" if hidden(row.with_delay) else _number(row.median_delay_months),
+        "satisfaction_avg": "—" if hidden(row.surveyed) else _number(row.satisfaction_avg),
+        "satisfied_share": share(row.satisfied, row.surveyed),
+    }
+
+
+def unmasked_counts(rows: list[list[int | None]], **totals: bool) -> list[list[str]]:
+    return [["—" if value is None else group_thousands(value) for value in row] for row in rows]
+
+
+def indicator_tables(indicators: Indicators, counts: CountsFn, *, masked: bool, threshold: int) -> dict:
+    """The dashboard's and the pack's tables: per sector and per operation, the total row last."""
+    sectors = display_rows(
+        [*indicators.sectors, indicators.total], counts, masked=masked, threshold=threshold
+    )
+    operations = display_rows(
+        [*indicators.operations, indicators.total], counts, masked=masked, threshold=threshold
+    )
+    return {
+        "sector_rows": sectors[:-1],
+        "operation_rows": operations[:-1],
+        "total_row": sectors[-1],
+    }
+
+
+def level_tables(tables: dict, *, with_sectors: bool = True) -> list[dict]:
+    """The tables of `indicator_tables` as a list for templates: per sector (if wanted), per operation."""
+    levels = []
+    if with_sectors:
+        levels.append(
+            {
+                "key": "quartiers",
+                "title": "par quartier",
+                "heading": "Quartier",
+                "rows": tables["sector_rows"],
+            }
+        )
+    levels.append(
+        {
+            "key": "operations",
+            "title": "par opération",
+            "heading": "Opération",
+            "rows": tables["operation_rows"],
+        }
+    )
+    return levels

@@ -1,0 +1,232 @@
+"""Household pages: personal data. Only memberships with the relogement personal-data grant (and MFA)
+see households one by one, and every page that shows them writes an access-log event (never the data)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from core.access import access_log
+from core.decorators import programme_required
+from core.exports import xlsx_response
+from core.models import AccessAction
+from relogement import services
+from relogement.exports import HOUSEHOLD_COLUMNS
+from relogement.filters import HouseholdFilter
+from relogement.forms import HouseholdForm, OfferForm, RehousingForm, apply_service_error
+from relogement.models import Household
+from relogement.tables import HouseholdTable
+
+PAGE_SIZE = 50
+DOMAIN = "relogement"
+
+
+def _log(request, action: str, *, model: str = "Household", object_ref: str = "", count: int = 1) -> None:
+    access_log(
+        user=request.user,
+        action=action,
+        domain=DOMAIN,
+        model=model,
+        object_ref=object_ref,
+        count=count,
+        path=request.get_full_path(),
+    )
+
+
+def _forbidden(request, *, editors_only: bool = False):
+    """403 with a page that explains the grant (and MFA) needed."""
+    return render(request, "relogement/household_forbidden.html", {"editors_only": editors_only}, status=403)
+
+
+def _visible(request):
+    return Household.objects.visible_to(request.user).select_related(
+        "origin_operation__sector", "origin_landlord", "programme"
+    )
+
+
+def _programme_households(request):
+    return (
+        _visible(request)
+        .filter(programme=request.programme)
+        .annotate(offer_count=Count("offers", distinct=True))
+    )
+
+
+@programme_required
+def household_list(request):
+    if not request.user.has_perm("relogement.view_household", request.programme):
+        return _forbidden(request)
+    filterset = HouseholdFilter(request.GET, queryset=_programme_households(request), request=request)
+    table = HouseholdTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    shown = len(table.page.object_list) if hasattr(table, "page") else 0
+    _log(request, AccessAction.LIST, count=shown)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "count": table.paginator.count,
+        "can_edit": request.user.has_perm("relogement.add_household", request.programme),
+    }
+    template = (
+        "relogement/includes/household_table.html" if request.htmx else "relogement/household_list.html"
+    )
+    return render(request, template, context)
+
+
+@programme_required
+def household_export(request):
+    if not request.user.has_perm("relogement.view_household", request.programme):
+        return _forbidden(request)
+    if not request.user.has_perm("relogement.export_household", request.programme):
+        return _forbidden(request, editors_only=True)
+    queryset = _programme_households(request).order_by("reference", "pk")
+    rows = list(HouseholdFilter(request.GET, queryset=queryset, request=request).qs)
+    _log(request, AccessAction.EXPORT, count=len(rows))
+    return xlsx_response(
+        filename=f"menages-{request.programme.slug}",
+        sheet_title="Ménages",
+        columns=HOUSEHOLD_COLUMNS,
+        rows=rows,
+    )
+
+
+def household_timeline(household: Household) -> list[dict]:
+    """Dated events of one household, oldest first: diagnostic, offers, CAL, answers, moves, survey."""
+    events = []
+
+    def add(date, kind: str, label: str, detail: str = ""):
+        if date:
+            events.append({"date": date, "kind": kind, "label": label, "detail": detail})
+
+    add(household.diagnostic_on, "diagnostic", _("Diagnostic social"))
+    for offer in household.offers.all():
+        place = f"{offer.commune} — {offer.get_typology_display()} — {offer.landlord}"
+        add(offer.offered_on, "offer", _("Proposition de logement"), place)
+        add(offer.technical_committee_on, "committee", _("Comité technique"), place)
+        add(offer.cal_on, "cal", _("Commission d'attribution (CAL)"), place)
+        answer = offer.get_answer_display()
+        if offer.refusal_reason:
+            answer = f"{answer} ({offer.get_refusal_reason_display()})"
+        add(offer.cal_on or offer.offered_on, "answer", _("Réponse du ménage"), answer)
+    for rehousing in household.rehousings.all():
+        add(
+            rehousing.rehoused_on,
+            "rehousing",
+            _("Relogement %(kind)s") % {"kind": rehousing.get_kind_display().lower()},
+            f"{rehousing.commune} — {rehousing.get_typology_display()} — {rehousing.landlord}",
+        )
+        if rehousing.survey_on:
+            detail = (
+                _("Satisfaction : %(score)s / 5") % {"score": rehousing.satisfaction}
+                if rehousing.satisfaction
+                else ""
+            )
+            add(rehousing.survey_on, "survey", _("Enquête de satisfaction"), detail)
+    add(household.closed_on, "closed", _("Clôture"), household.get_status_display())
+    order = {"diagnostic": 0, "offer": 1, "committee": 2, "cal": 3, "answer": 4, "rehousing": 5, "survey": 6}
+    events.sort(key=lambda event: (event["date"], order.get(event["kind"], 9)))
+    return events
+
+
+@programme_required
+def household_detail(request, pk):
+    household = get_object_or_404(_visible(request), pk=pk)
+    _log(request, AccessAction.VIEW, object_ref=household.reference)
+    offers = household.offers.select_related("landlord")
+    rehousings = household.rehousings.select_related("landlord")
+    context = {
+        "household": household,
+        "offers": offers,
+        "rehousings": rehousings,
+        "timeline": household_timeline(household),
+        "can_edit": request.user.has_perm("relogement.change_household", household),
+    }
+    return render(request, "relogement/household_detail.html", context)
+
+
+@programme_required
+def household_create(request):
+    if not request.user.has_perm("relogement.view_household", request.programme):
+        return _forbidden(request)
+    if not request.user.has_perm("relogement.add_household", request.programme):
+        raise PermissionDenied
+    form = HouseholdForm(request.POST or None, programme=request.programme, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(programme=request.programme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            _log(request, AccessAction.EDIT, object_ref=household.reference)
+            messages.success(request, _("Le ménage %(ref)s a été créé.") % {"ref": household.reference})
+            return redirect("relogement:household_detail", pk=household.pk)
+    return render(request, "relogement/household_form.html", {"form": form, "household": None})
+
+
+@programme_required
+def household_edit(request, pk):
+    household = get_object_or_404(_visible(request), pk=pk)
+    if not request.user.has_perm("relogement.change_household", household):
+        raise PermissionDenied
+    form = HouseholdForm(
+        request.POST or None, instance=household, programme=household.programme, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(household=household, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            _log(request, AccessAction.EDIT, object_ref=household.reference)
+            messages.success(request, _("Le ménage %(ref)s a été mis à jour.") % {"ref": household.reference})
+            return redirect("relogement:household_detail", pk=household.pk)
+    _log(request, AccessAction.VIEW, object_ref=household.reference)  # the form shows the household
+    return render(request, "relogement/household_form.html", {"form": form, "household": household})
+
+
+def _child_form(request, pk, *, form_class, record, perm: str, model: str, template: str, field_map=None):
+    household = get_object_or_404(_visible(request), pk=pk)
+    if not request.user.has_perm(perm, household):
+        raise PermissionDenied
+    form = form_class(request.POST or None, programme=household.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record(household=household, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error, field_map)
+        else:
+            _log(request, AccessAction.EDIT, model=model, object_ref=household.reference)
+            messages.success(request, _("Enregistré pour le ménage %(ref)s.") % {"ref": household.reference})
+            return redirect("relogement:household_detail", pk=household.pk)
+    _log(request, AccessAction.VIEW, object_ref=household.reference)  # the form shows the household
+    return render(request, template, {"form": form, "household": household})
+
+
+@programme_required
+def offer_add(request, pk):
+    return _child_form(
+        request,
+        pk,
+        form_class=OfferForm,
+        record=services.offer_record,
+        perm="relogement.add_offer",
+        model="Offer",
+        template="relogement/household_offer_form.html",
+    )
+
+
+@programme_required
+def rehousing_add(request, pk):
+    return _child_form(
+        request,
+        pk,
+        form_class=RehousingForm,
+        record=services.rehousing_record,
+        perm="relogement.add_rehousing",
+        model="Rehousing",
+        template="relogement/household_rehousing_form.html",
+        # The move changes the household's status: an impossible change is reported on "nature".
+        field_map={"status": "kind"},
+    )

@@ -1,0 +1,103 @@
+"""Browser journey of the relogement follow-up: a granted mission user logs in with a password and a
+TOTP code, lists the households, opens one and records an offer. Every page is checked with axe."""
+
+import datetime
+
+import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+from accounts.models import Role
+from core.models import AccessAction, AccessEvent
+from relogement.models import HouseholdStatus, Offer
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.projects.factories import OperationFactory, ProgrammeFactory, SectorFactory
+from tests.relogement.factories import HouseholdFactory
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "motdepasse-de-test-42"
+EMAIL = "relogement@exemple.fr"
+
+
+@pytest.fixture
+def relogement_world(transactional_db, live_server):
+    """A programme with three households and a granted mission user holding a TOTP authenticator.
+    Listed before `page` so the browser closes before the flush."""
+    programme = ProgrammeFactory(name="NPRU Test", slug="npru-test")
+    sector = SectorFactory(programme=programme, name="Moulins")
+    operation = OperationFactory(programme=programme, sector=sector)
+    landlord = OrganisationFactory(bailleur=True, name="Habitat Métropole")
+    programme.organisations.add(landlord)
+    households = [
+        HouseholdFactory(
+            programme=programme,
+            origin_operation=operation,
+            origin_landlord=landlord,
+            status=HouseholdStatus.SEARCHING,
+        )
+        for _ in range(3)
+    ]
+    membership = MembershipFactory(
+        programme=programme,
+        role=Role.MISSION,
+        personal_data_relogement=True,
+        user__email=EMAIL,
+        organisation=OrganisationFactory(ville=True),
+    )
+    secret = generate_totp_secret()
+    TOTP.activate(membership.user, secret)
+    return live_server, households[0], secret
+
+
+def current_code(secret: str) -> str:
+    counter = int(datetime.datetime.now(datetime.UTC).timestamp()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_granted_mission_lists_opens_a_household_and_adds_an_offer(
+    relogement_world, page, check_page, console_errors
+):
+    server, household, secret = relogement_world
+    page.goto(f"{server.url}/comptes/login/")
+    page.get_by_label("Adresse électronique").fill(EMAIL)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/2fa/authenticate/**")
+    page.locator("input[name=code]").fill(current_code(secret))
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url(f"{server.url}/")
+
+    page.goto(f"{server.url}/relogement/menages/")
+    page.locator("#households-table").wait_for()
+    page.get_by_text("3 ménages").wait_for()
+    check_page(page, "40-menages")
+
+    page.get_by_role("link", name=household.reference).click()
+    page.wait_for_url(f"**/relogement/menages/{household.pk}/")
+    page.get_by_role("heading", level=1, name=f"Ménage {household.reference}").wait_for()
+    check_page(page, "41-menage")
+
+    page.get_by_role("link", name="Ajouter une proposition").click()
+    page.wait_for_url("**/propositions/ajouter/")
+    check_page(page, "42-proposition")
+    page.locator("#id_offered_on").fill("2026-03-02")
+    page.locator("#id_landlord").select_option(label="Habitat Métropole")
+    page.locator("#id_commune").fill("Villeneuve-d'Ascq")
+    page.locator("#id_typology").select_option("T3")
+    page.locator("#id_rent").fill("450,50")
+    page.locator("#id_charges").fill("80")
+    page.locator("#id_estimated_aid").fill("120")
+    page.get_by_role("button", name="Enregistrer la proposition").click()
+    page.wait_for_url(f"**/relogement/menages/{household.pk}/")
+    page.locator("#offers-table").get_by_text("Villeneuve-d'Ascq").wait_for()
+    check_page(page, "43-menage-proposition")
+
+    offer = Offer.objects.get(household=household)
+    assert str(offer.rent) == "450.50"
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.OFFER
+    actions = list(AccessEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions[0] == AccessAction.LIST
+    assert AccessAction.EDIT in actions
+    assert not console_errors

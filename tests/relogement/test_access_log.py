@@ -1,0 +1,79 @@
+"""The personal-data access log: written by the household pages, read by administrators and the DPO."""
+
+import csv
+from io import BytesIO, StringIO
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from core.access import access_log
+from core.models import AccessAction, AccessEvent
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.projects.factories import ProgrammeFactory
+from tests.relogement.factories import HouseholdFactory
+from tests.relogement.test_households import granted_user
+
+
+def _log(user, ref="M-0001", action=AccessAction.VIEW):
+    return access_log(
+        user=user, action=action, domain="relogement", model="Household", object_ref=ref, path="/relogement/"
+    )
+
+
+def test_every_household_page_writes_one_event_without_data(client, programme):
+    household = HouseholdFactory(programme=programme, comments="Texte libre", landlord_reference="LR-9")
+    user = granted_user(programme)
+    client.force_login(user)
+    client.get(reverse("relogement:household_list"))
+    client.get(reverse("relogement:household_detail", args=[household.pk]))
+    client.get(reverse("relogement:household_export"))
+    client.get(reverse("relogement:offer_add", args=[household.pk]))
+    events = list(AccessEvent.objects.order_by("pk"))
+    assert [event.action for event in events] == ["list", "view", "export", "view"]
+    assert all(event.user == user for event in events)
+    assert all(event.domain == "relogement" for event in events)
+    assert [event.object_ref for event in events] == ["", household.reference, "", household.reference]
+    for event in events:
+        assert "LR-9" not in event.path + event.object_ref + event.reason
+        assert "Texte libre" not in event.path + event.object_ref + event.reason
+
+
+def test_programme_admin_sees_the_events_of_the_programme_members_only(client, programme):
+    admin = MembershipFactory(programme=programme, role=Role.ADMIN).user
+    member = MembershipFactory(programme=programme).user
+    foreigner = MembershipFactory(programme=ProgrammeFactory()).user
+    _log(member, "M-MEMBER")
+    _log(foreigner, "M-FOREIGN")
+    client.force_login(admin)
+    response = client.get(reverse("access_log:list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "M-MEMBER" in html
+    assert "M-FOREIGN" not in html
+    filtered = client.get(reverse("access_log:list"), {"action": "export"}).content.decode()
+    assert "M-MEMBER" not in filtered
+
+
+def test_superuser_sees_everything_and_exports_xlsx_and_csv(client, programme):
+    member = MembershipFactory(programme=programme).user
+    _log(member, "M-AAA")
+    _log(MembershipFactory(programme=ProgrammeFactory()).user, "=HYPERLINK(1)", action=AccessAction.EXPORT)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert "M-AAA" in client.get(reverse("access_log:list")).content.decode()
+    response = client.get(reverse("access_log:export"))
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Date"
+    assert len(rows) == 3
+    response = client.get(reverse("access_log:export"), {"format": "csv", "action": "export"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(lines) == 2
+    assert lines[1][5] == "'=HYPERLINK(1)"
+
+
+def test_access_log_is_closed_to_mission_and_to_granted_users(client, programme):
+    client.force_login(granted_user(programme))
+    assert client.get(reverse("access_log:list")).status_code == 403
+    assert client.get(reverse("access_log:export")).status_code == 403

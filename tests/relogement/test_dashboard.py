@@ -1,0 +1,123 @@
+"""Relogement dashboard and pack section: aggregates only, masked for partners, same figures in both."""
+
+import datetime
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from governance import packs
+from governance.models import PackAudience, PackKind
+from relogement.models import HouseholdStatus
+from tests.projects.factories import OperationFactory, SectorFactory
+from tests.relogement.factories import HouseholdFactory, RehousingFactory
+from tests.relogement.test_indicators import build_data_set
+from tests.utils import count_queries
+
+URL = "relogement:dashboard"
+NNBSP = "\u202f"
+
+
+@pytest.fixture
+def data_set(programme, sector_a, sector_b):
+    return build_data_set(programme, sector_a, sector_b)
+
+
+def _many_households(programme, count: int):
+    sectors = SectorFactory.create_batch(2, programme=programme)
+    operations = [OperationFactory(programme=programme, sector=sector) for sector in sectors]
+    statuses = [HouseholdStatus.REHOUSED, HouseholdStatus.SEARCHING, HouseholdStatus.LEFT]
+    for index in range(count):
+        status = statuses[index % 3]
+        household = HouseholdFactory(
+            programme=programme, origin_operation=operations[index % 2], status=status
+        )
+        if status == HouseholdStatus.REHOUSED:
+            RehousingFactory(household=household, satisfaction=1 + index % 5)
+
+
+def test_empty_state(mission_client):
+    response = mission_client.get(reverse(URL))
+    assert response.status_code == 200
+    assert "Aucun ménage à reloger n'est encore enregistré" in response.content.decode()
+
+
+def test_mission_sees_figures_tables_and_charts(mission_client, data_set):
+    response = mission_client.get(reverse(URL))
+    html = unescape(response.content.decode())
+    total = response.context["total_row"]
+    assert (total["households"], total["definitive"], total["temporary"]) == ("8", "4", "1")
+    assert total["new_share"] == f"50{NNBSP}%"
+    assert total["median_cost_change"] == f"80{NNBSP}€"
+    for label in ("Moulins", "Concorde", "OA — Tour A", "OB — Barre B"):
+        assert label in html
+    assert "objectif 42" in html
+    assert html.count("data:image/svg+xml;base64,") == 2
+    assert "M-" not in html  # never a household reference
+
+
+def test_partner_sees_only_masked_aggregates_of_their_sectors(partner_client_a, data_set):
+    response = partner_client_a.get(reverse(URL))
+    html = unescape(response.content.decode())
+    total = response.context["total_row"]
+    # Sector A only: 6 households, 3 / 1 / 1 / 1 by situation, all below 5.
+    assert [total[name] for name in ("definitive", "temporary", "in_progress", "left")] == ["< 5"] * 4
+    assert total["households"] == "6"
+    assert total["new_share"] == "—"
+    assert total["median_cost_change"] == "—"
+    assert "Concorde" not in html
+    assert "OB — Barre B" not in html
+    assert "data:image/svg+xml" not in html
+    assert "secret statistique" in html
+
+
+def test_query_count_is_the_same_for_10_and_300_households(mission_client, programme):
+    url = reverse(URL)
+    _many_households(programme, 10)
+    with_10 = count_queries(mission_client, url)
+    _many_households(programme, 290)
+    with_300 = count_queries(mission_client, url)
+    assert with_10 == with_300
+
+
+def _pack(programme, **fields):
+    return packs.pack_create(
+        programme=programme,
+        kind=fields.pop("kind", PackKind.COPIL),
+        sector=fields.pop("sector", None),
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        audience=fields.pop("audience", PackAudience.INTERNAL),
+    )
+
+
+@pytest.mark.parametrize("kind", [PackKind.COPIL, PackKind.COTEC, PackKind.REVUE])
+def test_pack_section_has_the_dashboard_figures(mission_client, programme, data_set, kind):
+    dashboard = mission_client.get(reverse(URL)).context["total_row"]
+    html = unescape(packs.pack_html(packs.pack_scope(_pack(programme, kind=kind))))
+    assert 'id="relogement"' in html
+    section = html.split('id="relogement"', 1)[1]
+    for name in ("households", "definitive", "new_share", "outside_qpv_share", "median_cost_change"):
+        assert dashboard[name] in section
+    assert "OA — Tour A" in section
+    assert "Ensemble</th>" in section
+
+
+def test_sector_pack_covers_the_sector(programme, sector_a, data_set):
+    html = unescape(packs.pack_html(packs.pack_scope(_pack(programme, sector=sector_a))))
+    section = html.split('id="relogement"', 1)[1]
+    assert "OA — Tour A" in section
+    assert "OB — Barre B" not in section
+
+
+def test_partner_pack_masks_small_counts(programme, sector_a, data_set):
+    scope = packs.pack_scope(_pack(programme, sector=sector_a, audience=PackAudience.PARTNERS))
+    section = unescape(packs.pack_html(scope)).split('id="relogement"', 1)[1]
+    assert "< 5" in section
+    assert "secret statistique" in section
+    assert "data:image/svg+xml" not in section.split("</section>", 1)[0]
+
+
+def test_pack_leaves_the_section_out_without_households(programme):
+    html = packs.pack_html(packs.pack_scope(_pack(programme)))
+    assert 'id="relogement"' not in html

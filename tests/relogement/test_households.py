@@ -1,0 +1,368 @@
+"""Household pages: the personal-data grant, the lifecycle on forms, and the access log on every view."""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from core.models import AccessAction, AccessEvent
+from relogement.forms import HouseholdForm, OfferForm, RehousingForm
+from relogement.models import Household, HouseholdStatus, Offer, Rehousing
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.projects.factories import OperationFactory, ProgrammeFactory
+from tests.relogement.factories import HouseholdFactory, OfferFactory
+
+PERSONAL_WORDS = ("nom", "name", "phone", "telephone", "téléphone", "address", "adresse", "email", "prenom")
+
+
+def granted_user(programme, role=Role.MISSION, **kwargs):
+    membership = MembershipFactory(
+        programme=programme,
+        role=role,
+        organisation=OrganisationFactory(),
+        personal_data_relogement=True,
+        **kwargs,
+    )
+    TOTP.activate(membership.user, generate_totp_secret())
+    return membership.user
+
+
+@pytest.fixture
+def landlord(programme):
+    organisation = OrganisationFactory(bailleur=True)
+    programme.organisations.add(organisation)
+    return organisation
+
+
+@pytest.fixture
+def household(programme, sector_a, landlord):
+    return HouseholdFactory(
+        programme=programme,
+        origin_operation=OperationFactory(programme=programme, sector=sector_a),
+        origin_landlord=landlord,
+        landlord_reference="BAIL-0042",
+        comments="Observation confidentielle",
+        status=HouseholdStatus.SEARCHING,
+    )
+
+
+@pytest.fixture
+def granted_client(client, programme):
+    client.force_login(granted_user(programme))
+    return client
+
+
+def _events(action):
+    return AccessEvent.objects.filter(action=action, domain="relogement")
+
+
+def _assert_no_personal_data(household):
+    for event in AccessEvent.objects.all():
+        text = " ".join(str(value) for value in (event.model, event.object_ref, event.path, event.reason))
+        assert household.landlord_reference not in text
+        assert household.comments not in text
+
+
+# Access rules
+
+
+def test_granted_mission_lists_households_and_the_list_is_logged(granted_client, household, sector_b):
+    other = HouseholdFactory(programme=household.programme, origin_operation__sector=sector_b)
+    HouseholdFactory()  # another programme
+    response = granted_client.get(reverse("relogement:household_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert household.reference in html
+    assert other.reference in html
+    assert "2 ménages" in html
+    event = _events(AccessAction.LIST).get()
+    assert event.count == 2
+    assert event.model == "Household"
+    _assert_no_personal_data(household)
+
+
+def test_list_filters_and_htmx_partial(granted_client, household, sector_b):
+    other = HouseholdFactory(
+        programme=household.programme, origin_operation__sector=sector_b, status=HouseholdStatus.TO_SURVEY
+    )
+    response = granted_client.get(
+        reverse("relogement:household_list"), {"status": HouseholdStatus.TO_SURVEY}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert other.reference in html
+    assert household.reference not in html
+    assert _events(AccessAction.LIST).get().count == 1
+    by_sector = granted_client.get(
+        reverse("relogement:household_list"), {"sector": sector_b.pk}
+    ).content.decode()
+    assert other.reference in by_sector
+    assert household.reference not in by_sector
+    reinforced = granted_client.get(reverse("relogement:household_list"), {"reinforced": "oui"}).content
+    assert household.reference.encode() not in reinforced
+
+
+def test_list_is_paginated_by_50(granted_client, programme):
+    HouseholdFactory.create_batch(51, programme=programme)
+    response = granted_client.get(reverse("relogement:household_list"))
+    assert "51 ménages" in response.content.decode()
+    assert _events(AccessAction.LIST).get().count == 50
+    granted_client.get(reverse("relogement:household_list"), {"page": 2})
+    assert _events(AccessAction.LIST).order_by("pk").last().count == 1
+
+
+@pytest.mark.parametrize("role", [Role.MISSION, Role.DIRECTION, Role.ADMIN])
+def test_without_the_grant_the_list_explains_it_and_a_household_is_404(client, programme, household, role):
+    client.force_login(MembershipFactory(programme=programme, role=role).user)
+    response = client.get(reverse("relogement:household_list"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "habilitation" in html
+    assert "deux facteurs" in html
+    assert client.get(reverse("relogement:household_export")).status_code == 403
+    assert client.get(reverse("relogement:household_detail", args=[household.pk])).status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+def test_partner_can_never_open_a_household(partner_client_a, household):
+    assert (
+        partner_client_a.get(reverse("relogement:household_detail", args=[household.pk])).status_code == 404
+    )
+    assert partner_client_a.get(reverse("relogement:household_edit", args=[household.pk])).status_code == 404
+    assert partner_client_a.post(reverse("relogement:offer_add", args=[household.pk]), {}).status_code == 404
+    assert partner_client_a.get(reverse("relogement:household_list")).status_code == 403
+    assert not AccessEvent.objects.exists()
+
+
+def test_grant_without_authenticator_is_sent_to_mfa_setup(client, programme, household):
+    membership = MembershipFactory(programme=programme, personal_data_relogement=True)
+    client.force_login(membership.user)
+    response = client.get(reverse("relogement:household_detail", args=[household.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_grant_in_another_programme_or_sector_does_not_open_a_household(client, household, sector_b):
+    client.force_login(granted_user(ProgrammeFactory()))
+    assert client.get(reverse("relogement:household_detail", args=[household.pk])).status_code == 404
+    client.logout()
+    client.force_login(granted_user(household.programme, sectors=[sector_b]))
+    assert client.get(reverse("relogement:household_detail", args=[household.pk])).status_code == 404
+
+
+# Detail and timeline
+
+
+def test_detail_shows_the_timeline_and_logs_the_reference(granted_client, household, landlord):
+    OfferFactory(
+        household=household,
+        landlord=landlord,
+        offered_on=datetime.date(2025, 3, 1),
+        cal_on=datetime.date(2025, 3, 20),
+        commune="Roubaix",
+    )
+    response = granted_client.get(reverse("relogement:household_detail", args=[household.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("Diagnostic social", "Proposition de logement", "attribution (CAL)", "Roubaix"):
+        assert text in html
+    assert html.index("01/01/2025") < html.index("01/03/2025") < html.index("20/03/2025")
+    event = _events(AccessAction.VIEW).get()
+    assert event.object_ref == household.reference
+    assert event.path == reverse("relogement:household_detail", args=[household.pk])
+    _assert_no_personal_data(household)
+
+
+# Export
+
+
+def test_export_for_the_granted_mission_team_is_logged_with_its_count(granted_client, household):
+    HouseholdFactory(programme=household.programme)
+    response = granted_client.get(reverse("relogement:household_export"))
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Référence"
+    assert len(rows) == 3
+    headers = " ".join(rows[0]).lower()
+    assert "observations" not in headers
+    assert "adresse" not in headers
+    assert _events(AccessAction.EXPORT).get().count == 2
+
+
+def test_export_is_refused_to_granted_direction(client, programme, household):
+    client.force_login(granted_user(programme, role=Role.DIRECTION))
+    assert client.get(reverse("relogement:household_list")).status_code == 200
+    response = client.get(reverse("relogement:household_export"))
+    assert response.status_code == 403
+    assert "export" in response.content.decode().lower()
+    assert not _events(AccessAction.EXPORT).exists()
+
+
+# Forms
+
+
+@pytest.mark.parametrize("form_class", [HouseholdForm, OfferForm, RehousingForm])
+def test_forms_ask_no_name_phone_or_address(form_class, programme, mission_user):
+    kwargs = {"user": mission_user} if form_class is HouseholdForm else {}
+    form = form_class(programme=programme, **kwargs)
+    for name in form.fields:
+        assert not any(word in name.lower() for word in PERSONAL_WORDS), name
+
+
+def test_household_form_reminds_not_to_store_names(programme, mission_user):
+    form = HouseholdForm(programme=programme, user=mission_user)
+    assert "Ni nom, ni téléphone, ni adresse" in str(form.fields["comments"].help_text)
+
+
+def test_create_household(granted_client, programme, sector_a, landlord):
+    operation = OperationFactory(programme=programme, sector=sector_a)
+    response = granted_client.post(
+        reverse("relogement:household_create"),
+        {
+            "landlord_reference": "LOC-77",
+            "origin_operation": operation.pk,
+            "origin_landlord": landlord.pk,
+            "origin_typology": "T4",
+            "origin_rent": "512,40",
+            "adults": 2,
+            "children": 3,
+            "wishes_outside_qpv": "true",
+            "diagnostic_on": "2025-02-03",
+        },
+    )
+    household = Household.objects.get(landlord_reference="LOC-77")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("relogement:household_detail", args=[household.pk])
+    assert household.status == HouseholdStatus.TO_SURVEY
+    assert household.reference.startswith("M-")
+    assert str(household.origin_rent) == "512.40"
+    assert _events(AccessAction.EDIT).get().object_ref == household.reference
+
+
+def test_illegal_status_change_is_a_french_error_on_the_field(granted_client, household):
+    url = reverse("relogement:household_edit", args=[household.pk])
+    assert granted_client.get(url).status_code == 200
+    data = {
+        "landlord_reference": household.landlord_reference,
+        "origin_operation": household.origin_operation_id,
+        "origin_landlord": household.origin_landlord_id,
+        "status": HouseholdStatus.CLOSED,
+        "adults": 1,
+        "children": 0,
+    }
+    response = granted_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "status" in errors
+    assert "impossible" in errors["status"][0]
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.SEARCHING
+    response = granted_client.post(url, {**data, "status": HouseholdStatus.SURVEYED})
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.SURVEYED
+
+
+def test_add_offer_moves_the_household_to_offer(granted_client, household, landlord):
+    response = granted_client.post(
+        reverse("relogement:offer_add", args=[household.pk]),
+        {
+            "offered_on": "2025-04-02",
+            "landlord": landlord.pk,
+            "commune": "Tourcoing",
+            "typology": "T3",
+            "rent": "430",
+            "charges": "80",
+            "estimated_aid": "150",
+            "answer": "en_attente",
+        },
+    )
+    assert response.status_code == 302
+    assert Offer.objects.get(household=household).commune == "Tourcoing"
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.OFFER
+    assert _events(AccessAction.EDIT).get().model == "Offer"
+
+
+def test_refused_offer_needs_a_reason(granted_client, household, landlord):
+    response = granted_client.post(
+        reverse("relogement:offer_add", args=[household.pk]),
+        {
+            "offered_on": "2025-04-02",
+            "landlord": landlord.pk,
+            "commune": "Tourcoing",
+            "typology": "T3",
+            "rent": "430",
+            "charges": "0",
+            "estimated_aid": "0",
+            "answer": "refusee",
+        },
+    )
+    assert response.status_code == 200
+    assert "refusal_reason" in response.context["form"].errors
+    assert not Offer.objects.exists()
+
+
+REHOUSING = {
+    "rehoused_on": "2025-06-30",
+    "kind": "definitif",
+    "commune": "Lille",
+    "in_qpv": "",
+    "new_or_recent": "on",
+    "typology": "T3",
+    "rent": "450",
+    "charges": "90",
+    "aid": "120",
+}
+
+
+def test_record_rehousing(granted_client, household, landlord):
+    household.status = HouseholdStatus.OFFER
+    household.save()
+    response = granted_client.post(
+        reverse("relogement:rehousing_add", args=[household.pk]), {**REHOUSING, "landlord": landlord.pk}
+    )
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.REHOUSED
+    assert Rehousing.objects.get(household=household).new_or_recent is True
+
+
+def test_rehousing_from_an_illegal_status_is_refused_on_the_field(granted_client, household, landlord):
+    household.status = HouseholdStatus.TO_SURVEY
+    household.save()
+    response = granted_client.post(
+        reverse("relogement:rehousing_add", args=[household.pk]), {**REHOUSING, "landlord": landlord.pk}
+    )
+    assert response.status_code == 200
+    assert "impossible" in response.context["form"].errors["kind"][0]
+    assert not Rehousing.objects.exists()
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.TO_SURVEY
+
+
+def test_granted_direction_reads_but_does_not_write(client, programme, household):
+    client.force_login(granted_user(programme, role=Role.DIRECTION))
+    html = client.get(reverse("relogement:household_detail", args=[household.pk])).content.decode()
+    assert reverse("relogement:offer_add", args=[household.pk]) not in html
+    assert client.get(reverse("relogement:household_create")).status_code == 403
+    assert client.get(reverse("relogement:household_edit", args=[household.pk])).status_code == 403
+    assert client.post(reverse("relogement:offer_add", args=[household.pk]), {}).status_code == 403
+    assert client.post(reverse("relogement:rehousing_add", args=[household.pk]), {}).status_code == 403
+
+
+def test_admin_has_reference_data_but_no_household(client):
+    from django.contrib import admin
+
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for name in ("relogementplan", "indemnityrate"):
+        assert client.get(reverse(f"admin:relogement_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:relogement_{name}_add")).status_code == 200
+    assert Household not in admin.site._registry
