@@ -13,4 +13,14 @@ BEAT_SCHEDULE = {
         "task": "governance.tasks.packs_pending_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
+    # https://crontab.guru/#30_2_*_*_* — every night at 02:30: anonymise households closed too long ago
+    "relogement-households-anonymise": {
+        "task": "relogement.tasks.households_anonymise_task",
+        "schedule": crontab(minute="30", hour="2"),
+    },
+    # https://crontab.guru/#45_2_*_*_* — every night at 02:45: purge access-log events older than 12 months
+    "access-events-purge": {
+        "task": "relogement.tasks.access_events_purge_task",
+        "schedule": crontab(minute="45", hour="2"),
+    },
 }

@@ -40,6 +40,7 @@ from projects.models import (
     Sector,
 )
 from projects.semesters import add_semesters
+from relogement import demo as relogement_demo
 
 DEMO_PASSWORD = "demo-npru-2026"
 DEMO_PERIMETERS = Path(__file__).resolve().parent / "demo_data" / "perimetres_demo.geojson"
@@ -1295,6 +1296,7 @@ def summarise(target: Target) -> Summary:
 def reset(target: Target, log: Log) -> None:
     """Delete the programme of this target and the accounts of its e-mail domain."""
     programme = Programme.objects.filter(slug=target.slug).first()
+    relogement_demo.reset(programme)
     if programme is not None:
         services.programme_delete(programme=programme)
         log(f"Programme « {programme.name} » supprimé")
@@ -1327,6 +1329,7 @@ def seed(
                 reset(target, log)
             programme = SEEDERS[target.key](target, today=today, log=log)
             governance_demo.seed_governance(programme, target=target, today=today, log=log)
+            relogement_demo.seed_relogement(programme, target=target, today=today, log=log)
         summaries = [summarise(target) for target in targets]
         if dry_run:
             transaction.set_rollback(True)
