@@ -63,6 +63,10 @@ def test_mission_login_dashboard_operation(demo, page, check_page, console_error
     page.get_by_role("link", name="Concorde").first.click()
     page.get_by_role("heading", name="Calendrier des opérations (par semestre)").wait_for()
     check_page(page, "06-quartier")
+
+    page.get_by_role("link", name="Relogement", exact=True).click()
+    page.get_by_role("heading", name="Relogement des ménages").wait_for()
+    check_page(page, "06b-relogement")
     assert console_errors == []
 
 
@@ -77,6 +81,9 @@ def test_partner_sees_only_its_sectors(demo, page, check_page, console_errors):
     page.get_by_role("link", name="Opérations", exact=True).click()
     page.locator("#operations-table tbody tr a").first.click()
     assert page.get_by_role("link", name="Modifier").count() == 0
+    page.get_by_role("link", name="Relogement", exact=True).click()
+    check_page(page, "07b-partenaire-relogement")
+    assert page.get_by_role("link", name="Suivi des ménages").count() == 0
     assert console_errors == []
 
 

@@ -71,16 +71,16 @@ def test_granted_mission_lists_opens_a_household_and_adds_an_offer(
     page.goto(f"{server.url}/relogement/menages/")
     page.locator("#households-table").wait_for()
     page.get_by_text("3 ménages").wait_for()
-    check_page(page, "40-menages")
+    check_page(page, "50-menages")
 
     page.get_by_role("link", name=household.reference).click()
     page.wait_for_url(f"**/relogement/menages/{household.pk}/")
     page.get_by_role("heading", level=1, name=f"Ménage {household.reference}").wait_for()
-    check_page(page, "41-menage")
+    check_page(page, "51-menage")
 
     page.get_by_role("link", name="Ajouter une proposition").click()
     page.wait_for_url("**/propositions/ajouter/")
-    check_page(page, "42-proposition")
+    check_page(page, "52-proposition")
     page.locator("#id_offered_on").fill("2026-03-02")
     page.locator("#id_landlord").select_option(label="Habitat Métropole")
     page.locator("#id_commune").fill("Villeneuve-d'Ascq")
@@ -91,7 +91,7 @@ def test_granted_mission_lists_opens_a_household_and_adds_an_offer(
     page.get_by_role("button", name="Enregistrer la proposition").click()
     page.wait_for_url(f"**/relogement/menages/{household.pk}/")
     page.locator("#offers-table").get_by_text("Villeneuve-d'Ascq").wait_for()
-    check_page(page, "43-menage-proposition")
+    check_page(page, "53-menage-proposition")
 
     offer = Offer.objects.get(household=household)
     assert str(offer.rent) == "450.50"
