@@ -35,7 +35,8 @@ test: quality
 	@eval "$$($(PY) scripts/services.py)" && $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: install
-	@eval "$$($(PY) scripts/services.py)" && $(PY) scripts/bench.py
+	@eval "$$($(PY) scripts/services.py)" && $(PY) scripts/bench.py && $(PY) scripts/bench_packs.py --no-seed \
+		&& $(PY) scripts/bench_relogement.py --no-seed
 
 clean-var:
 	rm -rf var/media var/test-media var/staticfiles
