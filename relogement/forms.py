@@ -142,3 +142,10 @@ class RehousingForm(_RelogementForm):
             "commune": _("La commune seulement, pas l'adresse du logement."),
             "survey_comment": NO_PERSONAL_DATA,
         }
+
+
+class OfferAnswerForm(_RelogementForm):
+    class Meta:
+        model = Offer
+        fields = ["answer", "refusal_reason"]
+        help_texts = {"refusal_reason": _("Seulement si le ménage a refusé la proposition.")}

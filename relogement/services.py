@@ -128,3 +128,15 @@ def rehousing_set(*, household: Household, kind: str, **fields: Any) -> Rehousin
     if assign_changed(rehousing, fields) or rehousing.pk is None:
         _save(rehousing)
     return rehousing
+
+
+@transaction.atomic
+def offer_answer(*, offer: Offer, answer: str, refusal_reason: str = "") -> Offer:
+    """Record the household's answer to an offer; a refusal goes back to the search."""
+    offer.answer, offer.refusal_reason = answer, refusal_reason
+    _save(offer)
+    household = offer.household
+    still_pending = household.offers.filter(answer=OfferAnswer.PENDING).exists()
+    if answer == OfferAnswer.REFUSED and household.status == H.OFFER and not still_pending:
+        household_update(household=household, status=H.SEARCHING)
+    return offer

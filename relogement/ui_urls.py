@@ -10,5 +10,10 @@ urlpatterns: list = [
     path("menages/<int:pk>/", households.household_detail, name="household_detail"),
     path("menages/<int:pk>/modifier/", households.household_edit, name="household_edit"),
     path("menages/<int:pk>/propositions/ajouter/", households.offer_add, name="offer_add"),
+    path(
+        "menages/<int:pk>/propositions/<int:offer_pk>/reponse/",
+        households.offer_answer,
+        name="offer_answer",
+    ),
     path("menages/<int:pk>/relogements/ajouter/", households.rehousing_add, name="rehousing_add"),
 ]

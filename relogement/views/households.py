@@ -15,7 +15,7 @@ from core.models import AccessAction
 from relogement import services
 from relogement.exports import HOUSEHOLD_COLUMNS
 from relogement.filters import HouseholdFilter
-from relogement.forms import HouseholdForm, OfferForm, RehousingForm, apply_service_error
+from relogement.forms import HouseholdForm, OfferAnswerForm, OfferForm, RehousingForm, apply_service_error
 from relogement.models import Household
 from relogement.tables import HouseholdTable
 
@@ -230,3 +230,26 @@ def rehousing_add(request, pk):
         # The move changes the household's status: an impossible change is reported on "nature".
         field_map={"status": "kind"},
     )
+
+
+@programme_required
+def offer_answer(request, pk, offer_pk):
+    household = get_object_or_404(_visible(request), pk=pk)
+    offer = get_object_or_404(household.offers.select_related("landlord"), pk=offer_pk)
+    if not request.user.has_perm("relogement.add_offer", household):
+        raise PermissionDenied
+    form = OfferAnswerForm(request.POST or None, instance=offer, programme=household.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_answer(offer=offer, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error, None)
+        else:
+            _log(request, AccessAction.EDIT, model="Offer", object_ref=household.reference)
+            messages.success(
+                request, _("Réponse enregistrée pour le ménage %(ref)s.") % {"ref": household.reference}
+            )
+            return redirect("relogement:household_detail", pk=household.pk)
+    _log(request, AccessAction.VIEW, object_ref=household.reference)
+    context = {"form": form, "household": household, "offer": offer}
+    return render(request, "relogement/household_offer_answer.html", context)

@@ -6,7 +6,7 @@ export, creation: a page explaining the grant) or 404 (one household). Granted u
 tests/relogement/test_households.py.
 """
 
-from tests.relogement.factories import HouseholdFactory
+from tests.relogement.factories import HouseholdFactory, OfferFactory
 
 ROLES = ["anonymous", "mission", "direction", "referent", "partner_a", "outsider"]  # as in test_permissions
 LOGIN = 302
@@ -28,10 +28,16 @@ MATRIX = {
     "relogement:household_edit": [("household_a", NO_GRANT_HOUSEHOLD)],
     "relogement:offer_add": [("household_a", NO_GRANT_HOUSEHOLD)],
     "relogement:rehousing_add": [("household_a", NO_GRANT_HOUSEHOLD)],
+    "relogement:offer_answer": [("offer_a", NO_GRANT_HOUSEHOLD)],
 }
 
 
 def build_objects(*, programme, sector_a, sector_b, users) -> dict:
     household_a = HouseholdFactory(programme=programme, origin_operation__sector=sector_a)
     household_b = HouseholdFactory(programme=programme, origin_operation__sector=sector_b)
-    return {"household_a": {"pk": household_a.pk}, "household_b": {"pk": household_b.pk}}
+    offer_a = OfferFactory(household=household_a)
+    return {
+        "household_a": {"pk": household_a.pk},
+        "household_b": {"pk": household_b.pk},
+        "offer_a": {"pk": household_a.pk, "offer_pk": offer_a.pk},
+    }

@@ -366,3 +366,24 @@ def test_admin_has_reference_data_but_no_household(client):
         assert client.get(reverse(f"admin:relogement_{name}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:relogement_{name}_add")).status_code == 200
     assert Household not in admin.site._registry
+
+
+def test_a_refused_offer_records_its_reason_and_sends_the_household_back_to_the_search(
+    granted_client, household, landlord
+):
+    from relogement.models import HouseholdStatus, OfferAnswer
+    from tests.relogement.factories import OfferFactory
+
+    offer = OfferFactory(household=household, landlord=landlord)
+    type(household).objects.filter(pk=household.pk).update(status=HouseholdStatus.OFFER)
+    url = reverse("relogement:offer_answer", args=[household.pk, offer.pk])
+    response = granted_client.post(url, {"answer": OfferAnswer.REFUSED, "refusal_reason": ""})
+    assert "Indiquez le motif du refus." in response.content.decode()
+    response = granted_client.post(url, {"answer": OfferAnswer.REFUSED, "refusal_reason": "loyer"})
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    household.refresh_from_db()
+    assert offer.answer == OfferAnswer.REFUSED
+    assert offer.refusal_reason == "loyer"
+    assert household.status == HouseholdStatus.SEARCHING
+    assert _events(AccessAction.EDIT).filter(model="Offer", object_ref=household.reference).exists()
