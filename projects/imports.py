@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, OrganisationKind
+from accounts.selectors import organisations_by_name_key
 from accounts.services import organisation_get_or_create
 from core.formatting import format_euros
 from core.imports import Action, Column, ImportSpec, Row, RowPlan
@@ -388,7 +389,7 @@ class OperationsImport(ImportSpec):
             usage[(funder_id, kind)] += 1
         self.funder_usage = usage
         self.sectors = self._sector_lookup()
-        self.organisations = self._organisation_lookup()
+        self.organisations = organisations_by_name_key()
         self.attached = list(programme.organisations.order_by("pk"))
         self.attached_ids = {organisation.pk for organisation in self.attached}
         self.new_organisations: dict[str, NewOrganisation] = {}
@@ -401,16 +402,6 @@ class OperationsImport(ImportSpec):
             for key in (sector.qpv_code_2015, sector.qpv_code_2024, sector.slug, sector.name):
                 if key:
                     lookup[normalize_key(key)] = sector
-        return lookup
-
-    def _organisation_lookup(self) -> dict[str, Organisation]:
-        lookup: dict[str, Organisation] = {}
-        organisations = Organisation.objects.only("pk", "name", "kind", "short_name").order_by("pk")
-        for organisation in organisations:
-            if organisation.short_name:
-                lookup.setdefault(normalize_key(organisation.short_name), organisation)
-        for organisation in organisations:
-            lookup[normalize_key(organisation.name)] = organisation
         return lookup
 
     # Resolving names ----------------------------------------------------------------------------------

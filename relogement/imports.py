@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, OrganisationKind
+from accounts.selectors import organisations_by_name_key
 from accounts.services import organisation_get_or_create
 from core.imports import Action, Column, ImportSpec, Row, RowPlan
 from core.parsing import (
@@ -596,7 +597,7 @@ class RelogementImport(ImportSpec):
         self.operation_ids = {normalize_key(o.identifier): o for o in self.operations}
         self.operation_labels = {normalize_key(o.label): o for o in self.operations}
         self.operation_words = [(o, _significant_words(o.label)) for o in self.operations]
-        self.organisations = _organisation_lookup()
+        self.organisations = organisations_by_name_key()
         self.new_organisations: dict[str, NewOrganisation] = {}
         self.created: dict[str, Organisation] = {}
         self.households = {
@@ -862,17 +863,6 @@ class RelogementImport(ImportSpec):
             if "landlord" in fields:
                 fields["landlord"] = self._organisation(fields["landlord"])
             rehousing_set(household=household, kind=change.rehousing_kind, **fields)
-
-
-def _organisation_lookup() -> dict[str, Organisation]:
-    lookup: dict[str, Organisation] = {}
-    organisations = Organisation.objects.only("pk", "name", "kind", "short_name").order_by("pk")
-    for organisation in organisations:
-        if organisation.short_name:
-            lookup.setdefault(normalize_key(organisation.short_name), organisation)
-    for organisation in organisations:
-        lookup[normalize_key(organisation.name)] = organisation
-    return lookup
 
 
 def _significant_words(text: str) -> frozenset[str]:
