@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {"TITLE": "API Pilotage NPRU", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 
 # Tables ---------------------------------------------------------------------
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/npru.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 # History --------------------------------------------------------------------

@@ -58,6 +58,7 @@ def test_list_is_paginated_and_sortable(mission_client, programme, sector_a):
     html = mission_client.get(reverse("projects:operation_list")).content.decode()
     assert "60 opérations" in html
     assert len(re.findall(r'href="/operations/\d+/"', html)) == 50
+    assert 'aria-label="Pagination du tableau"' in html
     response = mission_client.get(reverse("projects:operation_list"), {"sort": "-cost_excl_tax", "page": 2})
     assert response.status_code == 200
 
