@@ -13,6 +13,11 @@ BEAT_SCHEDULE = {
         "task": "governance.tasks.packs_pending_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
+    # https://crontab.guru/#*/5_*_*_*_* — every 5 minutes
+    "imports-pending-sweep": {
+        "task": "core.tasks.imports_pending_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # https://crontab.guru/#30_2_*_*_* — every night at 02:30: anonymise households closed too long ago
     "relogement-households-anonymise": {
         "task": "relogement.tasks.households_anonymise_task",

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,18 +18,18 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import programme_required
 from core.forms import BootstrapFormMixin
-from core.imports import (
-    ImportFileError,
+from core.import_records import (
+    SWEEP_PENDING_AFTER,
     ImportStateError,
-    describe_counts,
-    get_spec,
+    import_progress,
     import_record_cancel,
-    import_record_commit,
-    import_record_preview,
-    import_specs,
+    import_record_confirm,
+    import_record_create,
     record_errors,
 )
+from core.imports import ImportFileError, describe_counts, get_spec, import_specs
 from core.models import ImportRecord, ImportStatus
+from core.readonly import readonly
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 1_000
@@ -124,7 +125,7 @@ def _import_upload(request, kind: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            record = import_record_preview(
+            record = import_record_create(
                 kind=kind,
                 data=upload.read(),
                 filename=upload.name,
@@ -144,10 +145,11 @@ def _preview_context(record: ImportRecord) -> dict:
     counts = summary.get("counts") or {"create": 0, "update": 0, "unchanged": 0}
     errors = record_errors(record)
     specs = import_specs()
+    spec = specs.get(record.kind)
     committed = record.status == ImportStatus.COMMITTED
     return {
         "record": record,
-        "label": summary.get("label") or (specs[record.kind].label if record.kind in specs else record.kind),
+        "label": summary.get("label") or (spec.label if spec else record.kind),
         "counts": counts,
         "description": describe_counts(counts, committed=committed),
         "sheet": summary.get("sheet") or "",
@@ -162,53 +164,65 @@ def _preview_context(record: ImportRecord) -> dict:
         "can_confirm": record.status == ImportStatus.PREVIEW and not errors,
         "is_preview": record.status == ImportStatus.PREVIEW,
         "committed": committed,
-        "upload_url": reverse("imports:upload", args=[record.kind]) if record.kind in specs else "",
+        "upload_url": reverse("imports:upload", args=[record.kind]) if spec else "",
+        "success_url": reverse(spec.success_url_name) if spec and committed else "",
+        **_progress_context(record),
     }
+
+
+def _progress_context(record: ImportRecord) -> dict:
+    pending = record.status in ImportRecord.PENDING_STATUSES
+    progress = import_progress(record) if pending else None
+    since = record.confirmed_at if record.status == ImportStatus.COMMITTING else record.created_at
+    return {
+        "pending": pending,
+        "progress": progress,
+        # Not started after the sweep's delay: the worker is down or busy; the sweep will send it again.
+        "waiting_long": pending and progress is None and timezone.now() - since > SWEEP_PENDING_AFTER,
+    }
+
+
+def _record_for_user(request, pk: int) -> ImportRecord:
+    _check_access(request)
+    record = _record_or_404(request, pk)
+    _check_access(request, record.kind)
+    return record
 
 
 @programme_required
 def import_preview(request, pk: int):
-    _check_access(request)
-    record = _record_or_404(request, pk)
-    _check_access(request, record.kind)
+    record = _record_for_user(request, pk)
     return render(request, "core/import_preview.html", _preview_context(record))
+
+
+@readonly
+@programme_required
+def import_status(request, pk: int):
+    """The progress block alone, polled by htmx every second; once the worker is done, the whole page
+    is reloaded to show the preview or the outcome."""
+    record = _record_for_user(request, pk)
+    if record.status not in ImportRecord.PENDING_STATUSES:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "core/import_preview.html#progress", _preview_context(record))
 
 
 @require_POST
 @programme_required
 def import_confirm(request, pk: int):
-    _check_access(request)
-    record = _record_or_404(request, pk)
-    _check_access(request, record.kind)
-    spec = _spec_or_404(record.kind)
+    record = _record_for_user(request, pk)
     try:
-        record = import_record_commit(record=record, user=request.user)
+        record = import_record_confirm(record=record, user=request.user)
     except ImportStateError as error:
         messages.error(request, str(error))
-        return redirect("imports:preview", pk=record.pk)
-    if record.status != ImportStatus.COMMITTED:
-        messages.error(
-            request,
-            _(
-                "Import refusé : des erreurs sont apparues à l'enregistrement, rien n'a été écrit. "
-                "Voir le détail."
-            ),
-        )
-        return redirect("imports:preview", pk=record.pk)
-    counts = describe_counts(record.summary["counts"], committed=True)
-    messages.success(
-        request,
-        _("Import de « %(name)s » terminé : %(counts)s") % {"name": record.filename, "counts": counts},
-    )
-    return redirect(reverse(spec.success_url_name))
+    return redirect("imports:preview", pk=record.pk)
 
 
 @require_POST
 @programme_required
 def import_cancel(request, pk: int):
-    _check_access(request)
-    record = _record_or_404(request, pk)
-    _check_access(request, record.kind)
+    record = _record_for_user(request, pk)
     try:
         import_record_cancel(record=record)
     except ImportStateError as error:

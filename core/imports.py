@@ -16,13 +16,12 @@ an `ImportRecord`; views and the `import_xlsx` command both call them.
 import codecs
 import csv
 import functools
-import hashlib
 import io
 import logging
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -33,16 +32,12 @@ import pghistory
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from core.models import ImportRecord, ImportStatus
 from core.parsing import is_blank, normalize_key, parse_text
 
 logger = logging.getLogger(__name__)
@@ -60,6 +55,10 @@ ZIP_BOMB_RATIO = 100  # real workbooks compress 2–20 times; deflate bombs abou
 ZIP_BOMB_MIN_BYTES = 1024 * 1024
 XML_PROLOG_BYTES = 64 * 1024
 PREVIEW_CHANGES_KEPT = 1_000
+PROGRESS_EVERY_ROWS = 250
+# Shares of the whole work done once the file is read, and once every row is validated (on commit).
+READ_SHARE = 0.15
+VALIDATED_SHARE = 0.55
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm")
@@ -71,6 +70,14 @@ _UNITS = re.compile(
     re.IGNORECASE,
 )
 _TOTAL_ROW = re.compile(r"^(sous )?(total|totaux)\b")
+
+
+# Called with the share of the work done, between 0 and 1.
+Progress = Callable[[float], None]
+
+
+def no_progress(share: float) -> None:
+    return None
 
 
 class ImportFileError(Exception):
@@ -250,6 +257,24 @@ class ImportSpec:
     def apply(self, plan: RowPlan) -> None:
         """Write one planned row through services (inside the import's transaction)."""
         raise NotImplementedError
+
+    def apply_all(self, plans: list[RowPlan], result: "ImportResult", on_progress: "Progress") -> None:
+        """Write every planned change. By default one row at a time through `apply`, the first failure
+        reported on its row; imports of thousands of rows override it with bulk services."""
+        changed = [plan for plan in plans if plan.action != Action.UNCHANGED]
+        for index, plan in enumerate(changed, start=1):
+            try:
+                with transaction.atomic():
+                    self.apply(plan)
+            except ValidationError as error:
+                result.errors.extend(self.row_errors_from(plan.row, error))
+                return
+            except IntegrityError:
+                logger.warning("Import %s: integrity error on row %s", self.kind, plan.row, exc_info=True)
+                result.errors.append(concurrent_change_error(plan.row))
+                return
+            if index % PROGRESS_EVERY_ROWS == 0:
+                on_progress(index / len(changed))
 
     # Helpers -------------------------------------------------------------------------------------------
     def warn(self, message: str) -> None:
@@ -511,10 +536,8 @@ def _candidate_sheets(workbook, sheet_name: str | None) -> list:
 def _xlsx_table(workbook, spec_class: type[ImportSpec]) -> Table:
     best: tuple[HeaderMatch | None, Any] = (None, None)
     for sheet in _candidate_sheets(workbook, spec_class.sheet_name):
-        if (sheet.max_row or 0) > settings.IMPORT_MAX_ROWS + HEADER_SCAN_ROWS:
-            raise ImportFileError(
-                _("Le fichier dépasse %(max)s lignes : découpez-le.") % {"max": settings.IMPORT_MAX_ROWS}
-            )
+        # No look at sheet.max_row: without a <dimension> openpyxl reads the whole sheet to answer, and
+        # _data_rows stops at IMPORT_MAX_ROWS anyway.
         sheet.reset_dimensions()  # a wrong <dimension> must not hide rows
         head = enumerate(sheet.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1)
         match = _find_header(head, spec_class)
@@ -628,6 +651,16 @@ def read_csv(data: bytes, spec_class: type[ImportSpec]) -> Table:
     )
 
 
+def check_file(data: bytes, *, filename: str) -> None:
+    """What is checked before an upload is kept: size, format, archive (zip bomb, XML declarations) or
+    text encoding. No row is read; the worker does that."""
+    check_size(len(data))
+    if _file_format(data, filename) == "xlsx":
+        check_archive(data)
+    else:
+        decode_text(data)
+
+
 def read_table(data: bytes, *, filename: str, spec_class: type[ImportSpec]) -> Table:
     """Checks then reads a file; raises ImportFileError with a French message when it is refused."""
     check_size(len(data))
@@ -694,6 +727,11 @@ def describe_counts(counts: dict[str, int], *, committed: bool) -> str:
     return text % counts
 
 
+def concurrent_change_error(row: int | None) -> RowError:
+    message = _("Conflit avec une autre modification enregistrée en même temps : relancez l'import.")
+    return RowError(row, "", message)
+
+
 class _Rollback(Exception):
     pass
 
@@ -717,11 +755,15 @@ def _parse_cells(row: Row, table: Table, values: tuple) -> None:
             row.error(column.field, " ".join(error.messages))
 
 
-def validate(spec: ImportSpec, table: Table, result: ImportResult) -> None:
+def validate(
+    spec: ImportSpec, table: Table, result: ImportResult, on_progress: Progress = no_progress
+) -> None:
     """Parse and validate every row; fills result.plans and result.errors. Writes nothing."""
     spec.prepare()
     keys: dict[str, int] = {}
-    for number, values in table.rows:
+    for index, (number, values) in enumerate(table.rows, start=1):
+        if index % PROGRESS_EVERY_ROWS == 0:
+            on_progress(index / len(table.rows))
         if _is_total_row(values):
             result.warnings.append(_("Ligne %(row)s : ligne de total ignorée.") % {"row": number})
             continue
@@ -747,33 +789,37 @@ def validate(spec: ImportSpec, table: Table, result: ImportResult) -> None:
     result.warnings.extend(spec.warnings)
 
 
-def _apply(spec: ImportSpec, result: ImportResult) -> None:
-    """Write the planned rows; the first failure is reported and stops (the caller rolls back)."""
-    for plan in result.plans:
-        if plan.action == Action.UNCHANGED:
-            continue
-        try:
-            with transaction.atomic():
-                spec.apply(plan)
-        except ValidationError as error:
-            result.errors.extend(spec.row_errors_from(plan.row, error))
-            return
-        except IntegrityError:
-            logger.warning("Import %s: integrity error on row %s", spec.kind, plan.row, exc_info=True)
-            message = _("Conflit avec une autre modification enregistrée en même temps : relancez l'import.")
-            result.errors.append(RowError(plan.row, "", message))
-            return
+def _stage(on_progress: Progress, start: float, end: float) -> Progress:
+    """The progress of one stage of the work, reported as its part of the whole."""
+    return lambda share: on_progress(start + (end - start) * min(max(share, 0.0), 1.0))
+
+
+def _apply_all(spec: ImportSpec, result: ImportResult, on_progress: Progress) -> None:
+    try:
+        with transaction.atomic():
+            spec.apply_all(result.plans, result, on_progress)
+    except IntegrityError:
+        logger.warning("Import %s: integrity error", spec.kind, exc_info=True)
+        result.errors.append(concurrent_change_error(None))
 
 
 def import_run(
-    *, spec_class: type[ImportSpec], data: bytes, filename: str, programme, user=None, commit: bool = False
+    *,
+    spec_class: type[ImportSpec],
+    data: bytes,
+    filename: str,
+    programme,
+    user=None,
+    commit: bool = False,
+    on_progress: Progress = no_progress,
 ) -> ImportResult:
     """Read, validate and, when `commit` and nothing is wrong, write every row in one transaction.
 
     Raises ImportFileError when the file itself is refused; row problems are in result.errors, and then
-    nothing is written.
+    nothing is written. `on_progress` hears how far it got (reading, validating, writing).
     """
     table = read_table(data, filename=filename, spec_class=spec_class)
+    on_progress(READ_SHARE)
     result = ImportResult(
         kind=spec_class.kind,
         label=str(spec_class.label),
@@ -788,20 +834,20 @@ def import_run(
     )
     spec = spec_class(programme=programme, user=user)
     if not commit:
-        validate(spec, table, result)
+        validate(spec, table, result, _stage(on_progress, READ_SHARE, 1.0))
         return result
     try:
         with transaction.atomic():
             # One import at a time per programme, so that what was validated is what gets written.
             type(programme)._default_manager.select_for_update().filter(pk=programme.pk).exists()
-            validate(spec, table, result)
+            validate(spec, table, result, _stage(on_progress, READ_SHARE, VALIDATED_SHARE))
             if result.ok:
                 # The history of every changed row says it came from this file, and from whom.
-                context = {"source": f"Import « {_display_name(filename)} »"}
+                context = {"source": f"Import « {display_name(filename)} »"}
                 if user is not None:
                     context["user"] = user.pk
                 with pghistory.context(**context):
-                    _apply(spec, result)
+                    _apply_all(spec, result, _stage(on_progress, VALIDATED_SHARE, 1.0))
             if not result.ok:
                 raise _Rollback
     except _Rollback:
@@ -810,126 +856,7 @@ def import_run(
     return result
 
 
-# Import records (the services the views and the command call) -----------------------------------------
-
-
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _display_name(filename: str) -> str:
+def display_name(filename: str) -> str:
     name = Path(str(filename).replace("\\", "/")).name or "fichier"
     stem, suffix = Path(name).stem, Path(name).suffix[:10]
     return f"{stem[:120]}{suffix}"
-
-
-def _already_imported_warning(*, kind: str, programme, file_hash: str) -> str | None:
-    previous = (
-        ImportRecord.objects.filter(
-            kind=kind, programme=programme, file_hash=file_hash, status=ImportStatus.COMMITTED
-        )
-        .select_related("created_by")
-        .order_by("-committed_at", "-pk")
-        .first()
-    )
-    if previous is None:
-        return None
-    return _("Ce fichier a déjà été importé le %(date)s (%(who)s).") % {
-        "date": date_format(timezone.localtime(previous.committed_at), "DATETIME_FORMAT"),
-        "who": previous.created_by or _("utilisateur inconnu"),
-    }
-
-
-def _error_dicts(errors: list[RowError]) -> list[dict]:
-    return [error.as_dict() for error in errors]
-
-
-@transaction.atomic
-def import_record_preview(*, kind: str, data: bytes, filename: str, programme, user=None) -> ImportRecord:
-    """Validate an uploaded file and keep it with its outcome (status preview, or rejected on errors).
-
-    Raises ImportFileError, and keeps nothing, when the file itself is refused.
-    """
-    spec_class = get_spec(kind)
-    name = _display_name(filename)
-    result = import_run(spec_class=spec_class, data=data, filename=name, programme=programme, user=user)
-    file_hash = file_sha256(data)
-    warning = _already_imported_warning(kind=kind, programme=programme, file_hash=file_hash)
-    if warning:
-        result.warnings.insert(0, warning)
-    record = ImportRecord(
-        kind=kind,
-        programme=programme,
-        filename=name,
-        file_hash=file_hash,
-        status=ImportStatus.PREVIEW if result.ok else ImportStatus.REJECTED,
-        summary=result.summary(),
-        errors=_error_dicts(result.errors),
-        created_by=user,
-    )
-    record.file.save(name, ContentFile(data), save=False)
-    record.full_clean(exclude=["errors", "created_by"])  # no errors and no user (command) are fine
-    record.save()
-    return record
-
-
-class ImportStateError(Exception):
-    """The import record is not (or no longer) a preview waiting for confirmation."""
-
-
-def _locked_preview(record: ImportRecord) -> ImportRecord:
-    locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
-    if locked.status != ImportStatus.PREVIEW:
-        raise ImportStateError(
-            _("Cet import a déjà été traité (statut : %(status)s).") % {"status": locked.get_status_display()}
-        )
-    return locked
-
-
-@transaction.atomic
-def import_record_commit(*, record: ImportRecord, user=None) -> ImportRecord:
-    """Read the stored file again (never the client's copy) and write it, all or nothing.
-
-    The record ends committed, or rejected with the errors found this time.
-    """
-    record = _locked_preview(record)
-    with record.file.open("rb") as stored:
-        data = stored.read()
-    try:
-        if file_sha256(data) != record.file_hash:
-            raise ImportFileError(
-                _("Le fichier conservé ne correspond plus à celui déposé : déposez-le de nouveau.")
-            )
-        result = import_run(
-            spec_class=get_spec(record.kind),
-            data=data,
-            filename=record.filename,
-            programme=record.programme,
-            user=user,
-            commit=True,
-        )
-    except ImportFileError as error:
-        record.status = ImportStatus.REJECTED
-        record.errors = [RowError(None, "", error.message).as_dict()]
-        record.save(update_fields=["status", "errors"])
-        return record
-    record.status = ImportStatus.COMMITTED if result.committed else ImportStatus.REJECTED
-    record.summary = result.summary() | {"committed_by": str(user) if user else ""}
-    record.errors = _error_dicts(result.errors)
-    record.committed_at = timezone.now() if result.committed else None
-    record.save(update_fields=["status", "summary", "errors", "committed_at"])
-    return record
-
-
-@transaction.atomic
-def import_record_cancel(*, record: ImportRecord) -> ImportRecord:
-    record = _locked_preview(record)
-    record.status = ImportStatus.CANCELLED
-    record.save(update_fields=["status"])
-    return record
-
-
-def record_errors(record: ImportRecord) -> list[RowError]:
-    return [
-        RowError(item.get("row"), item.get("column", ""), item.get("message", "")) for item in record.errors
-    ]

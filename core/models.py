@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
+    ANALYSING = "analysing", _("Analyse en cours")
     PREVIEW = "preview", _("Aperçu")
+    COMMITTING = "committing", _("Enregistrement en cours")
     COMMITTED = "committed", _("Importé")
     REJECTED = "rejected", _("Refusé (erreurs)")
     CANCELLED = "cancelled", _("Annulé")
@@ -15,7 +17,14 @@ def import_upload_to(instance: "ImportRecord", filename: str) -> str:
 
 
 class ImportRecord(models.Model):
-    """One uploaded file: its original kept in storage, its outcome, who sent it."""
+    """One uploaded file: its original kept in storage, its outcome, who sent it and who confirmed it.
+
+    The worker analyses it ("analyse en cours" → "aperçu" or "refusé") and, once confirmed, writes it
+    ("enregistrement en cours" → "importé" or "refusé"): see core/import_records.py.
+    """
+
+    # Statuses the worker has still to deal with.
+    PENDING_STATUSES = (ImportStatus.ANALYSING, ImportStatus.COMMITTING)
 
     kind = models.CharField(_("type d'import"), max_length=40)
     programme = models.ForeignKey("projects.Programme", on_delete=models.CASCADE, related_name="imports")
@@ -29,6 +38,10 @@ class ImportRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
     committed_at = models.DateTimeField(_("importé le"), null=True, blank=True)
 
     class Meta:

@@ -54,10 +54,17 @@ def household_check_transition(*, current: str, target: str) -> None:
 
 def new_household_reference() -> str:
     """A pseudonymous reference that says nothing about the household."""
-    while True:
-        reference = f"M-{secrets.token_hex(4).upper()}"
-        if not Household.objects.filter(reference=reference).exists():
-            return reference
+    return new_household_references(1)[0]
+
+
+def new_household_references(count: int) -> list[str]:
+    """`count` distinct pseudonymous references, none in use (one query per draw)."""
+    references: set[str] = set()
+    while len(references) < count:
+        drawn = {f"M-{secrets.token_hex(4).upper()}" for _ in range(count - len(references))}
+        taken = Household.objects.filter(reference__in=drawn).values_list("reference", flat=True)
+        references |= drawn - set(taken)
+    return sorted(references)
 
 
 @transaction.atomic
@@ -140,3 +147,51 @@ def offer_answer(*, offer: Offer, answer: str, refusal_reason: str = "") -> Offe
     if answer == OfferAnswer.REFUSED and household.status == H.OFFER and not still_pending:
         household_update(household=household, status=H.SEARCHING)
     return offer
+
+
+# Bulk writes of the landlord import ----------------------------------------------------------------------
+# Its rows were validated beforehand in the same transaction (relogement.imports: full_clean of each
+# candidate household and rehousing, transitions checked against the stored status, landlord references
+# unique), so these write without a query per row.
+
+
+@transaction.atomic
+def households_bulk_create(*, households: list[Household]) -> list[Household]:
+    """Insert new households, giving each a pseudonymous reference; their primary keys are set."""
+    for household, reference in zip(households, new_household_references(len(households)), strict=True):
+        household.reference = reference
+        household.landlord_reference = household.landlord_reference.strip()
+    return Household.objects.bulk_create(households)
+
+
+@transaction.atomic
+def households_bulk_update(
+    *, changes: list[tuple[Household, dict[str, Any]]], today: datetime.date | None = None
+) -> None:
+    """Apply each household's changed fields; a household entering a closing status gets its date."""
+    names: set[str] = set()
+    for household, fields in changes:
+        fields = dict(fields)
+        target = fields.get("status")
+        if target in CLOSING_STATUSES and household.status not in CLOSING_STATUSES:
+            fields.setdefault("closed_on", today or timezone.localdate())
+        for name, value in fields.items():
+            setattr(household, name, value)
+        names.update(fields)
+    if names:
+        Household.objects.bulk_update([household for household, _ in changes], sorted(names))
+
+
+@transaction.atomic
+def rehousings_bulk_set(
+    *, rehousings: list[Rehousing], changed: list[tuple[Rehousing, dict[str, Any]]]
+) -> None:
+    """Insert new rehousings and update the changed fields of existing ones."""
+    Rehousing.objects.bulk_create(rehousings)
+    names: set[str] = set()
+    for rehousing, fields in changed:
+        for name, value in fields.items():
+            setattr(rehousing, name, value)
+        names.update(fields)
+    if names:
+        Rehousing.objects.bulk_update([rehousing for rehousing, _ in changed], sorted(names))

@@ -54,6 +54,7 @@ MATRIX: dict[str, list[tuple[str, dict[str, int]]]] = {
     "imports:list": [("none", row(LOGIN, 200, 403, 403, 403, 200))],
     "imports:upload": [("kind_operations", row(LOGIN, 200, 403, 403, 403, 200))],
     "imports:preview": [("import_a", row(LOGIN, 200, 403, 403, 403, 404))],
+    "imports:status": [("import_a", row(LOGIN, 204, 403, 403, 403, 404))],
     "imports:confirm": [("import_a", row(LOGIN, 405, 405, 405, 405, 405))],
     "imports:cancel": [("import_a", row(LOGIN, 405, 405, 405, 405, 405))],
     "projects:document_download": [

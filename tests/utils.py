@@ -1,4 +1,5 @@
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 
@@ -8,3 +9,9 @@ def count_queries(client, url: str, **kwargs) -> int:
         response = client.get(url, **kwargs)
     assert response.status_code == 200, response.status_code
     return len(context.captured_queries)
+
+
+def run_after_commit():
+    """Run the on_commit callbacks (the Celery tasks sent once a request's work is committed) when the
+    block ends, as they would run after the request in production; the test's transaction stays open."""
+    return TestCase.captureOnCommitCallbacks(execute=True)

@@ -104,6 +104,39 @@ def test_mission_imports_the_financial_annex(demo, page, check_page, console_err
     check_page(page, "10-import-apercu")
     assert "45" in page.locator("main").inner_text()
     page.get_by_role("button", name="Confirmer l'import").click()
+    page.get_by_text("Import terminé : 45 créée(s)").wait_for()
+    check_page(page, "10c-import-termine")
+    page.get_by_role("link", name="Voir les données importées").click()
     page.wait_for_url("**/operations/**")
     assert Operation.objects.filter(programme__slug="npru-demo").count() == before + 45
+    assert console_errors == []
+
+
+def test_import_page_follows_the_worker_then_shows_the_preview(demo, page, check_page, console_errors):
+    from django.core.cache import cache
+
+    from core import import_records
+    from core.models import ImportRecord, ImportStatus
+    from projects.models import Programme
+    from tests.data import sample_bytes
+
+    record = import_records.import_record_create(
+        kind="qpv",
+        data=sample_bytes("qpv_liste_extrait.csv"),
+        filename="qpv.csv",
+        programme=Programme.objects.get(slug="npru-demo"),
+        enqueue=False,
+    )
+    cache.set(import_records._progress_key(record.pk), 42)
+    login(page, demo, "mission@demo.npru.fr")
+    page.wait_for_url(f"{demo.url}/")
+    page.goto(f"{demo.url}/imports/{record.pk}/")
+    page.get_by_text("Avancement : 42 %").wait_for()
+    check_page(page, "10b-import-en-cours")
+
+    import_records.import_record_process(record_id=record.pk)  # the worker finishes: the page reloads
+
+    page.get_by_role("button", name="Confirmer l'import").wait_for()
+    assert "3 à créer" in page.locator("main").inner_text()
+    assert ImportRecord.objects.get(pk=record.pk).status == ImportStatus.PREVIEW
     assert console_errors == []

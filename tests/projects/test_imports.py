@@ -27,6 +27,7 @@ from tests.data import (
     zip_bomb_xlsx,
 )
 from tests.projects.factories import ProgrammeFactory, SectorFactory
+from tests.utils import run_after_commit
 
 SECTORS = ["Moulins", "Pointe des Bois Blancs", "Concorde", "Faubourg d'Arras"]
 SECTOR_SLUGS = ["moulins", "pointe-des-bois-blancs", "concorde", "faubourg-d-arras"]
@@ -514,9 +515,16 @@ def test_command_qpv(programme, capsys):
 
 
 def upload(client, data: bytes, name: str, kind: str = "operations"):
+    """Upload, then let the worker (eager Celery) analyse the file as it does after the request."""
     file = io.BytesIO(data)
     file.name = name
-    return client.post(reverse("imports:upload", args=[kind]), {"file": file})
+    with run_after_commit():
+        return client.post(reverse("imports:upload", args=[kind]), {"file": file})
+
+
+def confirm(client, record, **kwargs):
+    with run_after_commit():
+        return client.post(reverse("imports:confirm", args=[record.pk]), **kwargs)
 
 
 def test_web_upload_preview_confirm(lille, mission_client, mission_user, annex):
@@ -541,18 +549,23 @@ def test_web_upload_preview_confirm(lille, mission_client, mission_user, annex):
     preview = mission_client.get(response.url)
     html = preview.content.decode()
     assert preview.status_code == 200
-    assert "Confirmer l&#x27;import" in html or "Confirmer l'import" in html
+    assert "Confirmer l'import" in html
     assert "OP-045" in html
 
-    confirm = mission_client.post(reverse("imports:confirm", args=[record.pk]))
+    confirmed = confirm(mission_client, record)
 
-    assert confirm.status_code == 302
-    assert confirm.url == reverse("projects:operation_list")
+    assert confirmed.status_code == 302
+    assert confirmed.url == reverse("imports:preview", args=[record.pk])
     assert Operation.objects.count() == 45
     record.refresh_from_db()
     assert record.status == ImportStatus.COMMITTED
     assert record.committed_at is not None
-    assert mission_client.post(reverse("imports:confirm", args=[record.pk])).status_code == 302
+    assert record.confirmed_by == mission_user
+    outcome = mission_client.get(confirmed.url).content.decode()
+    assert "Import terminé : 45 créée(s), 0 modifiée(s), 0 inchangée(s)." in outcome
+    assert reverse("projects:operation_list") in outcome
+    again = confirm(mission_client, record, follow=True)
+    assert "Cet import a déjà été traité (statut : Importé)." in again.content.decode()
     assert Operation.objects.count() == 45
 
     listing = mission_client.get(reverse("imports:list"))
@@ -572,7 +585,7 @@ def test_web_preview_with_errors_has_no_confirm_button(lille, mission_client):
     html = mission_client.get(response.url).content.decode()
     assert "Wazemmes" in html
     assert "Confirmer" not in html
-    assert mission_client.post(reverse("imports:confirm", args=[record.pk])).status_code == 302
+    assert confirm(mission_client, record).status_code == 302
     assert Operation.objects.count() == 0
 
 
@@ -594,9 +607,9 @@ def test_web_confirm_reparses_the_stored_file(lille, mission_client, annex):
     record = ImportRecord.objects.get()
     lille.sectors.filter(name="Concorde").update(name="Concorde-Nord", slug="concorde-nord")
 
-    confirm = mission_client.post(reverse("imports:confirm", args=[record.pk]))
+    confirmed = confirm(mission_client, record)
 
-    assert confirm.url == response.url
+    assert confirmed.url == response.url
     record.refresh_from_db()
     assert record.status == ImportStatus.REJECTED
     assert any(error["column"] == "Quartier" for error in record.errors)
@@ -610,7 +623,7 @@ def test_web_cancel(lille, mission_client, annex):
     assert response.url == reverse("imports:list")
     record.refresh_from_db()
     assert record.status == ImportStatus.CANCELLED
-    assert mission_client.post(reverse("imports:confirm", args=[record.pk])).status_code == 302
+    assert confirm(mission_client, record).status_code == 302
     assert Operation.objects.count() == 0
 
 
@@ -636,7 +649,7 @@ def test_web_records_of_another_programme_are_not_found(lille, mission_client):
         kind="operations", programme=other, filename="m.xlsx", file_hash="0" * 64, status="preview"
     )
     assert mission_client.get(reverse("imports:preview", args=[record.pk])).status_code == 404
-    assert mission_client.post(reverse("imports:confirm", args=[record.pk])).status_code == 404
+    assert confirm(mission_client, record).status_code == 404
     assert mission_client.get(reverse("imports:upload", args=["inconnu"])).status_code == 404
 
 

@@ -333,6 +333,48 @@ def test_any_status_on_creation_closing_ones_are_dated(site):
     assert Rehousing.objects.count() == 2
 
 
+def test_updates_in_bulk_date_closures_add_rehousings_and_create_landlords_once(site):
+    offer = {"rehoused_on": None, "commune": None, "in_qpv": None, "new": None, "dest_landlord": None,
+             "dest_typology": None, "dest_rent": None}  # fmt: skip
+    run(
+        site,
+        xlsx_bytes(
+            [HEADER, good_row("LN-1"), good_row("LN-2", status="Proposition", **offer), good_row("LN-3")]
+        ),
+    )
+    closed_before = Household.objects.get(landlord_reference="LN-3")
+    Household.objects.filter(pk=closed_before.pk).update(
+        status=HouseholdStatus.CLOSED, closed_on="2024-05-02"
+    )
+
+    result = run(
+        site,
+        xlsx_bytes(
+            [
+                HEADER,
+                good_row("LN-1", status="Clos"),
+                good_row("LN-2", dest_landlord="Habitat Neuf du Nord"),
+                good_row("LN-3", status="Clos"),
+                good_row("LN-4", landlord="Habitat Neuf du Nord"),
+            ]
+        ),
+    )
+
+    assert result.ok, result.errors
+    assert result.counts == {"create": 1, "update": 2, "unchanged": 1}
+    households = {h.landlord_reference: h for h in Household.objects.all()}
+    assert households["LN-1"].status == HouseholdStatus.CLOSED
+    assert households["LN-1"].closed_on == timezone.localdate()
+    assert households["LN-3"].closed_on == datetime.date(2024, 5, 2)  # already closed: its date is kept
+    assert households["LN-2"].status == HouseholdStatus.REHOUSED
+    rehousing = households["LN-2"].rehousings.get()
+    assert (rehousing.kind, rehousing.landlord.name) == (RehousingKind.DEFINITIVE, "Habitat Neuf du Nord")
+    assert households["LN-4"].origin_landlord == rehousing.landlord
+    assert Organisation.objects.filter(name="Habitat Neuf du Nord").count() == 1
+    assert len({h.reference for h in households.values()}) == 4
+    assert all(h.reference.startswith("M-") for h in households.values())
+
+
 def test_a_household_followed_in_another_programme_is_an_error(site):
     other = ProgrammeFactory()
     household_create(

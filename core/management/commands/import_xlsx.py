@@ -6,17 +6,20 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.import_records import (
+    import_record_commit,
+    import_record_confirm,
+    import_record_preview,
+    record_errors,
+)
 from core.imports import (
     ImportFileError,
     RowError,
     check_size,
     describe_counts,
     get_spec,
-    import_record_commit,
-    import_record_preview,
     import_run,
     import_specs,
-    record_errors,
 )
 from core.models import ImportRecord, ImportStatus
 
@@ -86,7 +89,8 @@ class Command(BaseCommand):
             kind=kind, data=data, filename=filename, programme=programme, user=user
         )
         if record.status == ImportStatus.PREVIEW:
-            record = import_record_commit(record=record, user=user)
+            import_record_confirm(record=record, user=user, enqueue=False)
+            record = import_record_commit(record_id=record.pk)
         errors = record_errors(record)
         self._report(record.summary, errors, committed=record.status == ImportStatus.COMMITTED)
         if record.status != ImportStatus.COMMITTED:

@@ -1,0 +1,19 @@
+"""Celery tasks: thin shells that call a service."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def import_process_task(record_id: int) -> None:
+    """Analyse an uploaded file, or write a confirmed one (idempotent: the record's status decides)."""
+    from core.import_records import import_record_process
+
+    import_record_process(record_id=record_id)
+
+
+@shared_task
+def imports_pending_sweep_task() -> int:
+    """Send again the imports left pending (broker down at upload or confirmation, worker lost)."""
+    from core.import_records import imports_pending_sweep
+
+    return imports_pending_sweep()
