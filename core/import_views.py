@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from core.access import access_log
 from core.decorators import programme_required
 from core.forms import BootstrapFormMixin
 from core.import_records import (
@@ -28,7 +29,7 @@ from core.import_records import (
     record_errors,
 )
 from core.imports import ImportFileError, describe_counts, get_spec, import_specs
-from core.models import ImportRecord, ImportStatus
+from core.models import AccessAction, ImportRecord, ImportStatus
 from core.readonly import readonly
 
 PAGE_SIZE = 50
@@ -189,9 +190,30 @@ def _record_for_user(request, pk: int) -> ImportRecord:
     return record
 
 
+def _log_personal_data_access(request, record: ImportRecord, action: str) -> None:
+    """A preview of personal data lists records by their references: the access is logged."""
+    domain = getattr(import_specs().get(record.kind), "personal_data_domain", None)
+    if domain is None:
+        return
+    counts = (record.summary or {}).get("counts") or {}
+    access_log(
+        user=request.user,
+        action=action,
+        domain=domain,
+        model="ImportRecord",
+        object_ref=_("import n° %(pk)s") % {"pk": record.pk},
+        count=sum(counts.values())
+        if action == AccessAction.LIST
+        else counts.get("create", 0) + counts.get("update", 0),
+        path=request.get_full_path(),
+    )
+
+
 @programme_required
 def import_preview(request, pk: int):
     record = _record_for_user(request, pk)
+    if record.status not in ImportRecord.PENDING_STATUSES:
+        _log_personal_data_access(request, record, AccessAction.LIST)
     return render(request, "core/import_preview.html", _preview_context(record))
 
 
@@ -216,6 +238,8 @@ def import_confirm(request, pk: int):
         record = import_record_confirm(record=record, user=request.user)
     except ImportStateError as error:
         messages.error(request, str(error))
+    else:
+        _log_personal_data_access(request, record, AccessAction.EDIT)
     return redirect("imports:preview", pk=record.pk)
 
 

@@ -639,3 +639,42 @@ def test_web_import_of_households_needs_the_personal_data_grant(client, programm
     Authenticator.objects.create(user=granted.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(granted.user)
     assert client.get(reverse("imports:upload", args=["relogement"])).status_code == 200
+
+
+def test_web_import_of_households_runs_in_the_worker_and_is_access_logged(client, site, workbook):
+    import io
+
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from core.models import AccessAction, AccessEvent
+    from tests.accounts.factories import MembershipFactory
+    from tests.utils import run_after_commit
+
+    granted = MembershipFactory(programme=site, role=Role.MISSION, personal_data_relogement=True)
+    Authenticator.objects.create(user=granted.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(granted.user)
+    upload = io.BytesIO(workbook)
+    upload.name = "suivi.xlsx"
+    with run_after_commit():
+        response = client.post(reverse("imports:upload", args=["relogement"]), {"file": upload})
+    record = ImportRecord.objects.get()
+
+    preview = client.get(response.url).content.decode()
+    assert "60 à créer" in preview
+    with run_after_commit():
+        confirmed = client.post(reverse("imports:confirm", args=[record.pk]))
+
+    assert Household.objects.count() == SAMPLE_ROWS
+    outcome = client.get(confirmed.url).content.decode()
+    assert reverse("relogement:household_list") in outcome
+    events = list(
+        AccessEvent.objects.order_by("pk").values_list("user", "action", "domain", "object_ref", "count")
+    )
+    reference = f"import n° {record.pk}"
+    assert events == [
+        (granted.user.pk, AccessAction.LIST, "relogement", reference, SAMPLE_ROWS),
+        (granted.user.pk, AccessAction.EDIT, "relogement", reference, SAMPLE_ROWS),
+        (granted.user.pk, AccessAction.LIST, "relogement", reference, SAMPLE_ROWS),
+    ]
