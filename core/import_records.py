@@ -71,6 +71,14 @@ def import_progress(record: ImportRecord) -> int | None:
         return None
 
 
+def _progress_clear(record_id: int) -> None:
+    """Once a step ends, so that the next one does not start from the last figure of the previous."""
+    try:
+        cache.delete(_progress_key(record_id))
+    except RedisError:
+        logger.warning("Import %s: progress not cleared (cache unavailable)", record_id)
+
+
 def _progress_reporter(record_id: int) -> Progress:
     last = -1
 
@@ -188,6 +196,7 @@ def import_record_analyse(*, record_id: int) -> ImportRecord:
     record.summary = result.summary()
     record.errors = [error.as_dict() for error in result.errors]
     record.save(update_fields=["status", "summary", "errors"])
+    transaction.on_commit(partial(_progress_clear, record.pk))
     return record
 
 
@@ -250,6 +259,7 @@ def import_record_commit(*, record_id: int) -> ImportRecord:
     record.errors = [error.as_dict() for error in result.errors]
     record.committed_at = timezone.now() if result.committed else None
     record.save(update_fields=["status", "summary", "errors", "committed_at"])
+    transaction.on_commit(partial(_progress_clear, record.pk))
     return record
 
 

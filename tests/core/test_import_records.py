@@ -196,3 +196,15 @@ def test_progress_shown_is_the_percentage_reported(programme, mission_user, work
     assert import_progress(record) == 37
     report(1.0)
     assert import_progress(record) == 99  # 100 % is the record's final status, not a figure
+
+
+def test_each_step_starts_its_progress_afresh(programme, mission_user, worker_away):
+    with run_after_commit():
+        record = import_record_preview(
+            kind="qpv", data=sample_bytes(QPV_FILE), filename=QPV_FILE, programme=programme, user=mission_user
+        )
+    assert import_progress(record) is None  # the analysis reported, then cleared its figure
+    with run_after_commit():
+        import_record_confirm(record=record, user=mission_user, enqueue=False)
+        import_record_process(record_id=record.pk)
+    assert import_progress(record) is None
