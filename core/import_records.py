@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 
 from core.imports import (
     ImportFileError,
+    ImportResult,
     Progress,
     RowError,
     check_file,
@@ -169,6 +170,18 @@ def _already_imported_warning(record: ImportRecord) -> str | None:
     }
 
 
+def _run(record: ImportRecord, *, user, commit: bool) -> ImportResult:
+    return import_run(
+        spec_class=get_spec(record.kind),
+        data=_stored_data(record),
+        filename=record.filename,
+        programme=record.programme,
+        user=user,
+        commit=commit,
+        on_progress=_progress_reporter(record.pk),
+    )
+
+
 @transaction.atomic
 def import_record_analyse(*, record_id: int) -> ImportRecord:
     """Read and validate the kept file: the record becomes a preview, or is rejected with every error.
@@ -179,14 +192,7 @@ def import_record_analyse(*, record_id: int) -> ImportRecord:
     if record.status != ImportStatus.ANALYSING:
         return record
     try:
-        result = import_run(
-            spec_class=get_spec(record.kind),
-            data=_stored_data(record),
-            filename=record.filename,
-            programme=record.programme,
-            user=record.created_by,
-            on_progress=_progress_reporter(record.pk),
-        )
+        result = _run(record, user=record.created_by, commit=False)
     except ImportFileError as error:
         return _reject(record, error.message)
     warning = _already_imported_warning(record)
@@ -243,15 +249,7 @@ def import_record_commit(*, record_id: int) -> ImportRecord:
         return record
     user = record.confirmed_by
     try:
-        result = import_run(
-            spec_class=get_spec(record.kind),
-            data=_stored_data(record),
-            filename=record.filename,
-            programme=record.programme,
-            user=user,
-            commit=True,
-            on_progress=_progress_reporter(record.pk),
-        )
+        result = _run(record, user=user, commit=True)
     except ImportFileError as error:
         return _reject(record, error.message)
     record.status = ImportStatus.COMMITTED if result.committed else ImportStatus.REJECTED

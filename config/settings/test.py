@@ -5,9 +5,12 @@ import re
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@localhost:5432/pilotage_npru")
-# Tests flush their cache: give them their own Redis database, never the one `make run` uses.
+# Tests flush their cache: give them their own Redis database, never the one `make run` uses, and one
+# per pytest-xdist worker (gw0 → 15, gw1 → 14…) so that a worker's flush never wipes another's keys.
 _redis_url = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
-os.environ["REDIS_URL"] = re.sub(r"/\d*$", "", _redis_url) + "/15" if _redis_url else ""
+_xdist_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_redis_db = 15 - _xdist_worker % 8
+os.environ["REDIS_URL"] = re.sub(r"/\d*$", "", _redis_url) + f"/{_redis_db}" if _redis_url else ""
 
 from config.settings.base import *  # noqa: E402,F403
 from config.settings.base import BASE_DIR  # noqa: E402
