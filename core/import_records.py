@@ -263,9 +263,10 @@ def import_record_commit(*, record_id: int) -> ImportRecord:
 
 @transaction.atomic
 def import_record_cancel(*, record: ImportRecord) -> ImportRecord:
-    cancelled = ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEW).update(
-        status=ImportStatus.CANCELLED
-    )
+    """Abandon a preview, or a file still waiting for its analysis (the worker then leaves it alone)."""
+    cancelled = ImportRecord.objects.filter(
+        pk=record.pk, status__in=(ImportStatus.ANALYSING, ImportStatus.PREVIEW)
+    ).update(status=ImportStatus.CANCELLED)
     if not cancelled:
         raise _already_processed(record.pk)
     record.status = ImportStatus.CANCELLED

@@ -208,3 +208,18 @@ def test_each_step_starts_its_progress_afresh(programme, mission_user, worker_aw
         import_record_confirm(record=record, user=mission_user, enqueue=False)
         import_record_process(record_id=record.pk)
     assert import_progress(record) is None
+
+
+def test_a_file_waiting_for_its_analysis_can_be_cancelled(mission_client, worker_away):
+    response = upload(mission_client)
+    record = ImportRecord.objects.get()
+    page = mission_client.get(response.url).content.decode()
+    assert reverse("imports:cancel", args=[record.pk]) in page
+
+    cancelled = mission_client.post(reverse("imports:cancel", args=[record.pk]))
+
+    assert cancelled.url == reverse("imports:list")
+    import_record_process(record_id=record.pk)  # the worker comes back: nothing left to do
+    record.refresh_from_db()
+    assert record.status == ImportStatus.CANCELLED
+    assert record.summary == {}
