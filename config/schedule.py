@@ -25,7 +25,7 @@ BEAT_SCHEDULE = {
     },
     # https://crontab.guru/#45_2_*_*_* — every night at 02:45: purge access-log events older than 12 months
     "access-events-purge": {
-        "task": "relogement.tasks.access_events_purge_task",
+        "task": "core.tasks.access_events_purge_task",
         "schedule": crontab(minute="45", hour="2"),
     },
 }

@@ -1,6 +1,16 @@
 """Access to personal data is recorded: who, when, which record, which page, why — never the data."""
 
+import datetime
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
 from core.models import AccessEvent
+from core.utils import months_before
+
+logger = structlog.get_logger(__name__)
 
 
 def access_log(
@@ -25,3 +35,23 @@ def access_log(
         path=path[:300],
         reason=reason[:200],
     )
+
+
+def access_events_to_purge(*, today: datetime.date | None = None):
+    """Access-log events older than ACCESS_LOG_RETENTION_MONTHS months."""
+    today = today or timezone.localdate()
+    cutoff = months_before(today, settings.ACCESS_LOG_RETENTION_MONTHS)
+    start = datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return AccessEvent.objects.filter(at__lt=start)
+
+
+@transaction.atomic
+def access_events_purge(*, today: datetime.date | None = None, dry_run: bool = False) -> int:
+    """Delete the access-log events past their retention period; the number of events concerned."""
+    events = access_events_to_purge(today=today)
+    if dry_run:
+        return events.count()
+    count, _ = events.delete()
+    if count:
+        logger.info("access_events_purged", count=count)
+    return count

@@ -17,3 +17,11 @@ def imports_pending_sweep_task() -> int:
     from core.import_records import imports_pending_sweep
 
     return imports_pending_sweep()
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=600)
+def access_events_purge_task(self) -> int:
+    """Nightly: delete the access-log events older than ACCESS_LOG_RETENTION_MONTHS months."""
+    from core.access import access_events_purge
+
+    return access_events_purge()

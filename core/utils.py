@@ -1,3 +1,5 @@
+import calendar
+import datetime
 from typing import Any
 
 
@@ -9,3 +11,10 @@ def assign_changed(instance, fields: dict[str, Any]) -> bool:
             setattr(instance, name, value)
             changed = True
     return changed
+
+
+def months_before(day: datetime.date, count: int) -> datetime.date:
+    """The same day count months earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - count, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,13 +1,13 @@
-"""Data protection: households closed long ago are anonymised, access-log events are purged.
+"""Data protection: households closed long ago are anonymised (access-log events are purged by
+``core.access``). Both run nightly (``relogement.tasks``, ``core.tasks``) and by hand
+(``manage.py relogement_retention``).
 
-Both run nightly (``relogement.tasks``) and by hand (``manage.py relogement_retention``). Anonymising keeps
-every figure the indicators need (typology, rents, aid, bands, statuses, offers, rehousings) and clears what
-could point at a person: free text, the landlord's own reference (replaced by "ANON-<pk>"; the household
-keeps its pseudonymous reference) and the exact days of the diagnostic and the last contact (set to the 1st
-of their month). Running again finds nothing left to do.
+Anonymising keeps every figure the indicators need (typology, rents, aid, bands, statuses, offers,
+rehousings) and clears what could point at a person: free text, the landlord's own reference (replaced by
+"ANON-<pk>"; the household keeps its pseudonymous reference) and the exact days of the diagnostic and the
+last contact (set to the 1st of their month). Running again finds nothing left to do.
 """
 
-import calendar
 import datetime
 
 import structlog
@@ -15,18 +15,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import AccessEvent
+from core.utils import months_before
 from relogement.models import Household, HouseholdStatus, Rehousing
 
 logger = structlog.get_logger(__name__)
 CLOSED_STATUSES = (HouseholdStatus.CLOSED, HouseholdStatus.LEFT)
-
-
-def months_before(day: datetime.date, count: int) -> datetime.date:
-    """The same day count months earlier (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - count, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def first_of_month(day: datetime.date | None) -> datetime.date | None:
@@ -74,23 +67,3 @@ def households_anonymise(*, today: datetime.date | None = None, dry_run: bool = 
     Rehousing.objects.filter(household__in=households).exclude(survey_comment="").update(survey_comment="")
     logger.info("households_anonymised", count=len(households))
     return len(households)
-
-
-def access_events_to_purge(*, today: datetime.date | None = None):
-    """Access-log events older than ACCESS_LOG_RETENTION_MONTHS months."""
-    today = today or timezone.localdate()
-    cutoff = months_before(today, settings.ACCESS_LOG_RETENTION_MONTHS)
-    start = datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=timezone.get_current_timezone())
-    return AccessEvent.objects.filter(at__lt=start)
-
-
-@transaction.atomic
-def access_events_purge(*, today: datetime.date | None = None, dry_run: bool = False) -> int:
-    """Delete the access-log events past their retention period; the number of events concerned."""
-    events = access_events_to_purge(today=today)
-    if dry_run:
-        return events.count()
-    count, _ = events.delete()
-    if count:
-        logger.info("access_events_purged", count=count)
-    return count

@@ -9,11 +9,3 @@ def households_anonymise_task(self) -> int:
     from relogement.retention import households_anonymise
 
     return households_anonymise()
-
-
-@shared_task(bind=True, max_retries=3, default_retry_delay=600)
-def access_events_purge_task(self) -> int:
-    """Nightly: delete the access-log events older than ACCESS_LOG_RETENTION_MONTHS months."""
-    from relogement.retention import access_events_purge
-
-    return access_events_purge()

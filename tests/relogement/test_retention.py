@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.access import access_events_purge
 from core.models import AccessAction, AccessEvent
 from relogement import retention
 from relogement.models import Household, HouseholdStatus, Rehousing
@@ -130,11 +131,11 @@ def test_dry_run_counts_and_writes_nothing(old):
 
 def test_running_twice_changes_nothing(old):
     retention.households_anonymise(today=TODAY)
-    retention.access_events_purge(today=TODAY)
+    access_events_purge(today=TODAY)
     after_first = snapshot()
 
     assert retention.households_anonymise(today=TODAY) == 0
-    assert retention.access_events_purge(today=TODAY) == 0
+    assert access_events_purge(today=TODAY) == 0
     assert snapshot() == after_first
 
 
@@ -151,9 +152,9 @@ def test_purge_deletes_access_events_older_than_12_months_only():
     kept = access_event(datetime.datetime(2025, 11, 21, 0, 30, tzinfo=tz))
     recent = access_event(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=tz))
 
-    assert retention.access_events_purge(today=TODAY, dry_run=True) == 2
+    assert access_events_purge(today=TODAY, dry_run=True) == 2
     assert AccessEvent.objects.count() == 4
-    assert retention.access_events_purge(today=TODAY) == 2
+    assert access_events_purge(today=TODAY) == 2
 
     remaining = set(AccessEvent.objects.values_list("pk", flat=True))
     assert remaining == {kept.pk, recent.pk}
@@ -181,7 +182,8 @@ def test_command_is_a_dry_run_unless_wet_run(old):
 
 
 def test_tasks_call_the_services(old):
-    from relogement.tasks import access_events_purge_task, households_anonymise_task
+    from core.tasks import access_events_purge_task
+    from relogement.tasks import households_anonymise_task
 
     assert households_anonymise_task.apply().get() >= 1
     assert access_events_purge_task.apply().get() == 0

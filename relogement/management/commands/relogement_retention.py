@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.access import access_events_purge
 from relogement import retention
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         dry_run = not wet_run
         with transaction.atomic():
             households = retention.households_anonymise(today=today, dry_run=dry_run)
-            events = retention.access_events_purge(today=today, dry_run=dry_run)
+            events = access_events_purge(today=today, dry_run=dry_run)
         verb = "seraient" if dry_run else "ont été"
         self.stdout.write(f"{households} ménage(s) {verb} anonymisé(s).")
         self.stdout.write(f"{events} accès au journal {verb} supprimé(s).")
