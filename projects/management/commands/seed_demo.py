@@ -5,7 +5,7 @@ import time
 
 import pghistory
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from projects import demo
 
@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 summaries = demo.seed(scale, reset_first=reset, today=today, dry_run=dry_run, log=log)
         except DatabaseError as error:
             raise CommandError(f"Échec de l'initialisation, rien n'a été enregistré : {error}") from error
+        if not dry_run:
+            # Planner statistics for the rows just loaded, as autovacuum would set them some time later.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if verbosity < 1:
             return
         for summary in summaries:
