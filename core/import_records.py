@@ -18,7 +18,8 @@ from functools import partial
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_TIMEOUT = 6 * 3600
 SWEEP_PENDING_AFTER = datetime.timedelta(minutes=2)
+SWEEP_GIVE_UP_AFTER = datetime.timedelta(hours=2)
 
 
 class ImportStateError(Exception):
@@ -143,10 +145,22 @@ def _locked(record_id: int) -> ImportRecord:
     return ImportRecord.objects.select_for_update().select_related("programme").get(pk=record_id)
 
 
+def _taken(record_id: int, status: str) -> ImportRecord | None:
+    """The record, locked for this worker, when it is still in `status`; None when another worker holds
+    it (a task sent twice waits for nothing) or when it has moved on (a task delivered twice)."""
+    return (
+        ImportRecord.objects.select_for_update(skip_locked=True)
+        .select_related("programme")
+        .filter(pk=record_id, status=status)
+        .first()
+    )
+
+
 def _reject(record: ImportRecord, message: str) -> ImportRecord:
     record.status = ImportStatus.REJECTED
     record.errors = [RowError(None, "", message).as_dict()]
     record.save(update_fields=["status", "errors"])
+    transaction.on_commit(partial(_progress_clear, record.pk))
     return record
 
 
@@ -183,14 +197,15 @@ def _run(record: ImportRecord, *, user, commit: bool) -> ImportResult:
 
 
 @transaction.atomic
-def import_record_analyse(*, record_id: int) -> ImportRecord:
+def import_record_analyse(*, record_id: int) -> ImportRecord | None:
     """Read and validate the kept file: the record becomes a preview, or is rejected with every error.
 
-    Does nothing to a record that is no longer waiting for analysis (a task delivered twice).
+    Returns None, doing nothing, when the record is no longer waiting for analysis or another worker
+    is analysing it.
     """
-    record = _locked(record_id)
-    if record.status != ImportStatus.ANALYSING:
-        return record
+    record = _taken(record_id, ImportStatus.ANALYSING)
+    if record is None:
+        return None
     try:
         result = _run(record, user=record.created_by, commit=False)
     except ImportFileError as error:
@@ -211,14 +226,18 @@ def import_record_preview(*, kind: str, data: bytes, filename: str, programme, u
     record = import_record_create(
         kind=kind, data=data, filename=filename, programme=programme, user=user, enqueue=False
     )
-    return import_record_analyse(record_id=record.pk)
+    import_record_analyse(record_id=record.pk)
+    record.refresh_from_db()
+    return record
 
 
 def _already_processed(record_id: int) -> ImportStateError:
     record = ImportRecord.objects.get(pk=record_id)
-    return ImportStateError(
-        _("Cet import a déjà été traité (statut : %(status)s).") % {"status": record.get_status_display()}
-    )
+    if record.status in ImportRecord.PENDING_STATUSES:
+        message = _("Cet import est en cours de traitement (statut : %(status)s).")
+    else:
+        message = _("Cet import a déjà été traité (statut : %(status)s).")
+    return ImportStateError(message % {"status": record.get_status_display()})
 
 
 @transaction.atomic
@@ -241,12 +260,13 @@ def import_record_confirm(*, record: ImportRecord, user=None, enqueue: bool = Tr
 
 
 @transaction.atomic
-def import_record_commit(*, record_id: int) -> ImportRecord:
+def import_record_commit(*, record_id: int) -> ImportRecord | None:
     """Read the kept file again and write it, all or nothing: the record ends committed, or rejected
-    with the errors found this time. Does nothing to a record that is not waiting to be written."""
-    record = _locked(record_id)
-    if record.status != ImportStatus.COMMITTING:
-        return record
+    with the errors found this time. Returns None, doing nothing, when the record is not waiting to be
+    written or another worker is writing it."""
+    record = _taken(record_id, ImportStatus.COMMITTING)
+    if record is None:
+        return None
     user = record.confirmed_by
     try:
         result = _run(record, user=user, commit=True)
@@ -263,7 +283,17 @@ def import_record_commit(*, record_id: int) -> ImportRecord:
 
 @transaction.atomic
 def import_record_cancel(*, record: ImportRecord) -> ImportRecord:
-    """Abandon a preview, or a file still waiting for its analysis (the worker then leaves it alone)."""
+    """Abandon a preview, or a file still waiting for its analysis (the worker then leaves it alone).
+
+    A file being analysed right now is locked by the worker: the request says so instead of waiting.
+    """
+    try:
+        with transaction.atomic():
+            ImportRecord.objects.select_for_update(nowait=True).filter(pk=record.pk).exists()
+    except DatabaseError:
+        raise ImportStateError(
+            _("L'analyse du fichier est en cours : vous pourrez annuler l'aperçu dès qu'il s'affichera.")
+        ) from None
     cancelled = ImportRecord.objects.filter(
         pk=record.pk, status__in=(ImportStatus.ANALYSING, ImportStatus.PREVIEW)
     ).update(status=ImportStatus.CANCELLED)
@@ -279,31 +309,37 @@ def import_record_cancel(*, record: ImportRecord) -> ImportRecord:
 def import_record_process(*, record_id: int) -> ImportRecord | None:
     """The worker's entry: analyse or write the record, as its status asks.
 
-    An unexpected error rejects the record with a message (and is logged), instead of leaving it
-    pending forever or retrying a failure that would happen again.
+    An unexpected error (or the task's time limit) rejects the record with a message and is logged,
+    instead of leaving it pending or retrying a failure that would happen again.
     """
     record = ImportRecord.objects.filter(pk=record_id).first()
     if record is None:
         return None
     try:
         if record.status == ImportStatus.ANALYSING:
-            return import_record_analyse(record_id=record_id)
-        if record.status == ImportStatus.COMMITTING:
-            return import_record_commit(record_id=record_id)
+            import_record_analyse(record_id=record_id)
+        elif record.status == ImportStatus.COMMITTING:
+            import_record_commit(record_id=record_id)
     except Exception:
         logger.exception("Import %s failed", record_id)
-        with transaction.atomic():
-            record = _locked(record_id)
-            if record.status in ImportRecord.PENDING_STATUSES:
-                _reject(
-                    record,
-                    _(
-                        "Le traitement de ce fichier a échoué sur une erreur inattendue : rien n'a été "
-                        "écrit. L'équipe technique a été prévenue (import n° %(pk)s)."
-                    )
-                    % {"pk": record_id},
-                )
+        _reject_pending(
+            record_id,
+            _(
+                "Le traitement de ce fichier a échoué sur une erreur inattendue : rien n'a été écrit. "
+                "L'erreur est consignée dans le journal du serveur ; communiquez le numéro d'import "
+                "n° %(pk)s à l'équipe technique."
+            )
+            % {"pk": record_id},
+        )
+    record.refresh_from_db()
     return record
+
+
+@transaction.atomic
+def _reject_pending(record_id: int, message: str) -> None:
+    record = _locked(record_id)
+    if record.status in ImportRecord.PENDING_STATUSES:
+        _reject(record, message)
 
 
 def import_enqueue(*, record_id: int) -> bool:
@@ -321,15 +357,38 @@ def import_enqueue(*, record_id: int) -> bool:
     return True
 
 
+def _pending_since(moment: datetime.datetime) -> Q:
+    """Pending records waiting since before `moment`: uploaded then (analysis), or confirmed then."""
+    return Q(status=ImportStatus.ANALYSING, created_at__lt=moment) | Q(
+        status=ImportStatus.COMMITTING, confirmed_at__lt=moment
+    )
+
+
 def imports_pending_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Beat: send again the records pending for a while that no worker holds. Returns how many."""
-    since = (now or timezone.now()) - SWEEP_PENDING_AFTER
+    """Beat: send again the records pending for a while that no worker holds, and reject those no
+    worker could finish within SWEEP_GIVE_UP_AFTER (a file that kills its worker every time).
+    Returns how many were sent again."""
+    now = now or timezone.now()
     with transaction.atomic():
         # A worker processing a record holds its row lock: skip_locked leaves those out.
-        waiting = list(
-            ImportRecord.objects.select_for_update(skip_locked=True)
-            .filter(status__in=ImportRecord.PENDING_STATUSES, created_at__lt=since)
-            .exclude(status=ImportStatus.COMMITTING, confirmed_at__gte=since)
-            .values_list("pk", flat=True)
+        waiting = {
+            record.pk: record
+            for record in ImportRecord.objects.select_for_update(skip_locked=True).filter(
+                _pending_since(now - SWEEP_PENDING_AFTER)
+            )
+        }
+        given_up = ImportRecord.objects.filter(pk__in=waiting).filter(
+            _pending_since(now - SWEEP_GIVE_UP_AFTER)
         )
+        for record in given_up:
+            del waiting[record.pk]
+            _reject(
+                record,
+                _(
+                    "Le traitement de ce fichier n'a pas pu aboutir (service de traitement indisponible ou "
+                    "interrompu à chaque essai) : rien n'a été écrit. Déposez-le de nouveau ; si cela se "
+                    "reproduit, communiquez le numéro d'import n° %(pk)s à l'équipe technique."
+                )
+                % {"pk": record.pk},
+            )
     return sum(import_enqueue(record_id=record_id) for record_id in waiting)

@@ -2,15 +2,16 @@
 
 An app declares an `ImportSpec` subclass in its `imports.py` (a `kind`, a French `label`, `columns`), and
 implements `validate_row` (read-only: turns a parsed row into a `RowPlan` or records errors) and `apply`
-(writes one planned row through the app's services). The framework does the rest:
+(writes one planned row through the app's services), or `apply_all` for bulk writes. The framework does
+the rest:
 
     file → size and format checks → zip checks (xlsx) → header row found among the first rows
          → every row parsed and validated, every error collected (row as in Excel, column, message)
          → preview (creates / updates / unchanged, warnings, errors)
          → commit: the file is read again and every row written in one transaction, or nothing is.
 
-`import_record_preview` and `import_record_commit` keep the original file, its SHA-256 and the outcome on
-an `ImportRecord`; views and the `import_xlsx` command both call them.
+`core.import_records` keeps the original file, its SHA-256 and the outcome on an `ImportRecord`, and runs
+these steps in the Celery worker for the views (directly for the `import_xlsx` command).
 """
 
 import codecs
@@ -798,6 +799,8 @@ def _apply_all(spec: ImportSpec, result: ImportResult, on_progress: Progress) ->
     try:
         with transaction.atomic():
             spec.apply_all(result.plans, result, on_progress)
+    except ValidationError as error:  # from a bulk write, which has no row to name
+        result.errors.extend(spec.row_errors_from(None, error))
     except IntegrityError:
         logger.warning("Import %s: integrity error", spec.kind, exc_info=True)
         result.errors.append(concurrent_change_error(None))

@@ -3,7 +3,9 @@
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+# Beyond the soft limit the task is interrupted and the record rejected (see import_record_process);
+# 10,000 households take a few seconds.
+@shared_task(acks_late=True, soft_time_limit=30 * 60, time_limit=32 * 60)
 def import_process_task(record_id: int) -> None:
     """Analyse an uploaded file, or write a confirmed one (idempotent: the record's status decides)."""
     from core.import_records import import_record_process

@@ -124,20 +124,6 @@ def rehousing_record(*, household: Household, kind: str, **fields: Any) -> Rehou
 
 
 @transaction.atomic
-def rehousing_set(*, household: Household, kind: str, **fields: Any) -> Rehousing:
-    """Create or update the household's rehousing of a kind (its latest one), leaving its status alone.
-
-    Used by the landlord import, which sets the status itself from the file (see docs/imports.md).
-    """
-    rehousing = Rehousing.objects.filter(household=household, kind=kind).order_by(
-        "-rehoused_on", "-pk"
-    ).first() or Rehousing(household=household, kind=kind)
-    if assign_changed(rehousing, fields) or rehousing.pk is None:
-        _save(rehousing)
-    return rehousing
-
-
-@transaction.atomic
 def offer_answer(*, offer: Offer, answer: str, refusal_reason: str = "") -> Offer:
     """Record the household's answer to an offer; a refusal goes back to the search."""
     offer.answer, offer.refusal_reason = answer, refusal_reason

@@ -1,19 +1,25 @@
 """Imports run by the worker: upload → analysis → preview → confirmation → writing, with progress, a
 broker that may be down, tasks delivered twice and unexpected failures."""
 
+import contextlib
 import datetime
 import io
+import time
 from unittest import mock
 
+import psycopg
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from core import import_records
 from core.import_records import (
+    ImportStateError,
     import_progress,
+    import_record_cancel,
     import_record_confirm,
     import_record_preview,
     import_record_process,
@@ -223,3 +229,75 @@ def test_a_file_waiting_for_its_analysis_can_be_cancelled(mission_client, worker
     record.refresh_from_db()
     assert record.status == ImportStatus.CANCELLED
     assert record.summary == {}
+
+
+def test_sweep_gives_up_on_a_file_no_worker_could_finish(programme, mission_user, worker_away):
+    record = import_record_preview(
+        kind="qpv", data=sample_bytes(QPV_FILE), filename=QPV_FILE, programme=programme, user=mission_user
+    )
+    import_record_confirm(record=record, user=mission_user, enqueue=False)
+    ImportRecord.objects.filter(pk=record.pk).update(
+        confirmed_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+
+    assert imports_pending_sweep() == 0
+
+    worker_away.assert_not_called()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.REJECTED
+    assert f"import n° {record.pk}" in record.errors[0]["message"]
+    assert Qpv.objects.count() == 0
+
+
+@contextlib.contextmanager
+def lock_timeout(duration: str):
+    """A regression that waits for a lock then fails instead of hanging the suite."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = '{duration}'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+
+@contextlib.contextmanager
+def held_by_another_worker(record):
+    """The record's row locked from a second database connection, as a busy worker holds it."""
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"] or "localhost",
+        port=settings_dict["PORT"] or 5432,
+        password=settings_dict["PASSWORD"] or None,
+    )
+    try:
+        other.execute("SELECT id FROM core_importrecord WHERE id = %s FOR UPDATE", [record.pk])
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_held_by_a_worker_is_left_to_it(programme, mission_user, worker_away):
+    record = import_record_preview(
+        kind="qpv", data=sample_bytes(QPV_FILE), filename=QPV_FILE, programme=programme, user=mission_user
+    )
+    ImportRecord.objects.filter(pk=record.pk).update(
+        status=ImportStatus.ANALYSING, created_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+
+    with lock_timeout("5s"), held_by_another_worker(record):
+        started = time.monotonic()
+        import_record_process(record_id=record.pk)  # a second delivery: does not wait for the first
+        assert time.monotonic() - started < 2
+        assert imports_pending_sweep() == 0  # being processed: not sent again
+        with pytest.raises(ImportStateError, match="L'analyse du fichier est en cours"):
+            import_record_cancel(record=record)
+
+    worker_away.assert_not_called()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.ANALYSING
+    assert imports_pending_sweep() == 1  # the lock is gone: sent again

@@ -375,6 +375,73 @@ def test_updates_in_bulk_date_closures_add_rehousings_and_create_landlords_once(
     assert all(h.reference.startswith("M-") for h in households.values())
 
 
+def test_writes_cross_batches(site, monkeypatch):
+    from relogement import imports
+
+    monkeypatch.setattr(imports, "WRITE_BATCH", 2)
+    offer = {"rehoused_on": None, "commune": None, "in_qpv": None, "new": None, "dest_landlord": None,
+             "dest_typology": None, "dest_rent": None}  # fmt: skip
+    rows = [
+        good_row(f"LN-{n}") if n % 2 else good_row(f"LN-{n}", status="Proposition", **offer) for n in range(5)
+    ]
+    progress: list[float] = []
+
+    result = import_run(
+        spec_class=RelogementImport,
+        data=xlsx_bytes([HEADER, *rows]),
+        filename="suivi.xlsx",
+        programme=site,
+        commit=True,
+        on_progress=progress.append,
+    )
+
+    assert result.committed, result.errors
+    assert Household.objects.count() == 5
+    assert sorted(Rehousing.objects.values_list("household__landlord_reference", flat=True)) == [
+        "LN-1",
+        "LN-3",
+    ]
+    assert progress[-1] == 1.0
+
+
+def test_a_conflict_while_writing_rolls_everything_back(site, workbook, monkeypatch):
+    from django.db import IntegrityError
+
+    from relogement import imports
+
+    def conflicting(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(imports, "rehousings_bulk_set", conflicting)
+
+    result = run(site, workbook)
+
+    assert not result.committed
+    assert [(error.row, error.message) for error in result.errors] == [
+        (None, "Conflit avec une autre modification enregistrée en même temps : relancez l'import.")
+    ]
+    assert Household.objects.count() == 0
+
+
+def test_a_validation_error_while_writing_is_reported_on_its_column(site, workbook, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from relogement import imports
+
+    def refused(**kwargs):
+        raise ValidationError({"commune": ["Commune inconnue."]})
+
+    monkeypatch.setattr(imports, "rehousings_bulk_set", refused)
+
+    result = run(site, workbook)
+
+    assert not result.committed
+    assert [(error.row, error.column, error.message) for error in result.errors] == [
+        (None, "Commune relogement", "Commune inconnue.")
+    ]
+    assert Household.objects.count() == 0
+
+
 def test_a_household_followed_in_another_programme_is_an_error(site):
     other = ProgrammeFactory()
     household_create(
