@@ -1,11 +1,14 @@
 """Relogement dashboard and pack section: aggregates only, masked for partners, same figures in both."""
 
 import datetime
+import shutil
+import subprocess
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
+from core.pdf import render_pdf
 from governance import packs
 from governance.models import PackAudience, PackKind
 from relogement.models import HouseholdStatus
@@ -121,3 +124,16 @@ def test_partner_pack_masks_small_counts(programme, sector_a, data_set):
 def test_pack_leaves_the_section_out_without_households(programme):
     html = packs.pack_html(packs.pack_scope(_pack(programme)))
     assert 'id="relogement"' not in html
+
+
+def test_pack_tables_fit_the_page(programme, data_set, tmp_path):
+    """Every column of the relogement tables stands on the A4 page: pdftotext leaves out what a too wide
+    table pushes past the page's edge."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) n'est pas installé.")
+    path = tmp_path / "copil.pdf"
+    path.write_bytes(render_pdf(packs.pack_html(packs.pack_scope(_pack(programme)))).content)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    words = set(text.stdout.decode().split())
+    last_columns = {"temporairement", "reloger", "Satisfaits", "Refus", "Délai", "Propositions", "site"}
+    assert last_columns <= words, last_columns - words
