@@ -1,7 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -31,7 +30,7 @@ class User(AbstractUser):
     """A person who logs in with an e-mail address."""
 
     username = None
-    email = models.EmailField(_("adresse électronique"), unique=True)
+    email = models.EmailField("adresse électronique", unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -39,8 +38,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        verbose_name = _("utilisateur")
-        verbose_name_plural = _("utilisateurs")
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
         ordering = ["email"]
 
     def __str__(self) -> str:
@@ -55,23 +54,23 @@ class User(AbstractUser):
 
 
 class OrganisationKind(models.TextChoices):
-    VILLE = "ville", _("Ville")
-    EPCI = "epci", _("Métropole / EPCI")
-    BAILLEUR = "bailleur", _("Bailleur social")
-    ANRU = "anru", _("ANRU")
-    ETAT = "etat", _("État / DDT")
-    REGION = "region", _("Région")
-    DEPARTEMENT = "departement", _("Département")
-    CAF = "caf", _("CAF")
-    ACTION_LOGEMENT = "action_logement", _("Action Logement")
-    BANQUE_TERRITOIRES = "banque_territoires", _("Banque des Territoires")
-    ANAH = "anah", _("Anah")
-    MAISON_EMPLOI = "maison_emploi", _("Maison de l'emploi / PLIE")
-    AMENAGEUR = "amenageur", _("Aménageur")
-    ASSOCIATION = "association", _("Association")
-    CONSEIL_CITOYEN = "conseil_citoyen", _("Conseil citoyen")
-    ENTREPRISE = "entreprise", _("Entreprise")
-    AUTRE = "autre", _("Autre")
+    VILLE = "ville", "Ville"
+    EPCI = "epci", "Métropole / EPCI"
+    BAILLEUR = "bailleur", "Bailleur social"
+    ANRU = "anru", "ANRU"
+    ETAT = "etat", "État / DDT"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    CAF = "caf", "CAF"
+    ACTION_LOGEMENT = "action_logement", "Action Logement"
+    BANQUE_TERRITOIRES = "banque_territoires", "Banque des Territoires"
+    ANAH = "anah", "Anah"
+    MAISON_EMPLOI = "maison_emploi", "Maison de l'emploi / PLIE"
+    AMENAGEUR = "amenageur", "Aménageur"
+    ASSOCIATION = "association", "Association"
+    CONSEIL_CITOYEN = "conseil_citoyen", "Conseil citoyen"
+    ENTREPRISE = "entreprise", "Entreprise"
+    AUTRE = "autre", "Autre"
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -86,16 +85,16 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("nom"), max_length=200, unique=True)
-    kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices)
-    short_name = models.CharField(_("sigle"), max_length=40, blank=True)
-    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=30, choices=OrganisationKind.choices)
+    short_name = models.CharField("sigle", max_length=40, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -103,11 +102,11 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrateur du programme")
-    MISSION = "mission", _("Équipe projet")
-    REFERENT = "referent", _("Référent thématique")
-    DIRECTION = "direction", _("Direction")
-    PARTNER = "partner", _("Partenaire")
+    ADMIN = "admin", "Administrateur du programme"
+    MISSION = "mission", "Équipe projet"
+    REFERENT = "referent", "Référent thématique"
+    DIRECTION = "direction", "Direction"
+    PARTNER = "partner", "Partenaire"
 
 
 # Roles that may change the programme's reference data (sectors, operations, funding).
@@ -117,11 +116,11 @@ INTERNAL_ROLES = (Role.ADMIN, Role.MISSION, Role.REFERENT, Role.DIRECTION)
 
 
 class Domain(models.TextChoices):
-    GOVERNANCE = "governance", _("Gouvernance")
-    RELOGEMENT = "relogement", _("Relogement")
-    INSERTION = "insertion", _("Insertion")
-    EVALUATION = "evaluation", _("Évaluation")
-    GUSP = "gusp", _("GUSP")
+    GOVERNANCE = "governance", "Gouvernance"
+    RELOGEMENT = "relogement", "Relogement"
+    INSERTION = "insertion", "Insertion"
+    EVALUATION = "evaluation", "Évaluation"
+    GUSP = "gusp", "GUSP"
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -135,27 +134,27 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     programme = models.ForeignKey("projects.Programme", on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
     referent_domain = models.CharField(
-        _("domaine du référent"), max_length=20, choices=Domain.choices, blank=True
+        "domaine du référent", max_length=20, choices=Domain.choices, blank=True
     )
     sectors = models.ManyToManyField(
         "projects.Sector",
         blank=True,
         related_name="memberships",
-        verbose_name=_("quartiers"),
-        help_text=_("Laisser vide pour donner accès à tout le programme."),
+        verbose_name="quartiers",
+        help_text="Laisser vide pour donner accès à tout le programme.",
     )
-    personal_data_relogement = models.BooleanField(_("données personnelles relogement"), default=False)
-    personal_data_insertion = models.BooleanField(_("données personnelles insertion"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    personal_data_relogement = models.BooleanField("données personnelles relogement", default=False)
+    personal_data_insertion = models.BooleanField("données personnelles insertion", default=False)
+    is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("rattachement")
-        verbose_name_plural = _("rattachements")
+        verbose_name = "rattachement"
+        verbose_name_plural = "rattachements"
         ordering = ["programme", "user", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "programme"], name="membership_one_per_programme"),
@@ -168,9 +167,9 @@ class Membership(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.role == Role.REFERENT and not self.referent_domain:
-            raise ValidationError({"referent_domain": _("Indiquez le domaine du référent.")})
+            raise ValidationError({"referent_domain": "Indiquez le domaine du référent."})
         if self.role == Role.PARTNER and (self.personal_data_relogement or self.personal_data_insertion):
-            raise ValidationError(_("Un partenaire ne peut pas accéder aux données personnelles."))
+            raise ValidationError("Un partenaire ne peut pas accéder aux données personnelles.")
 
     @property
     def can_edit(self) -> bool:

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from accounts.models import Domain, Membership, Role
@@ -42,20 +41,18 @@ def _users(request):
 
 
 class AccessEventFilter(django_filters.FilterSet):
-    user = django_filters.ModelChoiceFilter(label=_("Utilisateur"), queryset=_users, empty_label=_("Tous"))
-    action = django_filters.ChoiceFilter(
-        label=_("Action"), choices=AccessAction.choices, empty_label=_("Toutes")
-    )
-    domain = django_filters.ChoiceFilter(label=_("Domaine"), choices=Domain.choices, empty_label=_("Tous"))
-    object_ref = django_filters.CharFilter(label=_("Référence"), lookup_expr="icontains")
+    user = django_filters.ModelChoiceFilter(label="Utilisateur", queryset=_users, empty_label="Tous")
+    action = django_filters.ChoiceFilter(label="Action", choices=AccessAction.choices, empty_label="Toutes")
+    domain = django_filters.ChoiceFilter(label="Domaine", choices=Domain.choices, empty_label="Tous")
+    object_ref = django_filters.CharFilter(label="Référence", lookup_expr="icontains")
     since = django_filters.DateFilter(
-        label=_("Depuis le"),
+        label="Depuis le",
         field_name="at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
-        label=_("Jusqu'au"),
+        label="Jusqu'au",
         field_name="at",
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -77,21 +74,21 @@ class AccessEventFilter(django_filters.FilterSet):
 
 
 class AccessEventTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name=_("Le"), format="d/m/Y H:i:s")
-    user = tables.Column(verbose_name=_("Utilisateur"), accessor="user__email", default="—")
-    action = tables.Column(verbose_name=_("Action"))
-    domain = tables.Column(verbose_name=_("Domaine"))
-    model = tables.Column(verbose_name=_("Type d'objet"))
-    object_ref = tables.Column(verbose_name=_("Référence"), default="—")
-    count = tables.Column(verbose_name=_("Enregistrements"), attrs={"td": {"class": "text-end"}})
-    path = tables.Column(verbose_name=_("Page"), attrs={"td": {"class": "text-break small"}})
-    reason = tables.Column(verbose_name=_("Motif"), default="—")
+    at = tables.DateTimeColumn(verbose_name="Le", format="d/m/Y H:i:s")
+    user = tables.Column(verbose_name="Utilisateur", accessor="user__email", default="—")
+    action = tables.Column(verbose_name="Action")
+    domain = tables.Column(verbose_name="Domaine")
+    model = tables.Column(verbose_name="Type d'objet")
+    object_ref = tables.Column(verbose_name="Référence", default="—")
+    count = tables.Column(verbose_name="Enregistrements", attrs={"td": {"class": "text-end"}})
+    path = tables.Column(verbose_name="Page", attrs={"td": {"class": "text-break small"}})
+    reason = tables.Column(verbose_name="Motif", default="—")
 
     class Meta:
         model = AccessEvent
         fields = ["at", "user", "action", "domain", "model", "object_ref", "count", "path", "reason"]
         order_by = ("-at",)
-        empty_text = _("Aucun accès enregistré pour ces critères.")
+        empty_text = "Aucun accès enregistré pour ces critères."
         attrs = {"class": "table table-sm table-hover align-middle", "id": "access-log-table"}
 
 

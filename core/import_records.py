@@ -22,7 +22,6 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
@@ -136,7 +135,7 @@ def _stored_data(record: ImportRecord) -> bytes:
         data = stored.read()
     if file_sha256(data) != record.file_hash:
         raise ImportFileError(
-            _("Le fichier conservé ne correspond plus à celui déposé : déposez-le de nouveau.")
+            "Le fichier conservé ne correspond plus à celui déposé : déposez-le de nouveau."
         )
     return data
 
@@ -178,10 +177,10 @@ def _already_imported_warning(record: ImportRecord) -> str | None:
     )
     if previous is None:
         return None
-    return _("Ce fichier a déjà été importé le %(date)s (%(who)s).") % {
-        "date": date_format(timezone.localtime(previous.committed_at), "DATETIME_FORMAT"),
-        "who": previous.created_by or _("utilisateur inconnu"),
-    }
+    return "Ce fichier a déjà été importé le {date} ({who}).".format(
+        date=date_format(timezone.localtime(previous.committed_at), "DATETIME_FORMAT"),
+        who=previous.created_by or "utilisateur inconnu",
+    )
 
 
 def _run(record: ImportRecord, *, user, commit: bool) -> ImportResult:
@@ -234,9 +233,9 @@ def import_record_preview(*, kind: str, data: bytes, filename: str, programme, u
 def _already_processed(record_id: int) -> ImportStateError:
     record = ImportRecord.objects.get(pk=record_id)
     if record.status in ImportRecord.PENDING_STATUSES:
-        message = _("Cet import est en cours de traitement (statut : %(status)s).")
+        message = "Cet import est en cours de traitement (statut : %(status)s)."
     else:
-        message = _("Cet import a déjà été traité (statut : %(status)s).")
+        message = "Cet import a déjà été traité (statut : %(status)s)."
     return ImportStateError(message % {"status": record.get_status_display()})
 
 
@@ -292,7 +291,7 @@ def import_record_cancel(*, record: ImportRecord) -> ImportRecord:
             ImportRecord.objects.select_for_update(nowait=True).filter(pk=record.pk).exists()
     except DatabaseError:
         raise ImportStateError(
-            _("L'analyse du fichier est en cours : vous pourrez annuler l'aperçu dès qu'il s'affichera.")
+            "L'analyse du fichier est en cours : vous pourrez annuler l'aperçu dès qu'il s'affichera."
         ) from None
     cancelled = ImportRecord.objects.filter(
         pk=record.pk, status__in=(ImportStatus.ANALYSING, ImportStatus.PREVIEW)
@@ -324,12 +323,11 @@ def import_record_process(*, record_id: int) -> ImportRecord | None:
         logger.exception("Import %s failed", record_id)
         _reject_pending(
             record_id,
-            _(
+            (
                 "Le traitement de ce fichier a échoué sur une erreur inattendue : rien n'a été écrit. "
                 "L'erreur est consignée dans le journal du serveur ; communiquez le numéro d'import "
-                "n° %(pk)s à l'équipe technique."
-            )
-            % {"pk": record_id},
+                f"n° {record_id} à l'équipe technique."
+            ),
         )
     record.refresh_from_db()
     return record
@@ -384,11 +382,10 @@ def imports_pending_sweep(*, now: datetime.datetime | None = None) -> int:
             del waiting[record.pk]
             _reject(
                 record,
-                _(
+                (
                     "Le traitement de ce fichier n'a pas pu aboutir (service de traitement indisponible ou "
                     "interrompu à chaque essai) : rien n'a été écrit. Déposez-le de nouveau ; si cela se "
-                    "reproduit, communiquez le numéro d'import n° %(pk)s à l'équipe technique."
-                )
-                % {"pk": record.pk},
+                    f"reproduit, communiquez le numéro d'import n° {record.pk} à l'équipe technique."
+                ),
             )
     return sum(import_enqueue(record_id=record_id) for record_id in waiting)

@@ -11,8 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -52,17 +50,18 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 class ImportUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Fichier à importer"),
+        label="Fichier à importer",
         widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}),
     )
 
     def __init__(self, *args, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
-        self.fields["file"].help_text = _(
+        self.fields["file"].help_text = (
             "Classeur Excel (.xlsx) ou fichier CSV (UTF-8 ou Windows-1252, séparateur « ; » ou « , »), "
-            "%(max)s au plus. Rien n'est enregistré avant votre confirmation."
-        ) % {"max": filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}
+            f"{filesizeformat(settings.IMPORT_MAX_FILE_BYTES)} au plus. "
+            "Rien n'est enregistré avant votre confirmation."
+        )
         if too_large:
             self.fields["file"].required = False
 
@@ -70,8 +69,7 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         upload = self.cleaned_data.get("file")
         if self.too_large or (upload is not None and upload.size > settings.IMPORT_MAX_FILE_BYTES):
             raise forms.ValidationError(
-                _("Le fichier dépasse la taille maximale de %(max)s.")
-                % {"max": filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}
+                f"Le fichier dépasse la taille maximale de {filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}."
             )
         return upload
 
@@ -201,7 +199,7 @@ def _log_personal_data_access(request, record: ImportRecord, action: str) -> Non
         action=action,
         domain=domain,
         model="ImportRecord",
-        object_ref=_("import n° %(pk)s") % {"pk": record.pk},
+        object_ref=f"import n° {record.pk}",
         count=sum(counts.values())
         if action == AccessAction.LIST
         else counts.get("create", 0) + counts.get("update", 0),
@@ -252,7 +250,5 @@ def import_cancel(request, pk: int):
     except ImportStateError as error:
         messages.error(request, str(error))
         return redirect("imports:preview", pk=record.pk)
-    messages.info(
-        request, _("Import de « %(name)s » annulé : rien n'a été écrit.") % {"name": record.filename}
-    )
+    messages.info(request, f"Import de « {record.filename} » annulé : rien n'a été écrit.")
     return redirect("imports:list")

@@ -36,7 +36,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, Valid
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from core.parsing import is_blank, normalize_key, parse_text
@@ -131,8 +130,8 @@ class RowError:
         if self.row is None:
             return self.message
         if self.column:
-            return _("Ligne %(row)s, colonne « %(column)s » : %(message)s") % self.as_dict()
-        return _("Ligne %(row)s : %(message)s") % self.as_dict()
+            return "Ligne {row}, colonne « {column} » : {message}".format(**self.as_dict())
+        return "Ligne {row} : {message}".format(**self.as_dict())
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
@@ -363,12 +362,9 @@ def _match_header(number: int, cells: Sequence[Any], spec_class: type[ImportSpec
             match.ignored.append(parse_text(cell)[:80])
         elif column.field in seen:
             match.duplicates.append(
-                _("La colonne « %(column)s » apparaît deux fois (colonnes %(first)s et %(second)s).")
-                % {
-                    "column": column.label,
-                    "first": get_column_letter(seen[column.field] + 1),
-                    "second": get_column_letter(position + 1),
-                }
+                f"La colonne « {column.label} » apparaît deux fois "
+                f"(colonnes {get_column_letter(seen[column.field] + 1)} "
+                f"et {get_column_letter(position + 1)})."
             )
         else:
             seen[column.field] = position
@@ -392,18 +388,14 @@ def _header_error(match: HeaderMatch | None, spec_class: type[ImportSpec], where
     if match is None:
         expected = ", ".join(f"« {column.label} »" for column in spec_class.columns if column.required)
         return ImportFileError(
-            _(
-                "Aucune ligne d'en-tête reconnue dans les %(rows)s premières lignes%(where)s. "
-                "Colonnes obligatoires attendues : %(expected)s."
-            )
-            % {"rows": HEADER_SCAN_ROWS, "where": where, "expected": expected}
+            f"Aucune ligne d'en-tête reconnue dans les {HEADER_SCAN_ROWS} premières lignes{where}. "
+            f"Colonnes obligatoires attendues : {expected}."
         )
     if match.duplicates:
         return ImportFileError(" ".join(match.duplicates))
     missing = ", ".join(f"« {column.label} »" for column in match.missing(spec_class))
     return ImportFileError(
-        _("Colonnes obligatoires absentes de l'en-tête (ligne %(row)s%(where)s) : %(missing)s.")
-        % {"row": match.row, "where": where, "missing": missing}
+        f"Colonnes obligatoires absentes de l'en-tête (ligne {match.row}{where}) : {missing}."
     )
 
 
@@ -419,9 +411,7 @@ def _data_rows(rows: Iterable[Sequence[Any]], *, start: int, positions: dict[int
         if all(is_blank(value) for value in values):
             continue
         if len(kept) >= settings.IMPORT_MAX_ROWS:
-            raise ImportFileError(
-                _("Le fichier dépasse %(max)s lignes : découpez-le.") % {"max": settings.IMPORT_MAX_ROWS}
-            )
+            raise ImportFileError(f"Le fichier dépasse {settings.IMPORT_MAX_ROWS} lignes : découpez-le.")
         kept.append((number, values))
     return kept
 
@@ -429,67 +419,56 @@ def _data_rows(rows: Iterable[Sequence[Any]], *, start: int, positions: dict[int
 def check_size(size: int) -> None:
     if size > settings.IMPORT_MAX_FILE_BYTES:
         raise ImportFileError(
-            _("Le fichier pèse %(size)s, au-delà de la limite de %(max)s.")
-            % {"size": filesizeformat(size), "max": filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}
+            f"Le fichier pèse {filesizeformat(size)}, "
+            f"au-delà de la limite de {filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}."
         )
 
 
 def _file_format(data: bytes, filename: str) -> str:
     extension = Path(filename).suffix.lower()
     if not data:
-        raise ImportFileError(_("Le fichier est vide."))
+        raise ImportFileError("Le fichier est vide.")
     if data.startswith(_OLE_MAGIC) or extension == ".xls":
         raise ImportFileError(
-            _(
-                "Les classeurs .xls (Excel 97-2003) et les classeurs protégés par mot de passe ne sont pas "
-                "pris en charge : enregistrez le fichier au format .xlsx, sans mot de passe."
-            )
+            "Les classeurs .xls (Excel 97-2003) et les classeurs protégés par mot de passe ne sont pas "
+            "pris en charge : enregistrez le fichier au format .xlsx, sans mot de passe."
         )
     if extension in _UNSUPPORTED_EXTENSIONS:
         raise ImportFileError(
-            _("Format %(ext)s non pris en charge : enregistrez le fichier au format .xlsx ou .csv.")
-            % {"ext": extension}
+            f"Format {extension} non pris en charge : enregistrez le fichier au format .xlsx ou .csv."
         )
     if data.startswith(_ZIP_MAGIC):
         return "xlsx"
     if extension in _SPREADSHEET_EXTENSIONS:
         raise ImportFileError(
-            _(
-                "« %(name)s » n'est pas un classeur Excel : son contenu n'est pas au format .xlsx. "
-                "Ouvrez-le dans votre tableur et enregistrez-le au format .xlsx."
-            )
-            % {"name": filename}
+            f"« {filename} » n'est pas un classeur Excel : son contenu n'est pas au format .xlsx. "
+            "Ouvrez-le dans votre tableur et enregistrez-le au format .xlsx."
         )
     if extension in _TEXT_EXTENSIONS:
         return "csv"
-    raise ImportFileError(
-        _("Format %(ext)s non pris en charge : déposez un fichier .xlsx ou .csv.") % {"ext": extension}
-    )
+    raise ImportFileError(f"Format {extension} non pris en charge : déposez un fichier .xlsx ou .csv.")
 
 
 def _refused_archive() -> ImportFileError:
     return ImportFileError(
-        _(
-            "Le classeur est refusé : son contenu décompressé est anormalement volumineux "
-            "(plus de %(max)s, ou taux de compression suspect). Enregistrez de nouveau le classeur "
-            "depuis votre tableur ou découpez-le."
-        )
-        % {"max": filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)}
+        "Le classeur est refusé : son contenu décompressé est anormalement volumineux "
+        f"(plus de {filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)}, "
+        "ou taux de compression suspect). "
+        "Enregistrez de nouveau le classeur "
+        "depuis votre tableur ou découpez-le."
     )
 
 
 def _refused_xml() -> ImportFileError:
     return ImportFileError(
-        _(
-            "Le classeur est refusé : il contient des déclarations XML interdites (entités ou DTD), "
-            "qui peuvent servir à saturer le serveur. Enregistrez de nouveau le classeur depuis Excel."
-        )
+        "Le classeur est refusé : il contient des déclarations XML interdites (entités ou DTD), "
+        "qui peuvent servir à saturer le serveur. Enregistrez de nouveau le classeur depuis Excel."
     )
 
 
 def _unreadable_workbook() -> ImportFileError:
     return ImportFileError(
-        _("Le classeur .xlsx est illisible ou endommagé : ouvrez-le dans votre tableur et enregistrez-le.")
+        "Le classeur .xlsx est illisible ou endommagé : ouvrez-le dans votre tableur et enregistrez-le."
     )
 
 
@@ -549,7 +528,7 @@ def _xlsx_table(workbook, spec_class: type[ImportSpec]) -> Table:
             best = (match, sheet)
     match, sheet = best
     if not _usable(match, spec_class):
-        where = _(", feuille « %(sheet)s »") % {"sheet": sheet.title} if sheet is not None else ""
+        where = f", feuille « {sheet.title} »" if sheet is not None else ""
         raise _header_error(match, spec_class, where)
     rows = sheet.iter_rows(min_row=match.row + 1, values_only=True)
     return Table(
@@ -611,10 +590,7 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise ImportFileError(
-        _(
-            "Encodage du fichier non reconnu : enregistrez-le au format « CSV UTF-8 » "
-            "ou « CSV (point-virgule) »."
-        )
+        "Encodage du fichier non reconnu : enregistrez-le au format « CSV UTF-8 » ou « CSV (point-virgule) »."
     )
 
 
@@ -645,7 +621,7 @@ def read_csv(data: bytes, spec_class: type[ImportSpec]) -> Table:
     except csv.Error as error:
         logger.info("Malformed CSV: %s", error)
         raise ImportFileError(
-            _("Fichier CSV mal formé : vérifiez les guillemets, le séparateur et la longueur des cellules.")
+            "Fichier CSV mal formé : vérifiez les guillemets, le séparateur et la longueur des cellules."
         ) from None
     return Table(
         sheet=None, header_row=match.row, positions=match.positions, rows=rows, ignored=match.ignored
@@ -722,14 +698,14 @@ class ImportResult:
 
 def describe_counts(counts: dict[str, int], *, committed: bool) -> str:
     if committed:
-        text = _("%(create)s créée(s), %(update)s modifiée(s), %(unchanged)s inchangée(s).")
+        text = "%(create)s créée(s), %(update)s modifiée(s), %(unchanged)s inchangée(s)."
     else:
-        text = _("%(create)s à créer, %(update)s à modifier, %(unchanged)s inchangée(s).")
+        text = "%(create)s à créer, %(update)s à modifier, %(unchanged)s inchangée(s)."
     return text % counts
 
 
 def concurrent_change_error(row: int | None) -> RowError:
-    message = _("Conflit avec une autre modification enregistrée en même temps : relancez l'import.")
+    message = "Conflit avec une autre modification enregistrée en même temps : relancez l'import."
     return RowError(row, "", message)
 
 
@@ -746,7 +722,7 @@ def _parse_cells(row: Row, table: Table, values: tuple) -> None:
     for column, cell in zip(table.positions.values(), values, strict=True):
         if is_blank(cell):
             if column.required:
-                row.error(column.field, _("Valeur obligatoire manquante."))
+                row.error(column.field, "Valeur obligatoire manquante.")
             else:
                 row.values[column.field] = None
             continue
@@ -766,7 +742,7 @@ def validate(
         if index % PROGRESS_EVERY_ROWS == 0:
             on_progress(index / len(table.rows))
         if _is_total_row(values):
-            result.warnings.append(_("Ligne %(row)s : ligne de total ignorée.") % {"row": number})
+            result.warnings.append(f"Ligne {number} : ligne de total ignorée.")
             continue
         row = Row(number=number, columns={column.field: column for column in spec.columns})
         _parse_cells(row, table, values)
@@ -774,7 +750,7 @@ def validate(
         if key is not None and str(key) in keys:
             row.error(
                 spec.key_field,
-                _("« %(key)s » figure déjà ligne %(first)s.") % {"key": key, "first": keys[str(key)]},
+                f"« {key} » figure déjà ligne {keys[str(key)]}.",
             )
         elif key is not None:
             keys[str(key)] = number
@@ -830,10 +806,7 @@ def import_run(
         sheet=table.sheet,
         header_row=table.header_row,
         columns=[str(column.label) for column in table.positions.values()],
-        warnings=[
-            _("Colonne « %(header)s » non reconnue : ignorée.") % {"header": header}
-            for header in table.ignored
-        ],
+        warnings=[f"Colonne « {header} » non reconnue : ignorée." for header in table.ignored],
     )
     spec = spec_class(programme=programme, user=user)
     if not commit:

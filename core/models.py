@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
-    ANALYSING = "analysing", _("Analyse en cours")
-    PREVIEW = "preview", _("Aperçu")
-    COMMITTING = "committing", _("Enregistrement en cours")
-    COMMITTED = "committed", _("Importé")
-    REJECTED = "rejected", _("Refusé (erreurs)")
-    CANCELLED = "cancelled", _("Annulé")
+    ANALYSING = "analysing", "Analyse en cours"
+    PREVIEW = "preview", "Aperçu"
+    COMMITTING = "committing", "Enregistrement en cours"
+    COMMITTED = "committed", "Importé"
+    REJECTED = "rejected", "Refusé (erreurs)"
+    CANCELLED = "cancelled", "Annulé"
 
 
 def import_upload_to(instance: "ImportRecord", filename: str) -> str:
@@ -26,27 +25,27 @@ class ImportRecord(models.Model):
     # Statuses the worker has still to deal with.
     PENDING_STATUSES = (ImportStatus.ANALYSING, ImportStatus.COMMITTING)
 
-    kind = models.CharField(_("type d'import"), max_length=40)
+    kind = models.CharField("type d'import", max_length=40)
     programme = models.ForeignKey("projects.Programme", on_delete=models.CASCADE, related_name="imports")
-    file = models.FileField(_("fichier"), upload_to=import_upload_to, max_length=300)
-    filename = models.CharField(_("nom du fichier"), max_length=255)
-    file_hash = models.CharField(_("empreinte SHA-256"), max_length=64)
-    status = models.CharField(_("statut"), max_length=20, choices=ImportStatus.choices)
-    summary = models.JSONField(_("bilan"), default=dict)
-    errors = models.JSONField(_("erreurs"), default=list)
+    file = models.FileField("fichier", upload_to=import_upload_to, max_length=300)
+    filename = models.CharField("nom du fichier", max_length=255)
+    file_hash = models.CharField("empreinte SHA-256", max_length=64)
+    status = models.CharField("statut", max_length=20, choices=ImportStatus.choices)
+    summary = models.JSONField("bilan", default=dict)
+    errors = models.JSONField("erreurs", default=list)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
-    committed_at = models.DateTimeField(_("importé le"), null=True, blank=True)
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
+    committed_at = models.DateTimeField("importé le", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
+        verbose_name = "import"
+        verbose_name_plural = "imports"
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -54,11 +53,11 @@ class ImportRecord(models.Model):
 
 
 class AccessAction(models.TextChoices):
-    VIEW = "view", _("Consultation")
-    LIST = "list", _("Liste")
-    EXPORT = "export", _("Export")
-    PRINT = "print", _("Impression")
-    EDIT = "edit", _("Modification")
+    VIEW = "view", "Consultation"
+    LIST = "list", "Liste"
+    EXPORT = "export", "Export"
+    PRINT = "print", "Impression"
+    EDIT = "edit", "Modification"
 
 
 class AccessEvent(models.Model):
@@ -67,18 +66,18 @@ class AccessEvent(models.Model):
     Kept 12 months (purged nightly)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
-    domain = models.CharField(_("domaine"), max_length=20)
-    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
-    model = models.CharField(_("type d'objet"), max_length=60)
-    object_ref = models.CharField(_("référence"), max_length=60, blank=True)
-    count = models.PositiveIntegerField(_("nombre d'enregistrements"), default=1)
-    path = models.CharField(_("page"), max_length=300, blank=True)
-    reason = models.CharField(_("motif"), max_length=200, blank=True)
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    domain = models.CharField("domaine", max_length=20)
+    action = models.CharField("action", max_length=10, choices=AccessAction.choices)
+    model = models.CharField("type d'objet", max_length=60)
+    object_ref = models.CharField("référence", max_length=60, blank=True)
+    count = models.PositiveIntegerField("nombre d'enregistrements", default=1)
+    path = models.CharField("page", max_length=300, blank=True)
+    reason = models.CharField("motif", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("accès à des données personnelles")
-        verbose_name_plural = _("journal des accès aux données personnelles")
+        verbose_name = "accès à des données personnelles"
+        verbose_name_plural = "journal des accès aux données personnelles"
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:

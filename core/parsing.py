@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 MAX_SHOWN_CHARS = 60
 # Spaces a French number may be grouped with: space, no-break, narrow no-break, thin, figure spaces.
@@ -67,7 +66,7 @@ def parse_text(value: Any, *, max_length: int | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        text = _("Oui") if value else _("Non")
+        text = "Oui" if value else "Non"
     elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
         text = str(int(value))
     elif isinstance(value, datetime.datetime):
@@ -79,8 +78,7 @@ def parse_text(value: Any, *, max_length: int | None = None) -> str:
     text = " ".join(_CONTROL.sub(" ", text).split())
     if max_length is not None and len(text) > max_length:
         raise ValidationError(
-            _("Texte trop long (%(length)s caractères, %(max)s au plus) : « %(value)s ».")
-            % {"length": len(text), "max": max_length, "value": shown(text)},
+            f"Texte trop long ({len(text)} caractères, {max_length} au plus) : « {shown(text)} ».",
             code="max_length",
         )
     return text
@@ -92,16 +90,16 @@ def _finite(value: int | float | Decimal) -> bool:
 
 def _number_from_cell(value: Any) -> Decimal | None:
     if isinstance(value, bool):
-        raise invalid(_("« %(value)s » n'est pas un nombre."), value)
+        raise invalid("« %(value)s » n'est pas un nombre.", value)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise invalid(_("« %(value)s » n'est pas un nombre."), value)
+            raise invalid("« %(value)s » n'est pas un nombre.", value)
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise invalid(_("« %(value)s » n'est pas un nombre."), value)
+            raise invalid("« %(value)s » n'est pas un nombre.", value)
         return value
     return None
 
@@ -161,12 +159,12 @@ def parse_decimal_fr(value: Any) -> Decimal | None:
         text = str(value)
         notation = _standard_notation(text) if len(text) <= 100 else None
         if notation is None:
-            raise invalid(_("« %(value)s » n'est pas un nombre (ex. « 1 234,56 »)."), value)
+            raise invalid("« %(value)s » n'est pas un nombre (ex. « 1 234,56 »).", value)
         number = Decimal(notation)
     if number.is_zero():
         return Decimal(0)
     if number.adjusted() > _MAX_EXPONENT:
-        raise invalid(_("« %(value)s » est un nombre trop grand."), value)
+        raise invalid("« %(value)s » est un nombre trop grand.", value)
     if number.adjusted() < -_MAX_EXPONENT:
         return Decimal(0)
     return number
@@ -178,13 +176,13 @@ def parse_amount(value: Any) -> Decimal | None:
     if number is None:
         return None
     if number < 0:
-        raise invalid(_("« %(value)s » : un montant ne peut pas être négatif."), value)
+        raise invalid("« %(value)s » : un montant ne peut pas être négatif.", value)
     try:
         amount = number.quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise invalid(_("« %(value)s » est un montant trop grand."), value) from None
+        raise invalid("« %(value)s » est un montant trop grand.", value) from None
     if amount > MAX_AMOUNT:
-        raise invalid(_("« %(value)s » est un montant trop grand."), value)
+        raise invalid("« %(value)s » est un montant trop grand.", value)
     return amount
 
 
@@ -194,14 +192,14 @@ def parse_int(value: Any) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise invalid(_("« %(value)s » n'est pas un nombre entier."), value)
+        raise invalid("« %(value)s » n'est pas un nombre entier.", value)
     return int(number)
 
 
 def _excel_serial_date(value: Decimal | float | int) -> datetime.date:
     serial = int(value)
     if not 1 <= serial <= _EXCEL_MAX_SERIAL:
-        raise invalid(_("« %(value)s » n'est pas une date (ex. « 31/12/2024 »)."), value)
+        raise invalid("« %(value)s » n'est pas une date (ex. « 31/12/2024 »).", value)
     return _EXCEL_EPOCH + datetime.timedelta(days=serial)
 
 
@@ -223,16 +221,16 @@ def parse_date_fr(value: Any) -> datetime.date | None:
         return value
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if not _finite(value):
-            raise invalid(_("« %(value)s » n'est pas une date (ex. « 31/12/2024 »)."), value)
+            raise invalid("« %(value)s » n'est pas une date (ex. « 31/12/2024 »).", value)
         return _excel_serial_date(value)
     text = " ".join(str(value).split())
     match = _DATE_FR.match(text) or _DATE_ISO.match(text)
     if match is None:
-        raise invalid(_("« %(value)s » n'est pas une date (ex. « 31/12/2024 »)."), value)
+        raise invalid("« %(value)s » n'est pas une date (ex. « 31/12/2024 »).", value)
     try:
         return datetime.date(_full_year(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
-        raise invalid(_("« %(value)s » n'est pas une date valide."), value) from None
+        raise invalid("« %(value)s » n'est pas une date valide.", value) from None
 
 
 def parse_yes_no(value: Any) -> bool | None:
@@ -248,7 +246,7 @@ def parse_yes_no(value: Any) -> bool | None:
         return True
     if key in _NO:
         return False
-    raise invalid(_("« %(value)s » : répondez par Oui ou Non (O/N, X, 1/0)."), value)
+    raise invalid("« %(value)s » : répondez par Oui ou Non (O/N, X, 1/0).", value)
 
 
 def choice_parser(
@@ -274,15 +272,14 @@ def choice_parser(
         found = table.get(normalize_key(value))
         if found is None:
             raise ValidationError(
-                _(
-                    "« %(value)s » n'est pas une valeur reconnue pour « %(what)s ». "
-                    "Valeurs acceptées : %(accepted)s."
-                )
-                % {
-                    "value": shown(value),
-                    "what": what,
-                    "accepted": ", ".join(str(label) for label in labels),
-                },
+                (
+                    "« {value} » n'est pas une valeur reconnue pour « {what} ». "
+                    "Valeurs acceptées : {accepted}."
+                ).format(
+                    value=shown(value),
+                    what=what,
+                    accepted=", ".join(str(label) for label in labels),
+                ),
                 code="invalid_choice",
             )
         return found

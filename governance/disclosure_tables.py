@@ -8,8 +8,6 @@ both mask the same cells. `counts` is the function that turns a table of counts 
 
 from collections.abc import Callable
 
-from django.utils.translation import gettext as _
-
 from core.disclosure import is_masked, mask_small_counts
 from core.formatting import format_percent
 from governance import selectors
@@ -42,7 +40,7 @@ def remarks_table(
 
     The share answered is given only where neither count is masked.
     """
-    total = selectors.FeedbackRow("total", _("Total"))
+    total = selectors.FeedbackRow("total", "Total")
     for row in rows:
         total.events += row.events
         total.attendance += row.attendance

@@ -2,7 +2,6 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from governance.models import (
@@ -55,17 +54,15 @@ class StyledFilterSet(django_filters.FilterSet):
 
 
 class MeetingFilter(StyledFilterSet):
-    body = django_filters.ModelChoiceFilter(label=_("Instance"), queryset=_bodies, empty_label=_("Toutes"))
+    body = django_filters.ModelChoiceFilter(label="Instance", queryset=_bodies, empty_label="Toutes")
     sector = django_filters.ModelChoiceFilter(
-        label=_("Quartier"),
+        label="Quartier",
         queryset=_sectors,
-        empty_label=_("Tous"),
+        empty_label="Tous",
         method="filter_sector",
-        help_text=_("Instances de ce quartier et de tout le programme."),
+        help_text="Instances de ce quartier et de tout le programme.",
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Statut"), choices=MeetingStatus.choices, empty_label=_("Tous")
-    )
+    status = django_filters.ChoiceFilter(label="Statut", choices=MeetingStatus.choices, empty_label="Tous")
 
     class Meta:
         model = Meeting
@@ -79,9 +76,9 @@ class MeetingFilter(StyledFilterSet):
 
 class MeetingListFilter(MeetingFilter):
     period = django_filters.ChoiceFilter(
-        label=_("Période"),
-        choices=[("a_venir", _("À venir")), ("passees", _("Passées"))],
-        empty_label=_("Toutes"),
+        label="Période",
+        choices=[("a_venir", "À venir"), ("passees", "Passées")],
+        empty_label="Toutes",
         method="filter_period",
     )
 
@@ -97,21 +94,21 @@ class MeetingListFilter(MeetingFilter):
 
 class ActionFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(
-        label=_("Statut"),
-        choices=[(OPEN, _("Ouvertes")), *ActionStatus.choices],
-        help_text=_("« Ouvertes » : à faire ou en cours."),
-        empty_label=_("Tous"),
+        label="Statut",
+        choices=[(OPEN, "Ouvertes"), *ActionStatus.choices],
+        help_text="« Ouvertes » : à faire ou en cours.",
+        empty_label="Tous",
         method="filter_status",
     )
     owner_organisation = django_filters.ModelChoiceFilter(
-        label=_("Porteur"), queryset=_owners, empty_label=_("Tous")
+        label="Porteur", queryset=_owners, empty_label="Tous"
     )
-    sector = django_filters.ModelChoiceFilter(label=_("Quartier"), queryset=_sectors, empty_label=_("Tous"))
+    sector = django_filters.ModelChoiceFilter(label="Quartier", queryset=_sectors, empty_label="Tous")
     body = django_filters.ModelChoiceFilter(
-        label=_("Instance"), queryset=_bodies, empty_label=_("Toutes"), field_name="meeting__body"
+        label="Instance", queryset=_bodies, empty_label="Toutes", field_name="meeting__body"
     )
     overdue = django_filters.BooleanFilter(
-        label=_("En retard seulement"),
+        label="En retard seulement",
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
@@ -132,12 +129,10 @@ class ActionFilter(StyledFilterSet):
 
 
 class PublicEventFilter(StyledFilterSet):
-    year = django_filters.NumberFilter(label=_("Année"), field_name="held_on", lookup_expr="year")
-    sector = django_filters.ModelChoiceFilter(label=_("Quartier"), queryset=_sectors, empty_label=_("Tous"))
-    kind = django_filters.ChoiceFilter(
-        label=_("Type"), choices=PublicEventKind.choices, empty_label=_("Tous")
-    )
-    theme = django_filters.ChoiceFilter(label=_("Thème"), choices=Theme.choices, empty_label=_("Tous"))
+    year = django_filters.NumberFilter(label="Année", field_name="held_on", lookup_expr="year")
+    sector = django_filters.ModelChoiceFilter(label="Quartier", queryset=_sectors, empty_label="Tous")
+    kind = django_filters.ChoiceFilter(label="Type", choices=PublicEventKind.choices, empty_label="Tous")
+    theme = django_filters.ChoiceFilter(label="Thème", choices=Theme.choices, empty_label="Tous")
 
     class Meta:
         model = PublicEvent
@@ -145,12 +140,10 @@ class PublicEventFilter(StyledFilterSet):
 
 
 class FeedbackFilter(StyledFilterSet):
-    year = django_filters.NumberFilter(label=_("Année"), field_name="received_on", lookup_expr="year")
-    sector = django_filters.ModelChoiceFilter(label=_("Quartier"), queryset=_sectors, empty_label=_("Tous"))
-    theme = django_filters.ChoiceFilter(label=_("Thème"), choices=Theme.choices, empty_label=_("Tous"))
-    status = django_filters.ChoiceFilter(
-        label=_("Statut"), choices=FeedbackStatus.choices, empty_label=_("Tous")
-    )
+    year = django_filters.NumberFilter(label="Année", field_name="received_on", lookup_expr="year")
+    sector = django_filters.ModelChoiceFilter(label="Quartier", queryset=_sectors, empty_label="Tous")
+    theme = django_filters.ChoiceFilter(label="Thème", choices=Theme.choices, empty_label="Tous")
+    status = django_filters.ChoiceFilter(label="Statut", choices=FeedbackStatus.choices, empty_label="Tous")
 
     class Meta:
         model = Feedback

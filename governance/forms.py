@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.forms import BootstrapFormMixin
@@ -80,8 +79,8 @@ class BodyForm(ServiceValidatedForm):
             "members": forms.SelectMultiple(attrs={"size": 10}),
         }
         help_texts = {
-            "members": _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
-            "periodicity_months": _("Par exemple 2 pour un COTEC tous les deux mois ; vide si à la demande."),
+            "members": "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+            "periodicity_months": "Par exemple 2 pour un COTEC tous les deux mois ; vide si à la demande.",
         }
 
     def __init__(self, *args, programme: Programme, **kwargs):
@@ -99,16 +98,16 @@ class BodyForm(ServiceValidatedForm):
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError(
-                _("Une instance de ce programme porte déjà le nom « %(name)s »."), params={"name": name}
+                "Une instance de ce programme porte déjà le nom « %(name)s ».", params={"name": name}
             )
         return name
 
 
 class MeetingCreateForm(BootstrapFormMixin, forms.Form):
-    body = forms.ModelChoiceField(label=_("Instance"), queryset=Body.objects.none())
-    starts_at = _datetime_field(_("Début"))
-    ends_at = _datetime_field(_("Fin"), required=False)
-    place = forms.CharField(label=_("Lieu"), max_length=300, required=False)
+    body = forms.ModelChoiceField(label="Instance", queryset=Body.objects.none())
+    starts_at = _datetime_field("Début")
+    ends_at = _datetime_field("Fin", required=False)
+    place = forms.CharField(label="Lieu", max_length=300, required=False)
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +117,7 @@ class MeetingCreateForm(BootstrapFormMixin, forms.Form):
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("La fin doit suivre le début de la séance."))
+            self.add_error("ends_at", "La fin doit suivre le début de la séance.")
         return cleaned
 
 
@@ -126,30 +125,30 @@ def _check_upload(upload, extensions: list[str], max_bytes: int):
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     if extension not in extensions:
         raise forms.ValidationError(
-            _("Type de fichier « .%(ext)s » refusé. Types acceptés : %(allowed)s."),
+            "Type de fichier « .%(ext)s » refusé. Types acceptés : %(allowed)s.",
             params={"ext": extension, "allowed": ", ".join(extensions)},
         )
     if upload.size > max_bytes:
         raise forms.ValidationError(
-            _("Fichier trop volumineux (%(size)s Mo au plus)."), params={"size": max_bytes // (1024 * 1024)}
+            "Fichier trop volumineux (%(size)s Mo au plus).", params={"size": max_bytes // (1024 * 1024)}
         )
     return upload
 
 
 class MeetingForm(ServiceValidatedForm):
-    starts_at = _datetime_field(_("Début"))
-    ends_at = _datetime_field(_("Fin"), required=False)
+    starts_at = _datetime_field("Début")
+    ends_at = _datetime_field("Fin", required=False)
 
     class Meta:
         model = Meeting
         fields = ["starts_at", "ends_at", "place", "status", "minutes", "minutes_file"]
         widgets = {"minutes": forms.Textarea(attrs={"rows": 10})}
         help_texts = {
-            "minutes": _(
+            "minutes": (
                 "Mise en forme simple acceptée (paragraphes, gras, listes, liens, tableaux en HTML) ; "
                 "le reste est retiré à l'enregistrement."
             ),
-            "minutes_file": _("Ou le compte rendu en fichier (PDF, ODT, DOCX, TXT)."),
+            "minutes_file": "Ou le compte rendu en fichier (PDF, ODT, DOCX, TXT).",
         }
 
     def __init__(self, *args, **kwargs):
@@ -169,7 +168,7 @@ class MeetingForm(ServiceValidatedForm):
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("La fin doit suivre le début de la séance."))
+            self.add_error("ends_at", "La fin doit suivre le début de la séance.")
         return cleaned
 
     def service_fields(self) -> dict:
@@ -183,11 +182,11 @@ class MeetingForm(ServiceValidatedForm):
 
 
 class PrepareMeetingForm(BootstrapFormMixin, forms.Form):
-    starts_at = _datetime_field(_("Date et heure proposées"))
-    ends_at = _datetime_field(_("Fin"), required=False)
-    place = forms.CharField(label=_("Lieu"), max_length=300, required=False)
+    starts_at = _datetime_field("Date et heure proposées")
+    ends_at = _datetime_field("Fin", required=False)
+    place = forms.CharField(label="Lieu", max_length=300, required=False)
     items = forms.MultipleChoiceField(
-        label=_("Points à inscrire à l'ordre du jour"), required=False, widget=forms.CheckboxSelectMultiple
+        label="Points à inscrire à l'ordre du jour", required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, proposal, **kwargs):
@@ -210,7 +209,7 @@ class PrepareMeetingForm(BootstrapFormMixin, forms.Form):
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("La fin doit suivre le début de la séance."))
+            self.add_error("ends_at", "La fin doit suivre le début de la séance.")
         return cleaned
 
     def agenda(self) -> list[dict]:
@@ -223,7 +222,7 @@ class AgendaItemForm(ServiceValidatedForm):
         model = AgendaItem
         fields = ["title", "description", "presenter", "operation"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        labels = {"operation": _("Opération concernée")}
+        labels = {"operation": "Opération concernée"}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,7 +236,7 @@ class AttendanceForm(ServiceValidatedForm):
     class Meta:
         model = Attendance
         fields = ["organisation", "attendee", "status"]
-        help_texts = {"attendee": _("Nom et fonction de la personne qui représente l'organisation.")}
+        help_texts = {"attendee": "Nom et fonction de la personne qui représente l'organisation."}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,21 +248,21 @@ class DecisionForm(ServiceValidatedForm):
         model = Decision
         fields = ["text", "sector", "operation"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-        labels = {"sector": _("Quartier concerné"), "operation": _("Opération concernée")}
+        labels = {"sector": "Quartier concerné", "operation": "Opération concernée"}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
-        self.fields["sector"].empty_label = _("Échelle du programme")
+        self.fields["sector"].empty_label = "Échelle du programme"
         self.fields["operation"].queryset = Operation.objects.filter(programme=programme).order_by(
             "identifier"
         )
 
 
 class ActionForm(ServiceValidatedForm):
-    due_on = _date_field(_("Échéance"))
+    due_on = _date_field("Échéance")
     done_on = _date_field(
-        _("Réalisée le"), required=False, help_text=_("Par défaut, le jour où elle passe à « Faite ».")
+        "Réalisée le", required=False, help_text="Par défaut, le jour où elle passe à « Faite »."
     )
 
     class Meta:
@@ -283,14 +282,14 @@ class ActionForm(ServiceValidatedForm):
             "decision",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        labels = {"sector": _("Quartier"), "operation": _("Opération"), "decision": _("Décision")}
+        labels = {"sector": "Quartier", "operation": "Opération", "decision": "Décision"}
 
     def __init__(self, *args, programme: Programme, meetings, decisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_organisation"].queryset = programme_organisations(programme)
         self.fields["owner_user"].queryset = programme_accounts(programme)
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
-        self.fields["sector"].empty_label = _("Échelle du programme")
+        self.fields["sector"].empty_label = "Échelle du programme"
         self.fields["operation"].queryset = Operation.objects.filter(programme=programme).order_by(
             "identifier"
         )
@@ -307,7 +306,7 @@ class ActionForm(ServiceValidatedForm):
         cleaned = super().clean()
         meeting, decision = cleaned.get("meeting"), cleaned.get("decision")
         if decision and meeting and decision.meeting_id != meeting.pk:
-            self.add_error("decision", _("Cette décision n'a pas été prise lors de la séance choisie."))
+            self.add_error("decision", "Cette décision n'a pas été prise lors de la séance choisie.")
         if decision and not meeting:
             cleaned["meeting"] = decision.meeting
         if cleaned.get("status") != ActionStatus.DONE or not cleaned.get("done_on"):
@@ -316,11 +315,11 @@ class ActionForm(ServiceValidatedForm):
 
 
 class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Statut"), choices=ActionStatus.choices)
+    status = forms.ChoiceField(label="Statut", choices=ActionStatus.choices)
 
 
 class PublicEventForm(ServiceValidatedForm):
-    held_on = _date_field(_("Date"))
+    held_on = _date_field("Date")
 
     class Meta:
         model = PublicEvent
@@ -336,43 +335,43 @@ class PublicEventForm(ServiceValidatedForm):
             "summary",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
-        labels = {"sector": _("Quartier")}
-        help_texts = {"summary": _("Mise en forme simple acceptée (paragraphes, gras, listes, liens).")}
+        labels = {"sector": "Quartier"}
+        help_texts = {"summary": "Mise en forme simple acceptée (paragraphes, gras, listes, liens)."}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
-        self.fields["sector"].empty_label = _("Échelle du programme")
+        self.fields["sector"].empty_label = "Échelle du programme"
 
 
 class FeedbackForm(ServiceValidatedForm):
-    received_on = _date_field(_("Reçue le"))
+    received_on = _date_field("Reçue le")
 
     class Meta:
         model = Feedback
         fields = ["text", "theme", "sector", "event", "received_on"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
-        labels = {"sector": _("Quartier"), "event": _("Recueillie lors de")}
+        labels = {"sector": "Quartier", "event": "Recueillie lors de"}
         help_texts = {
-            "text": _("Reformulez sans nom, adresse ni téléphone d'habitant."),
+            "text": "Reformulez sans nom, adresse ni téléphone d'habitant.",
         }
 
     def __init__(self, *args, programme: Programme, events, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
-        self.fields["sector"].empty_label = _("Échelle du programme")
+        self.fields["sector"].empty_label = "Échelle du programme"
         self.fields["event"].queryset = events.order_by("-held_on", "pk")
-        self.fields["event"].empty_label = _("Hors temps de concertation")
+        self.fields["event"].empty_label = "Hors temps de concertation"
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("received_on", timezone.localdate())
 
 
 class FeedbackAnswerForm(BootstrapFormMixin, forms.Form):
     answer = forms.CharField(
-        label=_("Réponse apportée"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Réponse apportée", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    status = forms.ChoiceField(label=_("Statut"))
-    answered_on = _date_field(_("Répondue le"), required=False, help_text=_("Par défaut, aujourd'hui."))
+    status = forms.ChoiceField(label="Statut")
+    answered_on = _date_field("Répondue le", required=False, help_text="Par défaut, aujourd'hui.")
 
     def __init__(self, *args, feedback: Feedback, **kwargs):
         super().__init__(*args, **kwargs)
@@ -387,20 +386,20 @@ class FeedbackAnswerForm(BootstrapFormMixin, forms.Form):
         if cleaned.get("status") == FeedbackStatus.ANSWERED and not cleaned.get("answer", "").strip():
             self.add_error(
                 "answer",
-                _("Indiquez la réponse apportée avant de passer la remontée en « Réponse apportée »."),
+                "Indiquez la réponse apportée avant de passer la remontée en « Réponse apportée ».",
             )
         return cleaned
 
 
 class FeedbackConvertForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(
-        label=_("Intitulé de l'action"),
+        label="Intitulé de l'action",
         max_length=300,
         required=False,
-        help_text=_("Par défaut, le début du texte de la remontée."),
+        help_text="Par défaut, le début du texte de la remontée.",
     )
-    owner_organisation = forms.ModelChoiceField(label=_("Porteur"), queryset=Organisation.objects.none())
-    due_on = _date_field(_("Échéance"))
+    owner_organisation = forms.ModelChoiceField(label="Porteur", queryset=Organisation.objects.none())
+    due_on = _date_field("Échéance")
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)

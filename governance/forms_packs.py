@@ -2,7 +2,6 @@ import datetime
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 from governance.models import PackAudience, PackKind
@@ -11,28 +10,28 @@ from projects.models import Sector
 
 
 class PackRequestForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Type de dossier"), choices=PackKind.choices)
+    kind = forms.ChoiceField(label="Type de dossier", choices=PackKind.choices)
     sector = forms.ModelChoiceField(
-        label=_("Quartier"),
+        label="Quartier",
         queryset=Sector.objects.none(),
         required=False,
-        empty_label=_("Tout le programme"),
-        help_text=_(
+        empty_label="Tout le programme",
+        help_text=(
             "Pour un dossier de COPIL de quartier ; COTEC et revue de projet portent sur tout le programme."
         ),
     )
     period_start = forms.DateField(
-        label=_("Début de la période"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Début de la période", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     period_end = forms.DateField(
-        label=_("Fin de la période (date de situation)"),
+        label="Fin de la période (date de situation)",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     audience = forms.ChoiceField(
-        label=_("Destinataires"),
+        label="Destinataires",
         choices=PackAudience.choices,
         initial=PackAudience.INTERNAL,
-        help_text=_("Un dossier pour les partenaires masque les effectifs de personnes inférieurs au seuil."),
+        help_text="Un dossier pour les partenaires masque les effectifs de personnes inférieurs au seuil.",
     )
 
     def __init__(
@@ -52,12 +51,12 @@ class PackRequestForm(BootstrapFormMixin, forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if kind in PROGRAMME_ONLY_KINDS and sector is not None:
             self.add_error(
-                "sector", _("Ce type de dossier porte sur tout le programme : ne choisissez pas de quartier.")
+                "sector", "Ce type de dossier porte sur tout le programme : ne choisissez pas de quartier."
             )
         elif self.sector_required and sector is None:
-            self.add_error("sector", _("Choisissez l'un de vos quartiers."))
+            self.add_error("sector", "Choisissez l'un de vos quartiers.")
         if start and end and end < start:
-            self.add_error("period_end", _("La fin de la période précède son début."))
+            self.add_error("period_end", "La fin de la période précède son début.")
         if end and end > self.today:
-            self.add_error("period_end", _("La date de situation ne peut pas dépasser aujourd'hui."))
+            self.add_error("period_end", "La date de situation ne peut pas dépasser aujourd'hui.")
         return data

@@ -3,25 +3,24 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import INTERNAL_ROLES, Membership, Organisation, scope_q
 from projects.models import Operation, Programme, Sector
 
 
 class BodyKind(models.TextChoices):
-    COPIL = "copil", _("COPIL — comité de pilotage")
-    COTEC = "cotec", _("COTEC — comité technique")
-    CTE = "cte", _("CTE — coordination technique élargie")
-    REVUE_PROJET = "revue_projet", _("Revue de projet")
-    POINT_ETAPE = "point_etape", _("Point d'étape")
-    GTR = "gtr", _("Groupe technique relogement")
-    INSERTION = "insertion", _("Comité de la clause d'insertion")
-    PARTICIPATION = "participation", _("Comité de suivi de la participation citoyenne")
-    GUSP_STRATEGIQUE = "gusp_strategique", _("Comité GUSP stratégique")
-    GUSP_TECHNIQUE = "gusp_technique", _("Comité GUSP technique")
-    PARTENAIRES = "partenaires", _("Comité des partenaires")
-    OTHER = "other", _("Autre instance")
+    COPIL = "copil", "COPIL — comité de pilotage"
+    COTEC = "cotec", "COTEC — comité technique"
+    CTE = "cte", "CTE — coordination technique élargie"
+    REVUE_PROJET = "revue_projet", "Revue de projet"
+    POINT_ETAPE = "point_etape", "Point d'étape"
+    GTR = "gtr", "Groupe technique relogement"
+    INSERTION = "insertion", "Comité de la clause d'insertion"
+    PARTICIPATION = "participation", "Comité de suivi de la participation citoyenne"
+    GUSP_STRATEGIQUE = "gusp_strategique", "Comité GUSP stratégique"
+    GUSP_TECHNIQUE = "gusp_technique", "Comité GUSP technique"
+    PARTENAIRES = "partenaires", "Comité des partenaires"
+    OTHER = "other", "Autre instance"
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -49,14 +48,14 @@ class Body(models.Model):
     """A governance body (instance): its kind, scope, chair, members and rhythm are data."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="bodies")
-    name = models.CharField(_("nom"), max_length=200)
-    kind = models.CharField(_("type"), max_length=30, choices=BodyKind.choices)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=30, choices=BodyKind.choices)
     sectors = models.ManyToManyField(
         Sector,
         blank=True,
         related_name="bodies",
-        verbose_name=_("quartiers"),
-        help_text=_("Laisser vide pour une instance de tout le programme."),
+        verbose_name="quartiers",
+        help_text="Laisser vide pour une instance de tout le programme.",
     )
     chair = models.ForeignKey(
         Organisation,
@@ -64,24 +63,24 @@ class Body(models.Model):
         null=True,
         blank=True,
         related_name="chaired_bodies",
-        verbose_name=_("présidence"),
+        verbose_name="présidence",
     )
     members = models.ManyToManyField(
-        Organisation, blank=True, related_name="bodies", verbose_name=_("organisations membres")
+        Organisation, blank=True, related_name="bodies", verbose_name="organisations membres"
     )
     periodicity_months = models.PositiveSmallIntegerField(
-        _("périodicité (mois)"),
+        "périodicité (mois)",
         null=True,
         blank=True,
-        help_text=_("Vide si l'instance se réunit à la demande."),
+        help_text="Vide si l'instance se réunit à la demande.",
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField("active", default=True)
 
     objects = BodyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("instance")
-        verbose_name_plural = _("instances")
+        verbose_name = "instance"
+        verbose_name_plural = "instances"
         ordering = ["programme", "kind", "name", "pk"]
         constraints = [models.UniqueConstraint(fields=["programme", "name"], name="body_unique_name")]
 
@@ -90,9 +89,9 @@ class Body(models.Model):
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "prevue", _("Prévue")
-    HELD = "tenue", _("Tenue")
-    CANCELLED = "annulee", _("Annulée")
+    PLANNED = "prevue", "Prévue"
+    HELD = "tenue", "Tenue"
+    CANCELLED = "annulee", "Annulée"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -107,27 +106,23 @@ def minutes_upload_to(instance: "Meeting", filename: str) -> str:
 class Meeting(models.Model):
     """A séance of a body."""
 
-    body = models.ForeignKey(
-        Body, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("instance")
-    )
-    starts_at = models.DateTimeField(_("début"))
-    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
-    place = models.CharField(_("lieu"), max_length=300, blank=True)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="meetings", verbose_name="instance")
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin", null=True, blank=True)
+    place = models.CharField("lieu", max_length=300, blank=True)
     status = models.CharField(
-        _("statut"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+        "statut", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
-    minutes = models.TextField(
-        _("compte rendu"), blank=True, help_text=_("Texte mis en forme (HTML nettoyé).")
-    )
-    minutes_file = models.FileField(_("compte rendu (fichier)"), upload_to=minutes_upload_to, blank=True)
+    minutes = models.TextField("compte rendu", blank=True, help_text="Texte mis en forme (HTML nettoyé).")
+    minutes_file = models.FileField("compte rendu (fichier)", upload_to=minutes_upload_to, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("séance")
-        verbose_name_plural = _("séances")
+        verbose_name = "séance"
+        verbose_name_plural = "séances"
         ordering = ["-starts_at", "pk"]
         indexes = [models.Index(fields=["starts_at"])]
 
@@ -136,14 +131,14 @@ class Meeting(models.Model):
 
     def clean(self) -> None:
         if self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("La fin doit suivre le début de la séance.")})
+            raise ValidationError({"ends_at": "La fin doit suivre le début de la séance."})
 
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    title = models.CharField(_("point"), max_length=300)
-    description = models.TextField(_("précisions"), blank=True)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    title = models.CharField("point", max_length=300)
+    description = models.TextField("précisions", blank=True)
     operation = models.ForeignKey(
         Operation, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
@@ -153,12 +148,12 @@ class AgendaItem(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("présenté par"),
+        verbose_name="présenté par",
     )
 
     class Meta:
-        verbose_name = _("point de l'ordre du jour")
-        verbose_name_plural = _("ordre du jour")
+        verbose_name = "point de l'ordre du jour"
+        verbose_name_plural = "ordre du jour"
         ordering = ["meeting", "order", "pk"]
 
     def __str__(self) -> str:
@@ -166,9 +161,9 @@ class AgendaItem(models.Model):
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", _("Présent")
-    EXCUSED = "excuse", _("Excusé")
-    ABSENT = "absent", _("Absent")
+    PRESENT = "present", "Présent"
+    EXCUSED = "excuse", "Excusé"
+    ABSENT = "absent", "Absent"
 
 
 class Attendance(models.Model):
@@ -176,14 +171,14 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="attendances")
-    attendee = models.CharField(_("représentant"), max_length=200, blank=True)
+    attendee = models.CharField("représentant", max_length=200, blank=True)
     status = models.CharField(
-        _("présence"), max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+        "présence", max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
     )
 
     class Meta:
-        verbose_name = _("présence")
-        verbose_name_plural = _("présences")
+        verbose_name = "présence"
+        verbose_name_plural = "présences"
         ordering = ["meeting", "organisation__name", "pk"]
 
     def __str__(self) -> str:
@@ -199,8 +194,8 @@ class Decision(models.Model):
     """An entry of the relevé de décisions."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    text = models.TextField(_("décision"))
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    text = models.TextField("décision")
     sector = models.ForeignKey(
         Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
@@ -211,8 +206,8 @@ class Decision(models.Model):
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("décision")
-        verbose_name_plural = _("décisions")
+        verbose_name = "décision"
+        verbose_name_plural = "décisions"
         ordering = ["meeting", "order", "pk"]
 
     def __str__(self) -> str:
@@ -220,10 +215,10 @@ class Decision(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    TODO = "a_faire", _("À faire")
-    IN_PROGRESS = "en_cours", _("En cours")
-    DONE = "faite", _("Faite")
-    DROPPED = "abandonnee", _("Abandonnée")
+    TODO = "a_faire", "À faire"
+    IN_PROGRESS = "en_cours", "En cours"
+    DONE = "faite", "Faite"
+    DROPPED = "abandonnee", "Abandonnée"
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
@@ -244,26 +239,26 @@ class Action(models.Model):
     """A suite à donner: who does what by when."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("action"), max_length=300)
-    description = models.TextField(_("précisions"), blank=True)
+    title = models.CharField("action", max_length=300)
+    description = models.TextField("précisions", blank=True)
     owner_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="actions", verbose_name=_("porteur")
+        Organisation, on_delete=models.PROTECT, related_name="actions", verbose_name="porteur"
     )
-    owner_name = models.CharField(_("personne en charge"), max_length=200, blank=True)
+    owner_name = models.CharField("personne en charge", max_length=200, blank=True)
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="actions",
-        verbose_name=_("compte à relancer"),
-        help_text=_("Reçoit les rappels avant et après l'échéance."),
+        verbose_name="compte à relancer",
+        help_text="Reçoit les rappels avant et après l'échéance.",
     )
-    due_on = models.DateField(_("échéance"))
+    due_on = models.DateField("échéance")
     status = models.CharField(
-        _("statut"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.TODO
+        "statut", max_length=12, choices=ActionStatus.choices, default=ActionStatus.TODO
     )
-    done_on = models.DateField(_("réalisée le"), null=True, blank=True)
+    done_on = models.DateField("réalisée le", null=True, blank=True)
     sector = models.ForeignKey(
         Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
@@ -276,7 +271,7 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions",
-        verbose_name=_("séance"),
+        verbose_name="séance",
     )
     decision = models.ForeignKey(
         Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
@@ -286,8 +281,8 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("action")
-        verbose_name_plural = _("actions")
+        verbose_name = "action"
+        verbose_name_plural = "actions"
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["programme", "status", "due_on"])]
 
@@ -296,14 +291,14 @@ class Action(models.Model):
 
     def clean(self) -> None:
         if self.status == ActionStatus.DONE and not self.done_on:
-            raise ValidationError({"done_on": _("Indiquez la date de réalisation.")})
+            raise ValidationError({"done_on": "Indiquez la date de réalisation."})
         if self.sector_id and self.programme_id and self.sector.programme_id != self.programme_id:
-            raise ValidationError({"sector": _("Ce quartier n'appartient pas au programme.")})
+            raise ValidationError({"sector": "Ce quartier n'appartient pas au programme."})
 
 
 class ReminderKind(models.TextChoices):
-    BEFORE = "avant", _("Avant l'échéance")
-    AFTER = "apres", _("Après l'échéance")
+    BEFORE = "avant", "Avant l'échéance"
+    AFTER = "apres", "Après l'échéance"
 
 
 class ActionReminder(models.Model):
@@ -311,14 +306,12 @@ class ActionReminder(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=5, choices=ReminderKind.choices)
-    due_on = models.DateField(
-        help_text=_("Échéance rappelée (un report d'échéance ouvre un nouveau rappel).")
-    )
+    due_on = models.DateField(help_text="Échéance rappelée (un report d'échéance ouvre un nouveau rappel).")
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("rappel d'action")
-        verbose_name_plural = _("rappels d'action")
+        verbose_name = "rappel d'action"
+        verbose_name_plural = "rappels d'action"
         constraints = [
             models.UniqueConstraint(fields=["action", "kind", "due_on"], name="action_reminder_once"),
         ]
@@ -328,25 +321,25 @@ class ActionReminder(models.Model):
 
 
 class Theme(models.TextChoices):
-    HABITAT = "habitat", _("Habitat et logement")
-    ESPACES_PUBLICS = "espaces_publics", _("Espaces publics")
-    MOBILITE = "mobilite", _("Mobilités et stationnement")
-    EQUIPEMENTS = "equipements", _("Équipements et services")
-    CADRE_DE_VIE = "cadre_de_vie", _("Propreté et cadre de vie")
-    TRANQUILLITE = "tranquillite", _("Tranquillité publique")
-    CHANTIERS = "chantiers", _("Chantiers et nuisances")
-    RELOGEMENT = "relogement", _("Relogement")
-    EMPLOI = "emploi", _("Emploi et commerces")
-    AUTRE = "autre", _("Autre")
+    HABITAT = "habitat", "Habitat et logement"
+    ESPACES_PUBLICS = "espaces_publics", "Espaces publics"
+    MOBILITE = "mobilite", "Mobilités et stationnement"
+    EQUIPEMENTS = "equipements", "Équipements et services"
+    CADRE_DE_VIE = "cadre_de_vie", "Propreté et cadre de vie"
+    TRANQUILLITE = "tranquillite", "Tranquillité publique"
+    CHANTIERS = "chantiers", "Chantiers et nuisances"
+    RELOGEMENT = "relogement", "Relogement"
+    EMPLOI = "emploi", "Emploi et commerces"
+    AUTRE = "autre", "Autre"
 
 
 class PublicEventKind(models.TextChoices):
-    REUNION_PUBLIQUE = "reunion_publique", _("Réunion publique")
-    ATELIER = "atelier", _("Atelier")
-    PERMANENCE = "permanence", _("Permanence de la Maison du projet")
-    BALADE = "balade", _("Balade urbaine")
-    EXPOSITION = "exposition", _("Exposition")
-    ENQUETE = "enquete", _("Enquête")
+    REUNION_PUBLIQUE = "reunion_publique", "Réunion publique"
+    ATELIER = "atelier", "Atelier"
+    PERMANENCE = "permanence", "Permanence de la Maison du projet"
+    BALADE = "balade", "Balade urbaine"
+    EXPOSITION = "exposition", "Exposition"
+    ENQUETE = "enquete", "Enquête"
 
 
 class PublicEvent(models.Model):
@@ -356,20 +349,20 @@ class PublicEvent(models.Model):
     sector = models.ForeignKey(
         Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="public_events"
     )
-    kind = models.CharField(_("type"), max_length=20, choices=PublicEventKind.choices)
-    title = models.CharField(_("intitulé"), max_length=300)
-    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices)
-    held_on = models.DateField(_("date"))
-    residents = models.PositiveIntegerField(_("habitants présents"), default=0)
-    conseil_citoyen = models.PositiveIntegerField(_("membres du conseil citoyen"), default=0)
-    partners = models.PositiveIntegerField(_("partenaires présents"), default=0)
-    summary = models.TextField(_("synthèse"), blank=True)
+    kind = models.CharField("type", max_length=20, choices=PublicEventKind.choices)
+    title = models.CharField("intitulé", max_length=300)
+    theme = models.CharField("thème", max_length=20, choices=Theme.choices)
+    held_on = models.DateField("date")
+    residents = models.PositiveIntegerField("habitants présents", default=0)
+    conseil_citoyen = models.PositiveIntegerField("membres du conseil citoyen", default=0)
+    partners = models.PositiveIntegerField("partenaires présents", default=0)
+    summary = models.TextField("synthèse", blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("temps de concertation")
-        verbose_name_plural = _("temps de concertation")
+        verbose_name = "temps de concertation"
+        verbose_name_plural = "temps de concertation"
         ordering = ["-held_on", "pk"]
 
     def __str__(self) -> str:
@@ -381,10 +374,10 @@ class PublicEvent(models.Model):
 
 
 class FeedbackStatus(models.TextChoices):
-    RECEIVED = "recue", _("Reçue")
-    IN_PROGRESS = "en_cours", _("En cours d'examen")
-    ANSWERED = "repondue", _("Réponse apportée")
-    CLOSED = "close", _("Classée")
+    RECEIVED = "recue", "Reçue"
+    IN_PROGRESS = "en_cours", "En cours d'examen"
+    ANSWERED = "repondue", "Réponse apportée"
+    CLOSED = "close", "Classée"
 
 
 class Feedback(models.Model):
@@ -397,13 +390,13 @@ class Feedback(models.Model):
     event = models.ForeignKey(
         PublicEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedbacks"
     )
-    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices)
-    received_on = models.DateField(_("reçue le"))
-    text = models.TextField(_("remontée"))
-    answer = models.TextField(_("réponse apportée"), blank=True)
-    answered_on = models.DateField(_("répondue le"), null=True, blank=True)
+    theme = models.CharField("thème", max_length=20, choices=Theme.choices)
+    received_on = models.DateField("reçue le")
+    text = models.TextField("remontée")
+    answer = models.TextField("réponse apportée", blank=True)
+    answered_on = models.DateField("répondue le", null=True, blank=True)
     status = models.CharField(
-        _("statut"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.RECEIVED
+        "statut", max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.RECEIVED
     )
     action = models.OneToOneField(
         Action,
@@ -411,14 +404,14 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="feedback",
-        verbose_name=_("action"),
+        verbose_name="action",
     )
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("remontée d'habitants")
-        verbose_name_plural = _("remontées d'habitants")
+        verbose_name = "remontée d'habitants"
+        verbose_name_plural = "remontées d'habitants"
         ordering = ["-received_on", "pk"]
 
     def __str__(self) -> str:
@@ -426,25 +419,25 @@ class Feedback(models.Model):
 
     def clean(self) -> None:
         if self.status == FeedbackStatus.ANSWERED and not self.answer.strip():
-            raise ValidationError({"answer": _("Indiquez la réponse apportée.")})
+            raise ValidationError({"answer": "Indiquez la réponse apportée."})
 
 
 class PackKind(models.TextChoices):
-    COPIL = "copil", _("Dossier de COPIL")
-    COTEC = "cotec", _("Dossier de COTEC")
-    REVUE = "revue", _("Dossier de revue de projet")
+    COPIL = "copil", "Dossier de COPIL"
+    COTEC = "cotec", "Dossier de COTEC"
+    REVUE = "revue", "Dossier de revue de projet"
 
 
 class PackAudience(models.TextChoices):
-    INTERNAL = "internal", _("Équipe projet et direction")
-    PARTNERS = "partners", _("Partenaires (petits effectifs masqués)")
+    INTERNAL = "internal", "Équipe projet et direction"
+    PARTNERS = "partners", "Partenaires (petits effectifs masqués)"
 
 
 class PackStatus(models.TextChoices):
-    PENDING = "en_attente", _("En attente")
-    RUNNING = "en_cours", _("En cours")
-    READY = "prete", _("Prête")
-    FAILED = "echec", _("Échec")
+    PENDING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    READY = "prete", "Prête"
+    FAILED = "echec", "Échec"
 
 
 def _pack_reach(memberships) -> Q:
@@ -479,41 +472,39 @@ class Pack(models.Model):
     """A PDF pack (dossier) built from live data by a Celery task."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="packs")
-    kind = models.CharField(_("type"), max_length=10, choices=PackKind.choices)
+    kind = models.CharField("type", max_length=10, choices=PackKind.choices)
     sector = models.ForeignKey(
         Sector,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="packs",
-        help_text=_("COPIL d'un quartier ; vide pour tout le programme."),
+        help_text="COPIL d'un quartier ; vide pour tout le programme.",
     )
-    period_start = models.DateField(_("début de la période"))
-    period_end = models.DateField(_("fin de la période (date de situation)"))
+    period_start = models.DateField("début de la période")
+    period_end = models.DateField("fin de la période (date de situation)")
     audience = models.CharField(
-        _("destinataires"), max_length=10, choices=PackAudience.choices, default=PackAudience.INTERNAL
+        "destinataires", max_length=10, choices=PackAudience.choices, default=PackAudience.INTERNAL
     )
-    status = models.CharField(
-        _("statut"), max_length=12, choices=PackStatus.choices, default=PackStatus.PENDING
-    )
-    error = models.TextField(_("motif de l'échec"), blank=True)
-    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    status = models.CharField("statut", max_length=12, choices=PackStatus.choices, default=PackStatus.PENDING)
+    error = models.TextField("motif de l'échec", blank=True)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(_("durée (ms)"), null=True, blank=True)
-    render_ms = models.PositiveIntegerField(_("dont rendu PDF (ms)"), null=True, blank=True)
-    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
-    file = models.FileField(_("fichier"), upload_to=pack_upload_to, blank=True)
+    requested_at = models.DateTimeField("demandé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
+    render_ms = models.PositiveIntegerField("dont rendu PDF (ms)", null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField("pages", null=True, blank=True)
+    file = models.FileField("fichier", upload_to=pack_upload_to, blank=True)
 
     objects = PackQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("dossier PDF")
-        verbose_name_plural = _("dossiers PDF")
+        verbose_name = "dossier PDF"
+        verbose_name_plural = "dossiers PDF"
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
@@ -522,6 +513,6 @@ class Pack(models.Model):
 
     def clean(self) -> None:
         if self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("La fin de la période précède son début.")})
+            raise ValidationError({"period_end": "La fin de la période précède son début."})
         if self.sector_id and self.sector.programme_id != self.programme_id:
-            raise ValidationError({"sector": _("Ce quartier n'appartient pas au programme.")})
+            raise ValidationError({"sector": "Ce quartier n'appartient pas au programme."})

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
@@ -100,7 +99,7 @@ def pack_create(
     user=None,
 ) -> Pack:
     if kind in PROGRAMME_ONLY_KINDS and sector is not None:
-        raise ValidationError({"sector": _("Ce type de dossier porte sur tout le programme.")})
+        raise ValidationError({"sector": "Ce type de dossier porte sur tout le programme."})
     pack = Pack(
         programme=programme,
         kind=kind,
@@ -163,7 +162,7 @@ def packs_pending_sweep(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = Pack.objects.filter(status=PackStatus.RUNNING, started_at__lt=now - SWEEP_RUNNING_STALE_AFTER)
     for pack_id in stale.values_list("pk", flat=True):
-        _pack_fail(pack_id=pack_id, reason=_("Génération interrompue (le traitement ne répond plus)."))
+        _pack_fail(pack_id=pack_id, reason="Génération interrompue (le traitement ne répond plus).")
     pending = Pack.objects.filter(status=PackStatus.PENDING, requested_at__lt=now - SWEEP_PENDING_AFTER)
     return sum(pack_enqueue(pack_id=pack_id) for pack_id in pending.values_list("pk", flat=True))
 
@@ -182,8 +181,9 @@ class SectionError(Exception):
     def __init__(self, section: Section, error: Exception):
         self.section, self.error = section, error
         super().__init__(
-            _("Section « %(title)s » : %(error)s")
-            % {"title": section.title, "error": f"{type(error).__name__} : {error}"}
+            "Section « {title} » : {error}".format(
+                title=section.title, error=f"{type(error).__name__} : {error}"
+            )
         )
 
 

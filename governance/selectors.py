@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Max, Min, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from governance.models import (
     OPEN_ACTION_STATUSES,
@@ -233,11 +232,11 @@ class MeetingProposal:
     @property
     def groups(self) -> list[tuple[str, str, list[AgendaCandidate]]]:
         return [
-            ("ouverture", _("Ouverture de séance"), self.openers),
-            ("decisions", _("Décisions de la dernière séance en attente de suites"), self.decisions),
-            ("actions", _("Actions ouvertes"), self.actions),
-            ("operations", _("Opérations dont la livraison est à risque"), self.operations),
-            ("cloture", _("Clôture"), self.closers),
+            ("ouverture", "Ouverture de séance", self.openers),
+            ("decisions", "Décisions de la dernière séance en attente de suites", self.decisions),
+            ("actions", "Actions ouvertes", self.actions),
+            ("operations", "Opérations dont la livraison est à risque", self.operations),
+            ("cloture", "Clôture", self.closers),
         ]
 
     @property
@@ -292,8 +291,8 @@ def meeting_proposal(
         openers.append(
             AgendaCandidate(
                 "relevé",
-                _("Approbation du relevé de décisions de la séance du %(date)s")
-                % {"date": _date(timezone.localdate(last.starts_at))},
+                "Approbation du relevé de décisions de la séance du "
+                f"{_date(timezone.localdate(last.starts_at))}",
             )
         )
 
@@ -310,9 +309,9 @@ def meeting_proposal(
         decisions = [
             AgendaCandidate(
                 f"decision-{decision.pk}",
-                _("Suites de la décision : %(text)s") % {"text": decision.text[:200]},
+                f"Suites de la décision : {decision.text[:200]}",
                 operation=decision.operation,
-                detail=_("%(count)s action(s) ouverte(s)") % {"count": decision.open_actions},
+                detail=f"{decision.open_actions} action(s) ouverte(s)",
             )
             for decision in pending
         ]
@@ -331,18 +330,16 @@ def meeting_proposal(
     actions = [
         AgendaCandidate(
             f"action-{action.pk}",
-            _("Point sur l'action : %(title)s") % {"title": action.title},
-            description=_("Porteur : %(owner)s — échéance le %(due)s")
-            % {"owner": action.owner_organisation, "due": _date(action.due_on)},
+            f"Point sur l'action : {action.title}",
+            description=f"Porteur : {action.owner_organisation} — échéance le {_date(action.due_on)}",
             operation=action.operation,
             presenter_id=action.owner_organisation_id,
             checked=action.due_on <= due_by,
-            detail=_("%(owner)s · échéance le %(due)s%(late)s")
-            % {
-                "owner": action.owner_organisation,
-                "due": _date(action.due_on),
-                "late": _(" · en retard") if action.is_overdue else "",
-            },
+            detail="{owner} · échéance le {due}{late}".format(
+                owner=action.owner_organisation,
+                due=_date(action.due_on),
+                late=" · en retard" if action.is_overdue else "",
+            ),
         )
         for action in action_rows[:action_limit]
     ]
@@ -354,8 +351,7 @@ def meeting_proposal(
     operations = [
         AgendaCandidate(
             f"operation-{operation.pk}",
-            _("Opération à risque : %(identifier)s — %(label)s")
-            % {"identifier": operation.identifier, "label": operation.label},
+            f"Opération à risque : {operation.identifier} — {operation.label}",
             description=operation.at_risk_reason,
             operation=operation,
             presenter_id=operation.moa_id,
@@ -363,7 +359,7 @@ def meeting_proposal(
         )
         for operation in at_risk.select_related("sector").order_by("identifier", "pk")[:40]
     ]
-    closers = [AgendaCandidate("divers", _("Questions diverses"))]
+    closers = [AgendaCandidate("divers", "Questions diverses")]
     return MeetingProposal(
         starts_at,
         last,
@@ -445,7 +441,7 @@ def concertation_figures(
         entry = by_kind[row["kind"]]
         entry.events, entry.residents = row["n"], row["residents_sum"]
         entry.conseil_citoyen, entry.partners = row["conseil_sum"], row["partners_sum"]
-    totals = AttendanceRow("total", _("Total"))
+    totals = AttendanceRow("total", "Total")
     for entry in by_kind.values():
         totals.events += entry.events
         totals.residents += entry.residents
@@ -497,9 +493,9 @@ def concertation_years(
 
 def attendance_chart_rows(figures: ConcertationFigures) -> list[dict]:
     publics = [
-        ("residents", _("Habitants")),
-        ("conseil_citoyen", _("Conseil citoyen")),
-        ("partners", _("Partenaires")),
+        ("residents", "Habitants"),
+        ("conseil_citoyen", "Conseil citoyen"),
+        ("partners", "Partenaires"),
     ]
     return [
         {"kind": row.label, "public": label, "count": getattr(row, name), "order": index}
@@ -515,7 +511,7 @@ def feedback_chart_rows(figures: ConcertationFigures) -> list[dict]:
         {"theme": row.label, "stage": stage, "count": value}
         for row in figures.by_theme
         if row.received
-        for stage, value in ((_("Reçues"), row.received), (_("Réponse apportée"), row.answered))
+        for stage, value in (("Reçues", row.received), ("Réponse apportée", row.answered))
     ]
 
 

@@ -6,7 +6,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from core.richtext import sanitize_html
@@ -52,10 +51,7 @@ FEEDBACK_TRANSITIONS: dict[str, set[str]] = {
 def check_transition(*, table: dict[str, set[str]], choices, current: str, target: str) -> None:
     if current != target and target not in table[current]:
         raise ValidationError(
-            {
-                "status": _("Passage de « %(current)s » à « %(target)s » impossible.")
-                % {"current": choices(current).label, "target": choices(target).label}
-            }
+            {"status": f"Passage de « {choices(current).label} » à « {choices(target).label} » impossible."}
         )
 
 
@@ -198,7 +194,7 @@ def feedback_to_action(
 ) -> Action:
     """Turn a resident's remark into an action followed like any other (kept linked to the remark)."""
     if feedback.action_id:
-        raise ValidationError(_("Cette remontée a déjà donné lieu à une action."))
+        raise ValidationError("Cette remontée a déjà donné lieu à une action.")
     action = action_create(
         programme=feedback.programme,
         title=title or feedback.text[:300],

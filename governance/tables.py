@@ -3,7 +3,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from governance.forms import status_choices
 from governance.models import Action, ActionStatus, Body, Feedback, Meeting, PublicEvent
@@ -22,13 +21,13 @@ def _datetime(value) -> str:
 
 
 class BodyTable(tables.Table):
-    name = tables.Column(verbose_name=_("Instance"))
-    kind = tables.Column(verbose_name=_("Type"))
-    sectors = tables.Column(verbose_name=_("Périmètre"), empty_values=(), orderable=False)
-    chair = tables.Column(verbose_name=_("Présidence"), default="—", order_by=("chair__name", "pk"))
-    periodicity_months = tables.Column(verbose_name=_("Périodicité"), empty_values=())
-    next_meeting_at = tables.Column(verbose_name=_("Prochaine séance"), empty_values=())
-    last_meeting_at = tables.Column(verbose_name=_("Dernière séance"), empty_values=())
+    name = tables.Column(verbose_name="Instance")
+    kind = tables.Column(verbose_name="Type")
+    sectors = tables.Column(verbose_name="Périmètre", empty_values=(), orderable=False)
+    chair = tables.Column(verbose_name="Présidence", default="—", order_by=("chair__name", "pk"))
+    periodicity_months = tables.Column(verbose_name="Périodicité", empty_values=())
+    next_meeting_at = tables.Column(verbose_name="Prochaine séance", empty_values=())
+    last_meeting_at = tables.Column(verbose_name="Dernière séance", empty_values=())
 
     class Meta:
         model = Body
@@ -42,22 +41,22 @@ class BodyTable(tables.Table):
             "last_meeting_at",
         ]
         order_by = ("kind",)
-        empty_text = _("Aucune instance n'est enregistrée dans votre périmètre.")
+        empty_text = "Aucune instance n'est enregistrée dans votre périmètre."
         attrs = {**TABLE_ATTRS, "id": "bodies-table"}
 
     def render_name(self, record):
         url = reverse("governance:body_detail", args=[record.pk])
-        inactive = format_html(' <span class="badge text-bg-secondary">{}</span>', _("inactive"))
+        inactive = format_html(' <span class="badge text-bg-secondary">{}</span>', "inactive")
         return format_html('<a href="{}">{}</a>{}', url, record.name, "" if record.is_active else inactive)
 
     def render_sectors(self, record):
         names = [sector.name for sector in record.sectors.all()]
-        return ", ".join(names) if names else _("Tout le programme")
+        return ", ".join(names) if names else "Tout le programme"
 
     def render_periodicity_months(self, value):
         if not value:
-            return _("À la demande")
-        return _("Tous les mois") if value == 1 else _("Tous les %(n)s mois") % {"n": value}
+            return "À la demande"
+        return "Tous les mois" if value == 1 else f"Tous les {value} mois"
 
     def render_next_meeting_at(self, value):
         return _datetime(value)
@@ -71,16 +70,16 @@ class BodyTable(tables.Table):
 
 
 class MeetingTable(tables.Table):
-    starts_at = tables.Column(verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}})
-    body = tables.Column(verbose_name=_("Instance"), order_by=("body__name", "starts_at", "pk"))
-    place = tables.Column(verbose_name=_("Lieu"), default="—")
-    status = tables.Column(verbose_name=_("Statut"))
-    decision_count = tables.Column(verbose_name=_("Décisions"), attrs={"td": {"class": "text-end"}})
+    starts_at = tables.Column(verbose_name="Date", attrs={"td": {"class": "text-nowrap"}})
+    body = tables.Column(verbose_name="Instance", order_by=("body__name", "starts_at", "pk"))
+    place = tables.Column(verbose_name="Lieu", default="—")
+    status = tables.Column(verbose_name="Statut")
+    decision_count = tables.Column(verbose_name="Décisions", attrs={"td": {"class": "text-end"}})
 
     class Meta:
         model = Meeting
         fields = ["starts_at", "body", "place", "status", "decision_count"]
-        empty_text = _("Aucune séance ne correspond à ces critères.")
+        empty_text = "Aucune séance ne correspond à ces critères."
         attrs = {**TABLE_ATTRS, "id": "meetings-table"}
 
     def render_starts_at(self, record):
@@ -97,19 +96,19 @@ class MeetingTable(tables.Table):
 
 
 class ActionTable(tables.Table):
-    title = tables.Column(verbose_name=_("Action"))
-    owner_organisation = tables.Column(verbose_name=_("Porteur"), order_by=("owner_organisation__name", "pk"))
-    due_on = tables.Column(verbose_name=_("Échéance"), attrs={"td": {"class": "text-nowrap"}})
-    status = tables.Column(verbose_name=_("Statut"), attrs={"td": {"class": "action-status"}})
-    sector = tables.Column(verbose_name=_("Quartier"), default="—", order_by=("sector__name", "pk"))
+    title = tables.Column(verbose_name="Action")
+    owner_organisation = tables.Column(verbose_name="Porteur", order_by=("owner_organisation__name", "pk"))
+    due_on = tables.Column(verbose_name="Échéance", attrs={"td": {"class": "text-nowrap"}})
+    status = tables.Column(verbose_name="Statut", attrs={"td": {"class": "action-status"}})
+    sector = tables.Column(verbose_name="Quartier", default="—", order_by=("sector__name", "pk"))
     meeting = tables.Column(
-        verbose_name=_("Séance"), default="—", order_by=("meeting__starts_at", "pk"), empty_values=(None,)
+        verbose_name="Séance", default="—", order_by=("meeting__starts_at", "pk"), empty_values=(None,)
     )
 
     class Meta:
         model = Action
         fields = ["title", "owner_organisation", "due_on", "status", "sector", "meeting"]
-        empty_text = _("Aucune action ne correspond à ces critères.")
+        empty_text = "Aucune action ne correspond à ces critères."
         attrs = {**TABLE_ATTRS, "id": "actions-table"}
         row_attrs = {"id": lambda record: f"action-{record.pk}"}
 
@@ -141,7 +140,7 @@ class ActionTable(tables.Table):
                 '<span class="text-danger fw-semibold">{}</span> <span class="badge {}">{}</span>',
                 _date(record.due_on),
                 "text-bg-danger",
-                _("en retard"),
+                "en retard",
             )
         return _date(record.due_on)
 
@@ -179,13 +178,13 @@ def action_status_context(action: Action, editor_scope: EditorScope, **extra) ->
 
 
 class PublicEventTable(tables.Table):
-    held_on = tables.Column(verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}})
-    title = tables.Column(verbose_name=_("Intitulé"))
-    kind = tables.Column(verbose_name=_("Type"))
-    theme = tables.Column(verbose_name=_("Thème"))
-    sector = tables.Column(verbose_name=_("Quartier"), default="—", order_by=("sector__name", "pk"))
+    held_on = tables.Column(verbose_name="Date", attrs={"td": {"class": "text-nowrap"}})
+    title = tables.Column(verbose_name="Intitulé")
+    kind = tables.Column(verbose_name="Type")
+    theme = tables.Column(verbose_name="Thème")
+    sector = tables.Column(verbose_name="Quartier", default="—", order_by=("sector__name", "pk"))
     attendance = tables.Column(
-        verbose_name=_("Participants"),
+        verbose_name="Participants",
         empty_values=(),
         orderable=False,
         attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
@@ -194,7 +193,7 @@ class PublicEventTable(tables.Table):
     class Meta:
         model = PublicEvent
         fields = ["held_on", "title", "kind", "theme", "sector", "attendance"]
-        empty_text = _("Aucun temps de concertation ne correspond à ces critères.")
+        empty_text = "Aucun temps de concertation ne correspond à ces critères."
         attrs = {**TABLE_ATTRS, "id": "events-table"}
 
     def render_held_on(self, value):
@@ -208,8 +207,7 @@ class PublicEventTable(tables.Table):
         return format_html(
             '{} <span class="small text-secondary d-block">{}</span>',
             record.attendance,
-            _("%(r)s hab. · %(c)s CC · %(p)s part.")
-            % {"r": record.residents, "c": record.conseil_citoyen, "p": record.partners},
+            f"{record.residents} hab. · {record.conseil_citoyen} CC · {record.partners} part.",
         )
 
     def order_held_on(self, queryset, is_descending):
@@ -217,17 +215,17 @@ class PublicEventTable(tables.Table):
 
 
 class FeedbackTable(tables.Table):
-    received_on = tables.Column(verbose_name=_("Reçue le"), attrs={"td": {"class": "text-nowrap"}})
-    text = tables.Column(verbose_name=_("Remontée"))
-    theme = tables.Column(verbose_name=_("Thème"))
-    sector = tables.Column(verbose_name=_("Quartier"), default="—", order_by=("sector__name", "pk"))
-    status = tables.Column(verbose_name=_("Statut"))
-    action = tables.Column(verbose_name=_("Action"), default="—", orderable=False)
+    received_on = tables.Column(verbose_name="Reçue le", attrs={"td": {"class": "text-nowrap"}})
+    text = tables.Column(verbose_name="Remontée")
+    theme = tables.Column(verbose_name="Thème")
+    sector = tables.Column(verbose_name="Quartier", default="—", order_by=("sector__name", "pk"))
+    status = tables.Column(verbose_name="Statut")
+    action = tables.Column(verbose_name="Action", default="—", orderable=False)
 
     class Meta:
         model = Feedback
         fields = ["received_on", "text", "theme", "sector", "status", "action"]
-        empty_text = _("Aucune remontée ne correspond à ces critères.")
+        empty_text = "Aucune remontée ne correspond à ces critères."
         attrs = {**TABLE_ATTRS, "id": "feedbacks-table"}
 
     def render_received_on(self, value):

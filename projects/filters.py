@@ -1,6 +1,5 @@
 import django_filters
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.search import Fold, fold
@@ -21,26 +20,26 @@ def _moas(request):
 
 class OperationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Recherche"), method="search", help_text=_("Identifiant, libellé ou localisation.")
+        label="Recherche", method="search", help_text="Identifiant, libellé ou localisation."
     )
     sector = django_filters.ModelChoiceFilter(
-        label=_("Quartier"), queryset=_sectors, empty_label=_("Tous"), help_text=_("Quartier de l'opération.")
+        label="Quartier", queryset=_sectors, empty_label="Tous", help_text="Quartier de l'opération."
     )
     family = django_filters.ChoiceFilter(
-        label=_("Famille"), choices=Family.choices, empty_label=_("Toutes"), help_text=_("Famille RGA.")
+        label="Famille", choices=Family.choices, empty_label="Toutes", help_text="Famille RGA."
     )
     moa = django_filters.ModelChoiceFilter(
-        label=_("Maître d'ouvrage"), queryset=_moas, empty_label=_("Tous"), help_text=_("Maître d'ouvrage.")
+        label="Maître d'ouvrage", queryset=_moas, empty_label="Tous", help_text="Maître d'ouvrage."
     )
     status = django_filters.ChoiceFilter(
-        label=_("Statut"), choices=OperationStatus.choices, empty_label=_("Tous"), help_text=_("Statut.")
+        label="Statut", choices=OperationStatus.choices, empty_label="Tous", help_text="Statut."
     )
     at_risk = django_filters.ChoiceFilter(
-        label=_("Livraison à risque"),
-        choices=[("oui", _("À risque")), ("non", _("Sans risque signalé"))],
-        empty_label=_("Toutes"),
+        label="Livraison à risque",
+        choices=[("oui", "À risque"), ("non", "Sans risque signalé")],
+        empty_label="Toutes",
         method="filter_at_risk",
-        help_text=_("« oui » : seulement les opérations dont la livraison est à risque."),
+        help_text="« oui » : seulement les opérations dont la livraison est à risque.",
     )
 
     def __init__(self, *args, **kwargs):

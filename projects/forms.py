@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.forms import BootstrapFormMixin
@@ -16,16 +15,16 @@ def _semester_field(label: str) -> forms.CharField:
         label=label,
         required=False,
         max_length=30,
-        help_text=_("Format « S1 2026 »."),
+        help_text="Format « S1 2026 ».",
         widget=forms.TextInput(attrs={"placeholder": "S1 2026"}),
     )
 
 
 class OperationForm(BootstrapFormMixin, forms.ModelForm):
-    planned_start = _semester_field(_("Lancement prévu"))
-    planned_end = _semester_field(_("Fin prévue"))
-    actual_start = _semester_field(_("Lancement réel"))
-    actual_end = _semester_field(_("Fin réelle"))
+    planned_start = _semester_field("Lancement prévu")
+    planned_end = _semester_field("Fin prévue")
+    actual_start = _semester_field("Lancement réel")
+    actual_end = _semester_field("Fin réelle")
 
     class Meta:
         model = Operation
@@ -39,7 +38,7 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
-        self.fields["sector"].empty_label = _("Échelle du programme")
+        self.fields["sector"].empty_label = "Échelle du programme"
         self.fields["moa"].queryset = Organisation.objects.filter(programmes=programme).order_by("name")
         self.fields["convention"].queryset = Convention.objects.filter(programme=programme)
         for name in SEMESTER_FIELDS:
@@ -77,8 +76,8 @@ class DocumentForm(BootstrapFormMixin, forms.ModelForm):
         model = Document
         fields = ["title", "file", "confidentiality"]
         help_texts = {
-            "file": _("PDF, bureautique (ODF, Office), CSV ou image ; %(size)s Mo au plus.")
-            % {"size": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+            "file": "PDF, bureautique (ODF, Office), CSV ou image ; "
+            f"{settings.DOCUMENT_MAX_BYTES // (1024 * 1024)} Mo au plus."
         }
 
     def clean_file(self):
@@ -86,12 +85,12 @@ class DocumentForm(BootstrapFormMixin, forms.ModelForm):
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in DOCUMENT_EXTENSIONS:
             raise forms.ValidationError(
-                _("Type de fichier « .%(ext)s » refusé. Types acceptés : %(allowed)s."),
+                "Type de fichier « .%(ext)s » refusé. Types acceptés : %(allowed)s.",
                 params={"ext": extension, "allowed": ", ".join(DOCUMENT_EXTENSIONS)},
             )
         if upload.size > settings.DOCUMENT_MAX_BYTES:
             raise forms.ValidationError(
-                _("Fichier trop volumineux (%(size)s Mo au plus)."),
+                "Fichier trop volumineux (%(size)s Mo au plus).",
                 params={"size": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)},
             )
         return upload

@@ -12,8 +12,6 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.selectors import organisations_by_name_key
@@ -100,8 +98,8 @@ NATIONAL_KINDS = {
     OrganisationKind.ANAH,
 }
 
-parse_family = choice_parser(Family.choices, synonyms=FAMILY_SYNONYMS, what=gettext_lazy("Famille"))
-parse_status = choice_parser(OperationStatus.choices, synonyms=STATUS_SYNONYMS, what=gettext_lazy("Statut"))
+parse_family = choice_parser(Family.choices, synonyms=FAMILY_SYNONYMS, what="Famille")
+parse_status = choice_parser(OperationStatus.choices, synonyms=STATUS_SYNONYMS, what="Statut")
 
 
 def parse_semester_cell(value: Any) -> str | None:
@@ -111,14 +109,14 @@ def parse_semester_cell(value: Any) -> str | None:
     text = parse_text(value)
     semester = parse_semester(text)
     if not semester.isascii():
-        raise invalid(_("« %(value)s » n'est pas un semestre (ex. « S1 2024 »)."), value)
+        raise invalid("« %(value)s » n'est pas un semestre (ex. « S1 2024 »).", value)
     return semester
 
 
 def parse_duration(value: Any) -> int | None:
     duration = parse_int(value)
     if duration is not None and not 1 <= duration <= MAX_DURATION:
-        raise invalid(_("« %(value)s » : la durée doit être comprise entre 1 et 40 semestres."), value)
+        raise invalid("« %(value)s » : la durée doit être comprise entre 1 et 40 semestres.", value)
     return duration
 
 
@@ -142,7 +140,7 @@ class Funder:
 FUNDERS = (
     Funder(
         "fund_anru",
-        gettext_lazy("Subvention ANRU"),
+        "Subvention ANRU",
         ("ANRU", "Subvention ANRU prévue", "Subventions ANRU", "Concours ANRU", "Subvention NPNRU"),
         FundingKind.SUBVENTION,
         OrganisationKind.ANRU,
@@ -150,7 +148,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_action_logement",
-        gettext_lazy("Prêt Action Logement"),
+        "Prêt Action Logement",
         ("Action Logement", "Prêt bonifié Action Logement", "Prêts Action Logement", "Prêt AL"),
         FundingKind.PRET,
         OrganisationKind.ACTION_LOGEMENT,
@@ -158,7 +156,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_ville",
-        gettext_lazy("Ville"),
+        "Ville",
         ("Commune", "Subvention Ville", "Part Ville", "Subvention commune", "Part commune"),
         FundingKind.SUBVENTION,
         OrganisationKind.VILLE,
@@ -166,7 +164,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_epci",
-        gettext_lazy("Métropole"),
+        "Métropole",
         ("EPCI", "Intercommunalité", "Subvention Métropole", "Part Métropole", "Agglomération"),
         FundingKind.SUBVENTION,
         OrganisationKind.EPCI,
@@ -174,7 +172,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_region",
-        gettext_lazy("Région"),
+        "Région",
         ("Conseil régional", "Subvention Région", "Part Région"),
         FundingKind.SUBVENTION,
         OrganisationKind.REGION,
@@ -182,7 +180,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_departement",
-        gettext_lazy("Département"),
+        "Département",
         ("Conseil départemental", "Subvention Département", "Part Département"),
         FundingKind.SUBVENTION,
         OrganisationKind.DEPARTEMENT,
@@ -190,7 +188,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_banque_territoires",
-        gettext_lazy("Banque des Territoires"),
+        "Banque des Territoires",
         ("Caisse des Dépôts", "CDC", "BdT", "Banque des territoires (CDC)"),
         FundingKind.SUBVENTION,
         OrganisationKind.BANQUE_TERRITOIRES,
@@ -198,7 +196,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_anah",
-        gettext_lazy("Anah"),
+        "Anah",
         ("Subvention Anah", "Agence nationale de l'habitat"),
         FundingKind.SUBVENTION,
         OrganisationKind.ANAH,
@@ -206,7 +204,7 @@ FUNDERS = (
     ),
     Funder(
         "fund_feder",
-        gettext_lazy("FEDER"),
+        "FEDER",
         ("Fonds européens", "Europe", "Union européenne", "Europe (FEDER)"),
         FundingKind.SUBVENTION,
         OrganisationKind.AUTRE,
@@ -215,7 +213,7 @@ FUNDERS = (
 )
 OWN_FUNDS = Column(
     "fund_own",
-    gettext_lazy("Fonds propres"),
+    "Fonds propres",
     parser=parse_amount,
     synonyms=(
         "Fonds propres MOA",
@@ -256,8 +254,8 @@ class OperationChange:
 
 class OperationsImport(ImportSpec):
     kind = "operations"
-    label = gettext_lazy("Maquette financière (opérations)")
-    description = gettext_lazy(
+    label = "Maquette financière (opérations)"
+    description = (
         "Une ligne par opération de l'annexe financière de la convention : coût, base subventionnable "
         "et une colonne par financeur. Les opérations sont reconnues par leur identifiant : un nouvel "
         "import met à jour les opérations existantes et ne crée pas de doublon."
@@ -268,7 +266,7 @@ class OperationsImport(ImportSpec):
     columns = (
         Column(
             "identifier",
-            gettext_lazy("Identifiant"),
+            "Identifiant",
             parser=partial(parse_text, max_length=60),
             synonyms=(
                 "Identifiant opération",
@@ -284,7 +282,7 @@ class OperationsImport(ImportSpec):
         ),
         Column(
             "label",
-            gettext_lazy("Libellé"),
+            "Libellé",
             parser=partial(parse_text, max_length=300),
             synonyms=(
                 "Libellé opération",
@@ -297,27 +295,27 @@ class OperationsImport(ImportSpec):
         ),
         Column(
             "sector",
-            gettext_lazy("Quartier"),
+            "Quartier",
             parser=parse_text,
             synonyms=("Secteur", "QPV", "Quartier QPV", "Code QPV", "Site"),
         ),
         Column(
             "family",
-            gettext_lazy("Famille"),
+            "Famille",
             parser=parse_family,
             synonyms=("Famille d'opération", "Famille ANRU", "Type d'opération", "Nature de l'opération"),
             required=True,
         ),
         Column(
             "moa",
-            gettext_lazy("Maître d'ouvrage"),
+            "Maître d'ouvrage",
             parser=partial(parse_text, max_length=200),
             synonyms=("MOA", "Maîtrise d'ouvrage", "Maître d'ouvrage (MOA)", "Porteur", "Porteur de projet"),
             required=True,
         ),
         Column(
             "cost_excl_tax",
-            gettext_lazy("Coût HT"),
+            "Coût HT",
             parser=parse_amount,
             synonyms=(
                 "Coût",
@@ -330,7 +328,7 @@ class OperationsImport(ImportSpec):
         ),
         Column(
             "eligible_base",
-            gettext_lazy("Base subventionnable"),
+            "Base subventionnable",
             parser=parse_amount,
             synonyms=(
                 "Assiette subventionnable",
@@ -343,7 +341,7 @@ class OperationsImport(ImportSpec):
         OWN_FUNDS,
         Column(
             "planned_start",
-            gettext_lazy("Semestre de lancement"),
+            "Semestre de lancement",
             parser=parse_semester_cell,
             synonyms=(
                 "Lancement",
@@ -355,7 +353,7 @@ class OperationsImport(ImportSpec):
         ),
         Column(
             "duration",
-            gettext_lazy("Durée (semestres)"),
+            "Durée (semestres)",
             parser=parse_duration,
             synonyms=(
                 "Durée",
@@ -367,7 +365,7 @@ class OperationsImport(ImportSpec):
         ),
         Column(
             "status",
-            gettext_lazy("Statut"),
+            "Statut",
             parser=parse_status,
             synonyms=("État", "Statut opération", "État d'avancement"),
         ),
@@ -411,11 +409,10 @@ class OperationsImport(ImportSpec):
             return None
         sector = self.sectors.get(normalize_key(text))
         if sector is None:
-            names = ", ".join(sorted({sector.name for sector in self.sectors.values()})) or _("aucun")
+            names = ", ".join(sorted({sector.name for sector in self.sectors.values()})) or "aucun"
             row.error(
                 "sector",
-                _("Quartier « %(value)s » inconnu dans le programme. Quartiers du programme : %(names)s.")
-                % {"value": text, "names": names},
+                f"Quartier « {text} » inconnu dans le programme. Quartiers du programme : {names}.",
             )
         return sector
 
@@ -436,22 +433,21 @@ class OperationsImport(ImportSpec):
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
-            return _(
-                "Plusieurs organisations de type « %(kind)s » sont rattachées au programme (%(names)s) : "
+            return (
+                "Plusieurs organisations de type « {kind} » sont rattachées au programme ({names}) : "
                 "impossible de savoir laquelle est concernée."
-            ) % {"kind": OrganisationKind(kind).label, "names": ", ".join(o.name for o in candidates)}
-        return _(
-            "Aucune organisation de type « %(kind)s » n'est rattachée au programme : "
+            ).format(kind=OrganisationKind(kind).label, names=", ".join(o.name for o in candidates))
+        return (
+            f"Aucune organisation de type « {OrganisationKind(kind).label} » n'est rattachée au programme : "
             "rattachez-la avant l'import."
-        ) % {"kind": OrganisationKind(kind).label}
+        )
 
     def _new_organisation(self, name: str, kind: str) -> NewOrganisation:
         key = normalize_key(name)
         if key not in self.new_organisations:
             self.new_organisations[key] = NewOrganisation(name=name, kind=kind)
             self.warn(
-                _("Organisation « %(name)s » inconnue : elle sera créée (type : %(kind)s).")
-                % {"name": name, "kind": OrganisationKind(kind).label}
+                f"Organisation « {name} » inconnue : elle sera créée (type : {OrganisationKind(kind).label})."
             )
         return self.new_organisations[key]
 
@@ -548,7 +544,7 @@ class OperationsImport(ImportSpec):
             return
         start = wanted.get("planned_start") or (operation.planned_start if operation else "")
         if not start:
-            row.error("duration", _("Indiquez le semestre de lancement pour calculer la fin prévue."))
+            row.error("duration", "Indiquez le semestre de lancement pour calculer la fin prévue.")
             return
         wanted["planned_end"] = add_semesters(start, duration - 1)
 
@@ -557,8 +553,7 @@ class OperationsImport(ImportSpec):
         if cost is not None and base is not None and base > cost:
             row.error(
                 "eligible_base",
-                _("La base subventionnable (%(base)s) dépasse le coût HT (%(cost)s).")
-                % {"base": format_euros(base), "cost": format_euros(cost)},
+                f"La base subventionnable ({format_euros(base)}) dépasse le coût HT ({format_euros(cost)}).",
             )
 
     def _check_model(self, row: Row, operation: Operation | None, identifier: str, wanted: dict) -> None:
@@ -612,17 +607,8 @@ class OperationsImport(ImportSpec):
         total = sum((row.get(name, ZERO) for name in present), ZERO)
         if abs(total - cost) > FUNDING_TOLERANCE:
             self.warn(
-                _(
-                    "Ligne %(row)s (%(identifier)s) : le total des financements (%(total)s) "
-                    "diffère du coût HT (%(cost)s) de %(gap)s."
-                )
-                % {
-                    "row": row.number,
-                    "identifier": identifier,
-                    "total": format_euros(total),
-                    "cost": format_euros(cost),
-                    "gap": format_euros(abs(total - cost)),
-                }
+                f"Ligne {row.number} ({identifier}) : le total des financements ({format_euros(total)}) "
+                f"diffère du coût HT ({format_euros(cost)}) de {format_euros(abs(total - cost))}."
             )
 
     def _plan(self, row, identifier, operation, wanted, funding) -> RowPlan:
@@ -700,7 +686,7 @@ _LIST_SEPARATORS = re.compile(r"[;,|/\n]")
 def parse_qpv_code(value: Any) -> str:
     code = parse_text(value).replace(" ", "").upper()
     if not QPV_CODE.match(code):
-        raise invalid(_("« %(value)s » n'est pas un code QPV (QP059074 ou QN05912M)."), value)
+        raise invalid("« %(value)s » n'est pas un code QPV (QP059074 ou QN05912M).", value)
     return code
 
 
@@ -715,16 +701,14 @@ def parse_insee_codes(value: Any) -> list[str]:
     codes = [code.upper() for code in parse_list(value)]
     wrong = [code for code in codes if not INSEE_CODE.match(code)]
     if wrong:
-        raise invalid(
-            _("« %(value)s » : un code INSEE de commune compte 5 caractères (ex. 59350)."), wrong[0]
-        )
+        raise invalid("« %(value)s » : un code INSEE de commune compte 5 caractères (ex. 59350).", wrong[0])
     return codes
 
 
 class QpvImport(ImportSpec):
     kind = "qpv"
-    label = gettext_lazy("Liste officielle des QPV")
-    description = gettext_lazy(
+    label = "Liste officielle des QPV"
+    description = (
         "La liste des quartiers prioritaires publiée par l'ANCT (code, nom, communes). Cette liste de "
         "référence est commune à tous les programmes ; l'import est rattaché au programme courant."
     )
@@ -733,28 +717,28 @@ class QpvImport(ImportSpec):
     columns = (
         Column(
             "code",
-            gettext_lazy("Code QPV"),
+            "Code QPV",
             parser=parse_qpv_code,
             synonyms=("code_qp", "Code quartier", "Code du quartier", "Code QP", "Code"),
             required=True,
         ),
         Column(
             "name",
-            gettext_lazy("Nom du quartier"),
+            "Nom du quartier",
             parser=partial(parse_text, max_length=200),
             synonyms=("lib_qp", "Libellé", "Libellé QPV", "Nom QPV", "Nom", "Quartier"),
             required=True,
         ),
         Column(
             "insee_codes",
-            gettext_lazy("Codes INSEE"),
+            "Codes INSEE",
             parser=parse_insee_codes,
             synonyms=("insee_com", "Code INSEE", "Code commune", "Codes communes", "depcom"),
             required=True,
         ),
         Column(
             "communes",
-            gettext_lazy("Communes"),
+            "Communes",
             parser=parse_list,
             synonyms=("lib_com", "Commune", "Nom commune", "Noms communes"),
         ),
@@ -772,11 +756,10 @@ class QpvImport(ImportSpec):
         if insee_codes and communes and len(insee_codes) != len(communes):
             row.error(
                 "communes",
-                _(
-                    "%(communes)s commune(s) pour %(codes)s code(s) INSEE : "
+                (
+                    f"{len(communes)} commune(s) pour {len(insee_codes)} code(s) INSEE : "
                     "indiquez-en autant, dans le même ordre."
-                )
-                % {"communes": len(communes), "codes": len(insee_codes)},
+                ),
             )
         if not row.ok:
             return None

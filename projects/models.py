@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Role, scope_q
 from projects.semesters import SemesterField, semester_label
 
-QPV_2015 = RegexValidator(r"^QP\d{6}$", _("Code QPV 2015 attendu au format QP059074."))
-QPV_2024 = RegexValidator(r"^QN\d{5}[A-Z]$", _("Code QPV 2024 attendu au format QN05912M."))
+QPV_2015 = RegexValidator(r"^QP\d{6}$", "Code QPV 2015 attendu au format QP059074.")
+QPV_2024 = RegexValidator(r"^QN\d{5}[A-Z]$", "Code QPV 2024 attendu au format QN05912M.")
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -27,19 +26,19 @@ class ProgrammeQuerySet(models.QuerySet):
 class Programme(models.Model):
     """One NPRU: the local project that a direction de projet steers."""
 
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("identifiant court"), unique=True)
-    anru_reference = models.CharField(_("référence ANRU"), max_length=60, blank=True)
-    description = models.TextField(_("présentation"), blank=True)
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("identifiant court", unique=True)
+    anru_reference = models.CharField("référence ANRU", max_length=60, blank=True)
+    description = models.TextField("présentation", blank=True)
     organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="programmes", verbose_name=_("partenaires")
+        Organisation, blank=True, related_name="programmes", verbose_name="partenaires"
     )
 
     objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
+        verbose_name = "programme"
+        verbose_name_plural = "programmes"
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -47,22 +46,22 @@ class Programme(models.Model):
 
 
 class Interest(models.TextChoices):
-    PRIN = "prin", _("PRIN — intérêt national")
-    PRIR = "prir", _("PRIR — intérêt régional")
-    NONE = "", _("Hors NPNRU")
+    PRIN = "prin", "PRIN — intérêt national"
+    PRIR = "prir", "PRIR — intérêt régional"
+    NONE = "", "Hors NPNRU"
 
 
 class Qpv(models.Model):
     """Reference list of quartiers prioritaires (official QPV list)."""
 
-    code = models.CharField(_("code QPV"), max_length=8, unique=True)
-    name = models.CharField(_("nom"), max_length=200)
-    insee_codes = ArrayField(models.CharField(max_length=5), verbose_name=_("codes INSEE"), default=list)
-    communes = ArrayField(models.CharField(max_length=120), verbose_name=_("communes"), default=list)
+    code = models.CharField("code QPV", max_length=8, unique=True)
+    name = models.CharField("nom", max_length=200)
+    insee_codes = ArrayField(models.CharField(max_length=5), verbose_name="codes INSEE", default=list)
+    communes = ArrayField(models.CharField(max_length=120), verbose_name="communes", default=list)
 
     class Meta:
-        verbose_name = _("QPV")
-        verbose_name_plural = _("QPV")
+        verbose_name = "QPV"
+        verbose_name_plural = "QPV"
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -83,23 +82,23 @@ class Sector(models.Model):
     """A quartier or secteur de projet of the programme."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sectors")
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("identifiant court"))
-    qpv_code_2015 = models.CharField(_("code QPV 2015"), max_length=8, blank=True, validators=[QPV_2015])
-    qpv_code_2024 = models.CharField(_("code QPV 2024"), max_length=8, blank=True, validators=[QPV_2024])
-    interest = models.CharField(_("intérêt"), max_length=4, choices=Interest.choices, blank=True)
-    communes = models.CharField(_("communes"), max_length=300, blank=True)
-    perimeter = models.JSONField(_("périmètre (GeoJSON)"), null=True, blank=True)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    housing_units = models.PositiveIntegerField(_("logements"), null=True, blank=True)
-    social_housing_units = models.PositiveIntegerField(_("logements sociaux"), null=True, blank=True)
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("identifiant court")
+    qpv_code_2015 = models.CharField("code QPV 2015", max_length=8, blank=True, validators=[QPV_2015])
+    qpv_code_2024 = models.CharField("code QPV 2024", max_length=8, blank=True, validators=[QPV_2024])
+    interest = models.CharField("intérêt", max_length=4, choices=Interest.choices, blank=True)
+    communes = models.CharField("communes", max_length=300, blank=True)
+    perimeter = models.JSONField("périmètre (GeoJSON)", null=True, blank=True)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    housing_units = models.PositiveIntegerField("logements", null=True, blank=True)
+    social_housing_units = models.PositiveIntegerField("logements sociaux", null=True, blank=True)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
 
     objects = SectorQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("quartier")
-        verbose_name_plural = _("quartiers")
+        verbose_name = "quartier"
+        verbose_name_plural = "quartiers"
         ordering = ["programme", "order", "name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "slug"], name="sector_unique_slug"),
@@ -116,15 +115,15 @@ class Sector(models.Model):
             and self.social_housing_units > self.housing_units
         ):
             raise ValidationError(
-                {"social_housing_units": _("Le nombre de logements sociaux dépasse le nombre de logements.")}
+                {"social_housing_units": "Le nombre de logements sociaux dépasse le nombre de logements."}
             )
 
 
 class ConventionKind(models.TextChoices):
-    PROTOCOLE = "protocole", _("Protocole de préfiguration")
-    CONVENTION = "convention", _("Convention pluriannuelle")
-    PIA = "pia", _("PIA — Ville durable et solidaire")
-    OTHER = "other", _("Autre")
+    PROTOCOLE = "protocole", "Protocole de préfiguration"
+    CONVENTION = "convention", "Convention pluriannuelle"
+    PIA = "pia", "PIA — Ville durable et solidaire"
+    OTHER = "other", "Autre"
 
 
 class ConventionQuerySet(models.QuerySet):
@@ -134,17 +133,17 @@ class ConventionQuerySet(models.QuerySet):
 
 class Convention(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="conventions")
-    kind = models.CharField(_("type"), max_length=20, choices=ConventionKind.choices)
-    title = models.CharField(_("intitulé"), max_length=200)
-    reference = models.CharField(_("référence"), max_length=60, blank=True)
-    signed_on = models.DateField(_("signée le"), null=True, blank=True)
-    ends_on = models.DateField(_("échéance"), null=True, blank=True)
+    kind = models.CharField("type", max_length=20, choices=ConventionKind.choices)
+    title = models.CharField("intitulé", max_length=200)
+    reference = models.CharField("référence", max_length=60, blank=True)
+    signed_on = models.DateField("signée le", null=True, blank=True)
+    ends_on = models.DateField("échéance", null=True, blank=True)
 
     objects = ConventionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("convention")
-        verbose_name_plural = _("conventions")
+        verbose_name = "convention"
+        verbose_name_plural = "conventions"
         ordering = ["programme", "signed_on", "pk"]
 
     def __str__(self) -> str:
@@ -152,20 +151,20 @@ class Convention(models.Model):
 
 
 class AmendmentKind(models.TextChoices):
-    LOCAL = "local", _("Avenant local simplifié")
-    NATIONAL = "national", _("Avenant national")
+    LOCAL = "local", "Avenant local simplifié"
+    NATIONAL = "national", "Avenant national"
 
 
 class Amendment(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
-    number = models.PositiveSmallIntegerField(_("numéro"))
-    kind = models.CharField(_("type"), max_length=10, choices=AmendmentKind.choices)
-    subject = models.CharField(_("objet"), max_length=300)
-    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+    number = models.PositiveSmallIntegerField("numéro")
+    kind = models.CharField("type", max_length=10, choices=AmendmentKind.choices)
+    subject = models.CharField("objet", max_length=300)
+    signed_on = models.DateField("signé le", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("avenant")
-        verbose_name_plural = _("avenants")
+        verbose_name = "avenant"
+        verbose_name_plural = "avenants"
         ordering = ["convention", "number"]
         constraints = [
             models.UniqueConstraint(fields=["convention", "number"], name="amendment_unique_number")
@@ -178,28 +177,28 @@ class Amendment(models.Model):
 class Family(models.TextChoices):
     """Operation families of the RGA NPNRU, Titre II."""
 
-    INGENIERIE = "ingenierie", _("Ingénierie")
-    DEMOLITION = "demolition", _("Démolition de logements sociaux")
-    RECYCLAGE_COPRO = "recyclage_copro", _("Recyclage de copropriétés dégradées")
-    RECYCLAGE_HABITAT = "recyclage_habitat", _("Recyclage de l'habitat ancien dégradé")
-    AMENAGEMENT = "amenagement", _("Aménagement d'ensemble")
-    RECONSTITUTION = "reconstitution", _("Reconstitution de l'offre")
-    REQUALIFICATION = "requalification", _("Requalification de logements sociaux")
-    RESIDENTIALISATION = "residentialisation", _("Résidentialisation")
-    DIVERSIFICATION = "diversification", _("Accession / diversification")
-    EQUIPEMENT = "equipement", _("Équipement public de proximité")
-    ECONOMIQUE = "economique", _("Immobilier à vocation économique")
-    AUTRE = "autre", _("Autres investissements")
+    INGENIERIE = "ingenierie", "Ingénierie"
+    DEMOLITION = "demolition", "Démolition de logements sociaux"
+    RECYCLAGE_COPRO = "recyclage_copro", "Recyclage de copropriétés dégradées"
+    RECYCLAGE_HABITAT = "recyclage_habitat", "Recyclage de l'habitat ancien dégradé"
+    AMENAGEMENT = "amenagement", "Aménagement d'ensemble"
+    RECONSTITUTION = "reconstitution", "Reconstitution de l'offre"
+    REQUALIFICATION = "requalification", "Requalification de logements sociaux"
+    RESIDENTIALISATION = "residentialisation", "Résidentialisation"
+    DIVERSIFICATION = "diversification", "Accession / diversification"
+    EQUIPEMENT = "equipement", "Équipement public de proximité"
+    ECONOMIQUE = "economique", "Immobilier à vocation économique"
+    AUTRE = "autre", "Autres investissements"
 
 
 class OperationStatus(models.TextChoices):
-    ETUDE = "etude", _("Étude")
-    PROGRAMMEE = "programmee", _("Programmée")
-    ENGAGEE = "engagee", _("Engagée")
-    TRAVAUX = "travaux", _("En travaux")
-    LIVREE = "livree", _("Livrée")
-    SOLDEE = "soldee", _("Soldée")
-    ABANDONNEE = "abandonnee", _("Abandonnée")
+    ETUDE = "etude", "Étude"
+    PROGRAMMEE = "programmee", "Programmée"
+    ENGAGEE = "engagee", "Engagée"
+    TRAVAUX = "travaux", "En travaux"
+    LIVREE = "livree", "Livrée"
+    SOLDEE = "soldee", "Soldée"
+    ABANDONNEE = "abandonnee", "Abandonnée"
 
 
 # Same colours as the status badges in static/css/app.css, for charts.
@@ -244,46 +243,46 @@ class Operation(models.Model):
         related_name="operations",
         null=True,
         blank=True,
-        verbose_name=_("quartier"),
-        help_text=_("Laisser vide pour une opération à l'échelle du programme."),
+        verbose_name="quartier",
+        help_text="Laisser vide pour une opération à l'échelle du programme.",
     )
     convention = models.ForeignKey(
         Convention, on_delete=models.SET_NULL, null=True, blank=True, related_name="operations"
     )
-    identifier = models.CharField(_("identifiant"), max_length=60)
-    label = models.CharField(_("libellé"), max_length=300)
-    family = models.CharField(_("famille"), max_length=30, choices=Family.choices)
+    identifier = models.CharField("identifiant", max_length=60)
+    label = models.CharField("libellé", max_length=300)
+    family = models.CharField("famille", max_length=30, choices=Family.choices)
     moa = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="operations", verbose_name=_("maître d'ouvrage")
+        Organisation, on_delete=models.PROTECT, related_name="operations", verbose_name="maître d'ouvrage"
     )
     status = models.CharField(
-        _("statut"), max_length=20, choices=OperationStatus.choices, default=OperationStatus.ETUDE
+        "statut", max_length=20, choices=OperationStatus.choices, default=OperationStatus.ETUDE
     )
-    planned_start = SemesterField(_("lancement prévu"))
-    planned_end = SemesterField(_("fin prévue"))
-    actual_start = SemesterField(_("lancement réel"))
-    actual_end = SemesterField(_("fin réelle"))
-    cost_excl_tax = models.DecimalField(_("coût HT (€)"), max_digits=14, decimal_places=2, default=0)
+    planned_start = SemesterField("lancement prévu")
+    planned_end = SemesterField("fin prévue")
+    actual_start = SemesterField("lancement réel")
+    actual_end = SemesterField("fin réelle")
+    cost_excl_tax = models.DecimalField("coût HT (€)", max_digits=14, decimal_places=2, default=0)
     eligible_base = models.DecimalField(
-        _("base subventionnable (€)"), max_digits=14, decimal_places=2, default=0
+        "base subventionnable (€)", max_digits=14, decimal_places=2, default=0
     )
-    housing_demolished = models.PositiveIntegerField(_("logements démolis"), default=0)
-    housing_rebuilt = models.PositiveIntegerField(_("logements reconstitués"), default=0)
-    housing_rehabilitated = models.PositiveIntegerField(_("logements réhabilités"), default=0)
-    location = models.CharField(_("localisation"), max_length=300, blank=True)
+    housing_demolished = models.PositiveIntegerField("logements démolis", default=0)
+    housing_rebuilt = models.PositiveIntegerField("logements reconstitués", default=0)
+    housing_rehabilitated = models.PositiveIntegerField("logements réhabilités", default=0)
+    location = models.CharField("localisation", max_length=300, blank=True)
     progress = models.PositiveSmallIntegerField(
-        _("avancement (%)"), default=0, validators=[MaxValueValidator(100)]
+        "avancement (%)", default=0, validators=[MaxValueValidator(100)]
     )
-    at_risk = models.BooleanField(_("livraison à risque"), default=False)
-    at_risk_reason = models.TextField(_("motif du risque"), blank=True)
-    description = models.TextField(_("description"), blank=True)
-    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
+    at_risk = models.BooleanField("livraison à risque", default=False)
+    at_risk_reason = models.TextField("motif du risque", blank=True)
+    description = models.TextField("description", blank=True)
+    updated_at = models.DateTimeField("mise à jour", auto_now=True)
 
     objects = OperationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("opération")
-        verbose_name_plural = _("opérations")
+        verbose_name = "opération"
+        verbose_name_plural = "opérations"
         ordering = ["programme", "identifier", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "identifier"], name="operation_unique_identifier"),
@@ -297,13 +296,13 @@ class Operation(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.at_risk and not self.at_risk_reason.strip():
-            errors["at_risk_reason"] = _("Indiquez le motif du risque sur la livraison.")
+            errors["at_risk_reason"] = "Indiquez le motif du risque sur la livraison."
         if self.eligible_base and self.cost_excl_tax and self.eligible_base > self.cost_excl_tax:
-            errors["eligible_base"] = _("La base subventionnable ne peut dépasser le coût HT.")
+            errors["eligible_base"] = "La base subventionnable ne peut dépasser le coût HT."
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
-            errors["planned_end"] = _("La fin prévue précède le lancement prévu.")
+            errors["planned_end"] = "La fin prévue précède le lancement prévu."
         if self.sector_id and self.programme_id and self.sector.programme_id != self.programme_id:
-            errors["sector"] = _("Ce quartier n'appartient pas au programme.")
+            errors["sector"] = "Ce quartier n'appartient pas au programme."
         if errors:
             raise ValidationError(errors)
 
@@ -317,9 +316,9 @@ class Operation(models.Model):
 
 
 class FundingKind(models.TextChoices):
-    SUBVENTION = "subvention", _("Subvention")
-    PRET = "pret", _("Prêt")
-    FONDS_PROPRES = "fonds_propres", _("Fonds propres")
+    SUBVENTION = "subvention", "Subvention"
+    PRET = "pret", "Prêt"
+    FONDS_PROPRES = "fonds_propres", "Fonds propres"
 
 
 class FundingLineQuerySet(models.QuerySet):
@@ -333,18 +332,18 @@ class FundingLineQuerySet(models.QuerySet):
 class FundingLine(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="funding_lines")
     funder = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="funding_lines", verbose_name=_("financeur")
+        Organisation, on_delete=models.PROTECT, related_name="funding_lines", verbose_name="financeur"
     )
-    kind = models.CharField(_("nature"), max_length=20, choices=FundingKind.choices)
-    planned = models.DecimalField(_("prévu (€)"), max_digits=14, decimal_places=2, default=0)
-    committed = models.DecimalField(_("engagé (€)"), max_digits=14, decimal_places=2, default=0)
-    paid = models.DecimalField(_("versé (€)"), max_digits=14, decimal_places=2, default=0)
+    kind = models.CharField("nature", max_length=20, choices=FundingKind.choices)
+    planned = models.DecimalField("prévu (€)", max_digits=14, decimal_places=2, default=0)
+    committed = models.DecimalField("engagé (€)", max_digits=14, decimal_places=2, default=0)
+    paid = models.DecimalField("versé (€)", max_digits=14, decimal_places=2, default=0)
 
     objects = FundingLineQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("ligne de financement")
-        verbose_name_plural = _("lignes de financement")
+        verbose_name = "ligne de financement"
+        verbose_name_plural = "lignes de financement"
         ordering = ["operation", "kind", "funder", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -361,7 +360,7 @@ class FundingLine(models.Model):
 
     def clean(self) -> None:
         if self.paid > self.committed:
-            raise ValidationError({"paid": _("Le montant versé ne peut dépasser le montant engagé.")})
+            raise ValidationError({"paid": "Le montant versé ne peut dépasser le montant engagé."})
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -373,15 +372,15 @@ class MilestoneQuerySet(models.QuerySet):
 
 class Milestone(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="milestones")
-    label = models.CharField(_("jalon"), max_length=200)
-    due_on = models.DateField(_("échéance"))
-    done_on = models.DateField(_("réalisé le"), null=True, blank=True)
+    label = models.CharField("jalon", max_length=200)
+    due_on = models.DateField("échéance")
+    done_on = models.DateField("réalisé le", null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("jalon")
-        verbose_name_plural = _("jalons")
+        verbose_name = "jalon"
+        verbose_name_plural = "jalons"
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["due_on"], condition=Q(done_on__isnull=True), name="milestone_open_due")
@@ -392,10 +391,10 @@ class Milestone(models.Model):
 
 
 class Confidentiality(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    PARTNERS = "partners", _("Partenaires")
-    INTERNAL = "internal", _("Interne à l'équipe projet et à la direction")
-    RESTRICTED = "restricted", _("Restreint à l'équipe projet")
+    PUBLIC = "public", "Public"
+    PARTNERS = "partners", "Partenaires"
+    INTERNAL = "internal", "Interne à l'équipe projet et à la direction"
+    RESTRICTED = "restricted", "Restreint à l'équipe projet"
 
 
 # Which confidentiality levels each role may open.
@@ -437,19 +436,19 @@ class Document(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
-    title = models.CharField(_("titre"), max_length=200)
-    file = models.FileField(_("fichier"), upload_to=document_upload_to)
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to=document_upload_to)
     confidentiality = models.CharField(
-        _("confidentialité"), max_length=20, choices=Confidentiality.choices, default=Confidentiality.INTERNAL
+        "confidentialité", max_length=20, choices=Confidentiality.choices, default=Confidentiality.INTERNAL
     )
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
+        verbose_name = "document"
+        verbose_name_plural = "documents"
         ordering = ["-uploaded_at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 

@@ -5,7 +5,6 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 STORED = re.compile(r"^(?P<year>\d{4})-S(?P<half>[12])$")
 _PATTERNS = [
@@ -14,7 +13,7 @@ _PATTERNS = [
     re.compile(r"^(?P<half>[12])\s*(?:er|e|ème|nd)?\s*sem(?:estre)?\.?\s*(?P<year>\d{4})$", re.I),
 ]
 
-semester_validator = RegexValidator(STORED, _("Semestre attendu au format « 2024-S1 »."))
+semester_validator = RegexValidator(STORED, "Semestre attendu au format « 2024-S1 ».")
 
 
 def parse_semester(text: str) -> str:
@@ -24,13 +23,13 @@ def parse_semester(text: str) -> str:
         match = pattern.match(cleaned)
         if match:
             return f"{match['year']}-S{match['half']}"
-    raise ValidationError(_("« %(value)s » n'est pas un semestre (ex. « S1 2024 »)."), params={"value": text})
+    raise ValidationError("« %(value)s » n'est pas un semestre (ex. « S1 2024 »).", params={"value": text})
 
 
 def add_semesters(semester: str, count: int) -> str:
     match = STORED.match(semester)
     if not match:
-        raise ValidationError(_("Semestre invalide : %(value)s"), params={"value": semester})
+        raise ValidationError("Semestre invalide : %(value)s", params={"value": semester})
     index = int(match["year"]) * 2 + int(match["half"]) - 1 + count
     return f"{index // 2}-S{index % 2 + 1}"
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationKind
 from core.utils import assign_changed
@@ -42,10 +41,7 @@ def operation_check_transition(*, current: str, target: str) -> None:
         return
     if target not in OPERATION_TRANSITIONS[current]:
         raise ValidationError(
-            {
-                "status": _("Passage de « %(current)s » à « %(target)s » impossible.")
-                % {"current": S(current).label, "target": S(target).label}
-            }
+            {"status": f"Passage de « {S(current).label} » à « {S(target).label} » impossible."}
         )
 
 

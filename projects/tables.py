@@ -1,7 +1,6 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_euros
 from projects.models import Operation
@@ -18,15 +17,15 @@ class EurosColumn(tables.Column):
 
 
 class OperationTable(tables.Table):
-    identifier = tables.Column(verbose_name=_("Identifiant"), attrs={"td": {"class": "text-nowrap"}})
-    label = tables.Column(verbose_name=_("Libellé"))
-    sector = tables.Column(verbose_name=_("Quartier"), order_by=("sector__name", "pk"), default="—")
-    family = tables.Column(verbose_name=_("Famille"))
-    moa = tables.Column(verbose_name=_("Maître d'ouvrage"), order_by=("moa__name", "pk"))
-    status = tables.Column(verbose_name=_("Statut"))
-    planned_end = tables.Column(verbose_name=_("Fin prévue"), attrs={"td": {"class": "text-nowrap"}})
-    cost_excl_tax = EurosColumn(verbose_name=_("Coût HT"))
-    funding_planned = EurosColumn(verbose_name=_("Financements prévus"), default=0)
+    identifier = tables.Column(verbose_name="Identifiant", attrs={"td": {"class": "text-nowrap"}})
+    label = tables.Column(verbose_name="Libellé")
+    sector = tables.Column(verbose_name="Quartier", order_by=("sector__name", "pk"), default="—")
+    family = tables.Column(verbose_name="Famille")
+    moa = tables.Column(verbose_name="Maître d'ouvrage", order_by=("moa__name", "pk"))
+    status = tables.Column(verbose_name="Statut")
+    planned_end = tables.Column(verbose_name="Fin prévue", attrs={"td": {"class": "text-nowrap"}})
+    cost_excl_tax = EurosColumn(verbose_name="Coût HT")
+    funding_planned = EurosColumn(verbose_name="Financements prévus", default=0)
 
     class Meta:
         model = Operation
@@ -42,7 +41,7 @@ class OperationTable(tables.Table):
             "funding_planned",
         ]
         order_by = ("identifier",)
-        empty_text = _("Aucune opération ne correspond à ces critères.")
+        empty_text = "Aucune opération ne correspond à ces critères."
         attrs = {"class": "table table-sm table-hover align-middle", "id": "operations-table"}
 
     def render_identifier(self, record):
@@ -55,7 +54,7 @@ class OperationTable(tables.Table):
                 '{} <span class="badge text-bg-danger ms-1" title="{}">{}</span>',
                 record.label,
                 record.at_risk_reason,
-                _("à risque"),
+                "à risque",
             )
         return record.label
 

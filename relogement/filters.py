@@ -1,6 +1,5 @@
 import django_filters
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from projects.models import Operation, Sector
@@ -32,24 +31,22 @@ def _landlords(request):
 
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Référence"), method="search", help_text=_("Référence pseudonyme ou référence du bailleur.")
+        label="Référence", method="search", help_text="Référence pseudonyme ou référence du bailleur."
     )
     operation = django_filters.ModelChoiceFilter(
-        label=_("Opération"), field_name="origin_operation", queryset=_operations, empty_label=_("Toutes")
+        label="Opération", field_name="origin_operation", queryset=_operations, empty_label="Toutes"
     )
     sector = django_filters.ModelChoiceFilter(
-        label=_("Quartier"), field_name="origin_operation__sector", queryset=_sectors, empty_label=_("Tous")
+        label="Quartier", field_name="origin_operation__sector", queryset=_sectors, empty_label="Tous"
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Statut"), choices=HouseholdStatus.choices, empty_label=_("Tous")
-    )
+    status = django_filters.ChoiceFilter(label="Statut", choices=HouseholdStatus.choices, empty_label="Tous")
     landlord = django_filters.ModelChoiceFilter(
-        label=_("Bailleur"), field_name="origin_landlord", queryset=_landlords, empty_label=_("Tous")
+        label="Bailleur", field_name="origin_landlord", queryset=_landlords, empty_label="Tous"
     )
     reinforced = django_filters.ChoiceFilter(
-        label=_("Accompagnement renforcé"),
-        choices=[("oui", _("Oui")), ("non", _("Non"))],
-        empty_label=_("Tous"),
+        label="Accompagnement renforcé",
+        choices=[("oui", "Oui"), ("non", "Non")],
+        empty_label="Tous",
         method="filter_reinforced",
     )
 

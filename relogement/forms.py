@@ -3,16 +3,13 @@ households are known by their pseudonymous reference and the landlord's own refe
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.forms import BootstrapFormMixin
 from projects import selectors
 from relogement.models import Household, Offer, Rehousing
 
-NO_PERSONAL_DATA = _(
-    "Ni nom, ni téléphone, ni adresse : ces informations ne doivent jamais être saisies ici."
-)
+NO_PERSONAL_DATA = "Ni nom, ni téléphone, ni adresse : ces informations ne doivent jamais être saisies ici."
 
 
 def apply_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None):
@@ -77,10 +74,10 @@ class HouseholdForm(_RelogementForm):
         ]
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "landlord_reference": _("Référence du bail ou du dossier chez le bailleur. ") + NO_PERSONAL_DATA,
-            "wished_communes": _("Communes seulement, séparées par des virgules. ") + NO_PERSONAL_DATA,
-            "comments": _("Observations utiles au relogement, sans donnée de santé. ") + NO_PERSONAL_DATA,
-            "status": _("Les changements suivent le cycle de vie du relogement (voir docs/STATUTS.md)."),
+            "landlord_reference": "Référence du bail ou du dossier chez le bailleur. " + NO_PERSONAL_DATA,
+            "wished_communes": "Communes seulement, séparées par des virgules. " + NO_PERSONAL_DATA,
+            "comments": "Observations utiles au relogement, sans donnée de santé. " + NO_PERSONAL_DATA,
+            "status": "Les changements suivent le cycle de vie du relogement (voir docs/STATUTS.md).",
         }
 
     def __init__(self, *args, programme, user, **kwargs):
@@ -111,8 +108,8 @@ class OfferForm(_RelogementForm):
             "refusal_reason",
         ]
         help_texts = {
-            "commune": _("La commune seulement, pas l'adresse du logement proposé."),
-            "refusal_reason": _("Seulement si le ménage a refusé la proposition."),
+            "commune": "La commune seulement, pas l'adresse du logement proposé.",
+            "refusal_reason": "Seulement si le ménage a refusé la proposition.",
         }
 
 
@@ -139,7 +136,7 @@ class RehousingForm(_RelogementForm):
         ]
         widgets = {"survey_comment": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "commune": _("La commune seulement, pas l'adresse du logement."),
+            "commune": "La commune seulement, pas l'adresse du logement.",
             "survey_comment": NO_PERSONAL_DATA,
         }
 
@@ -148,4 +145,4 @@ class OfferAnswerForm(_RelogementForm):
     class Meta:
         model = Offer
         fields = ["answer", "refusal_reason"]
-        help_texts = {"refusal_reason": _("Seulement si le ménage a refusé la proposition.")}
+        help_texts = {"refusal_reason": "Seulement si le ménage a refusé la proposition."}

@@ -22,8 +22,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.selectors import organisations_by_name_key
@@ -116,8 +114,8 @@ REHOUSED_STATUSES = (H.REHOUSED, H.TEMPORARY, H.FOLLOW_UP, H.CLOSED)
 # Operation labels are matched on their significant words.
 STOP_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en"}
 
-parse_typology = choice_parser(Typology.choices, synonyms=TYPOLOGY_SYNONYMS, what=gettext_lazy("Typologie"))
-parse_status = choice_parser(HouseholdStatus.choices, synonyms=STATUS_SYNONYMS, what=gettext_lazy("Statut"))
+parse_typology = choice_parser(Typology.choices, synonyms=TYPOLOGY_SYNONYMS, what="Typologie")
+parse_status = choice_parser(HouseholdStatus.choices, synonyms=STATUS_SYNONYMS, what="Statut")
 
 
 # Bands ------------------------------------------------------------------------------------------------
@@ -151,11 +149,10 @@ def band_parser(choices, *, synonyms: dict[str, str], what: str):
         found = table.get(band_key(parse_text(value)))
         if found is None:
             raise ValidationError(
-                _(
-                    "« %(value)s » n'est pas une valeur reconnue pour « %(what)s ». "
-                    "Valeurs acceptées : %(accepted)s."
-                )
-                % {"value": shown(value), "what": what, "accepted": ", ".join(labels)},
+                (
+                    "« {value} » n'est pas une valeur reconnue pour « {what} ». "
+                    "Valeurs acceptées : {accepted}."
+                ).format(value=shown(value), what=what, accepted=", ".join(labels)),
                 code="invalid_choice",
             )
         return found
@@ -176,7 +173,7 @@ parse_age_band = band_parser(
         "plus de 75 ans": AgeBand.OVER_75,
         "plus de 74 ans": AgeBand.OVER_75,
     },
-    what=gettext_lazy("Âge du titulaire"),
+    what="Âge du titulaire",
 )
 parse_income_band = band_parser(
     IncomeBand.choices,
@@ -189,7 +186,7 @@ parse_income_band = band_parser(
         "plus de 2001": IncomeBand.OVER_2000,
         "2001 et plus": IncomeBand.OVER_2000,
     },
-    what=gettext_lazy("Revenus mensuels"),
+    what="Revenus mensuels",
 )
 
 
@@ -199,7 +196,7 @@ parse_income_band = band_parser(
 def parse_persons(value: Any) -> int | None:
     number = parse_int(value)
     if number is not None and not 0 <= number <= MAX_PERSONS:
-        raise invalid(_("« %(value)s » : indiquez un nombre de personnes entre 0 et 30."), value)
+        raise invalid("« %(value)s » : indiquez un nombre de personnes entre 0 et 30.", value)
     return number
 
 
@@ -208,7 +205,7 @@ def parse_surface(value: Any) -> Decimal | None:
     if number is None:
         return None
     if not 0 < number < 10_000:
-        raise invalid(_("« %(value)s » n'est pas une surface en m² (ex. « 64,5 »)."), value)
+        raise invalid("« %(value)s » n'est pas une surface en m² (ex. « 64,5 »).", value)
     return number.quantize(SURFACE_STEP, rounding=ROUND_HALF_UP)
 
 
@@ -216,7 +213,7 @@ def parse_rent(value: Any) -> Decimal | None:
     """A monthly amount (rent, charges, aid): the model keeps 6 digits before the comma."""
     amount = parse_amount(value)
     if amount is not None and amount >= Decimal("1000000"):
-        raise invalid(_("« %(value)s » : montant mensuel trop grand."), value)
+        raise invalid("« %(value)s » : montant mensuel trop grand.", value)
     return amount
 
 
@@ -272,25 +269,25 @@ REQUIRED_FOR_REHOUSING = (
 PERSONAL_COLUMNS = (
     Column(
         "personal_name",
-        gettext_lazy("Nom"),
+        "Nom",
         parser=discard,
         synonyms=("Nom du titulaire", "Nom titulaire", "Nom du ménage", "Nom prénom", "Nom et prénom", "NOM"),
     ),
     Column(
         "personal_first_name",
-        gettext_lazy("Prénom"),
+        "Prénom",
         parser=discard,
         synonyms=("Prénom du titulaire", "Prénom titulaire", "Prénoms"),
     ),
     Column(
         "personal_phone",
-        gettext_lazy("Téléphone"),
+        "Téléphone",
         parser=discard,
         synonyms=("Tél.", "Tel", "N° de téléphone", "Portable", "Téléphone portable", "Mobile"),
     ),
     Column(
         "personal_address",
-        gettext_lazy("Adresse"),
+        "Adresse",
         parser=discard,
         synonyms=(
             "Adresse actuelle",
@@ -302,13 +299,13 @@ PERSONAL_COLUMNS = (
     ),
     Column(
         "personal_email",
-        gettext_lazy("Courriel"),
+        "Courriel",
         parser=discard,
         synonyms=("Email", "E-mail", "Mail", "Adresse électronique", "Adresse mail"),
     ),
     Column(
         "personal_birth",
-        gettext_lazy("Date de naissance"),
+        "Date de naissance",
         parser=discard,
         synonyms=("Né le", "Née le", "Date naissance"),
     ),
@@ -340,8 +337,8 @@ class RelogementImport(ImportSpec):
     kind = "relogement"
     personal_data_domain = "relogement"
     success_url_name = "relogement:household_list"
-    label = gettext_lazy("Suivi du relogement (bailleur)")
-    description = gettext_lazy(
+    label = "Suivi du relogement (bailleur)"
+    description = (
         "Le tableau de suivi d'un bailleur : une ligne par ménage (référence du bailleur, opération, "
         "logement d'origine, composition, statut, relogement). Les ménages sont reconnus par leur bailleur "
         "d'origine et leur numéro chez ce bailleur : un nouvel import met à jour les ménages, sans doublon. "
@@ -351,7 +348,7 @@ class RelogementImport(ImportSpec):
     columns = (
         Column(
             "landlord_reference",
-            gettext_lazy("N° ménage"),
+            "N° ménage",
             parser=partial(parse_text, max_length=40),
             synonyms=(
                 "Réf. ménage",
@@ -373,14 +370,14 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "origin_landlord",
-            gettext_lazy("Bailleur d'origine"),
+            "Bailleur d'origine",
             parser=partial(parse_text, max_length=200),
             synonyms=("Bailleur", "Bailleur origine", "Bailleur actuel", "Organisme", "Organisme HLM"),
             required=True,
         ),
         Column(
             "origin_operation",
-            gettext_lazy("Opération"),
+            "Opération",
             parser=partial(parse_text, max_length=300),
             synonyms=(
                 "Opération d'origine",
@@ -396,7 +393,7 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "origin_typology",
-            gettext_lazy("Typologie origine"),
+            "Typologie origine",
             parser=parse_typology,
             synonyms=(
                 "Typologie",
@@ -408,25 +405,25 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "origin_surface",
-            gettext_lazy("Surface origine (m²)"),
+            "Surface origine (m²)",
             parser=parse_surface,
             synonyms=("Surface", "Surface (m²)", "Surface habitable", "Surface d'origine", "Surface origine"),
         ),
         Column(
             "adults",
-            gettext_lazy("Nb adultes"),
+            "Nb adultes",
             parser=parse_persons,
             synonyms=("Nombre d'adultes", "Adultes", "Nb d'adultes"),
         ),
         Column(
             "children",
-            gettext_lazy("Nb enfants"),
+            "Nb enfants",
             parser=parse_persons,
             synonyms=("Nombre d'enfants", "Enfants", "Nb d'enfants", "Enfants à charge"),
         ),
         Column(
             "holder_age_band",
-            gettext_lazy("Âge titulaire"),
+            "Âge titulaire",
             parser=parse_age_band,
             synonyms=(
                 "Âge du titulaire",
@@ -438,7 +435,7 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "income_band",
-            gettext_lazy("Revenus mensuels"),
+            "Revenus mensuels",
             parser=parse_income_band,
             synonyms=(
                 "Revenus",
@@ -450,19 +447,19 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "origin_rent",
-            gettext_lazy("Loyer origine (€)"),
+            "Loyer origine (€)",
             parser=parse_rent,
             synonyms=("Loyer", "Loyer actuel", "Loyer d'origine", "Loyer hors charges", "Loyer origine HC"),
         ),
         Column(
             "origin_charges",
-            gettext_lazy("Charges origine (€)"),
+            "Charges origine (€)",
             parser=parse_rent,
             synonyms=("Charges", "Charges actuelles", "Charges d'origine", "Provisions pour charges"),
         ),
         Column(
             "origin_aid",
-            gettext_lazy("APL origine (€)"),
+            "APL origine (€)",
             parser=parse_rent,
             synonyms=(
                 "APL",
@@ -475,7 +472,7 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "diagnostic_on",
-            gettext_lazy("Date diagnostic social"),
+            "Date diagnostic social",
             parser=parse_date_fr,
             synonyms=(
                 "Diagnostic social",
@@ -488,13 +485,13 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "status",
-            gettext_lazy("Statut"),
+            "Statut",
             parser=parse_status,
             synonyms=("Statut ménage", "Statut du ménage", "État", "Situation", "Étape", "Avancement"),
         ),
         Column(
             "rehoused_on",
-            gettext_lazy("Date relogement"),
+            "Date relogement",
             parser=parse_date_fr,
             synonyms=(
                 "Date de relogement",
@@ -506,19 +503,19 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "dest_commune",
-            gettext_lazy("Commune relogement"),
+            "Commune relogement",
             parser=partial(parse_text, max_length=120),
             synonyms=("Commune de relogement", "Commune d'accueil", "Ville de relogement", "Commune"),
         ),
         Column(
             "dest_in_qpv",
-            gettext_lazy("Relogé en QPV (O/N)"),
+            "Relogé en QPV (O/N)",
             parser=parse_yes_no,
             synonyms=("Relogé en QPV", "Relogé QPV", "Relogement en QPV", "Logement en QPV", "En QPV", "QPV"),
         ),
         Column(
             "dest_new",
-            gettext_lazy("Neuf ou conventionné < 5 ans"),
+            "Neuf ou conventionné < 5 ans",
             parser=parse_yes_no,
             synonyms=(
                 "Logement neuf",
@@ -531,7 +528,7 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "dest_landlord",
-            gettext_lazy("Bailleur d'accueil"),
+            "Bailleur d'accueil",
             parser=partial(parse_text, max_length=200),
             synonyms=(
                 "Bailleur accueil",
@@ -542,7 +539,7 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "dest_typology",
-            gettext_lazy("Typologie accueil"),
+            "Typologie accueil",
             parser=parse_typology,
             synonyms=(
                 "Typologie d'accueil",
@@ -553,13 +550,13 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "dest_rent",
-            gettext_lazy("Loyer accueil (€)"),
+            "Loyer accueil (€)",
             parser=parse_rent,
             synonyms=("Loyer d'accueil", "Loyer relogement", "Nouveau loyer", "Loyer après relogement"),
         ),
         Column(
             "dest_charges",
-            gettext_lazy("Charges accueil (€)"),
+            "Charges accueil (€)",
             parser=parse_rent,
             synonyms=(
                 "Charges d'accueil",
@@ -570,13 +567,13 @@ class RelogementImport(ImportSpec):
         ),
         Column(
             "dest_aid",
-            gettext_lazy("APL accueil (€)"),
+            "APL accueil (€)",
             parser=parse_rent,
             synonyms=("APL d'accueil", "APL relogement", "Nouvelle APL", "APL après relogement"),
         ),
         Column(
             "same_site",
-            gettext_lazy("Sur site"),
+            "Sur site",
             parser=parse_yes_no,
             synonyms=("Relogé sur site", "Sur le site", "Même quartier", "Relogé dans le quartier"),
         ),
@@ -635,17 +632,18 @@ class RelogementImport(ImportSpec):
         if candidates:
             row.error(
                 "origin_operation",
-                _("Opération « %(value)s » ambiguë : elle peut désigner %(names)s. Indiquez son identifiant.")
-                % {"value": text, "names": ", ".join(f"{o.identifier} ({o.label})" for o in candidates[:5])},
+                "Opération « {value} » ambiguë : elle peut désigner {names}. "
+                "Indiquez son identifiant.".format(
+                    value=text, names=", ".join(f"{o.identifier} ({o.label})" for o in candidates[:5])
+                ),
             )
             return None
         row.error(
             "origin_operation",
-            _(
-                "Opération « %(value)s » introuvable dans le programme : indiquez son identifiant "
+            (
+                f"Opération « {text} » introuvable dans le programme : indiquez son identifiant "
                 "ou son libellé."
-            )
-            % {"value": text},
+            ),
         )
         return None
 
@@ -656,8 +654,7 @@ class RelogementImport(ImportSpec):
         if key not in self.new_organisations:
             self.new_organisations[key] = NewOrganisation(name=name)
             self.warn(
-                _("Bailleur « %(name)s » inconnu : il sera créé (type : %(kind)s).")
-                % {"name": name, "kind": OrganisationKind.BAILLEUR.label}
+                f"Bailleur « {name} » inconnu : il sera créé (type : {OrganisationKind.BAILLEUR.label})."
             )
         return self.new_organisations[key]
 
@@ -673,13 +670,12 @@ class RelogementImport(ImportSpec):
             if household is None and self._elsewhere(landlord, reference):
                 row.error(
                     "landlord_reference",
-                    _("Ce ménage est déjà suivi dans un autre programme (bailleur « %(landlord)s »).")
-                    % {"landlord": landlord.name},
+                    f"Ce ménage est déjà suivi dans un autre programme (bailleur « {landlord.name} »).",
                 )
             if household is not None and household.anonymised_at:
                 row.error(
                     "landlord_reference",
-                    _("Ce ménage a été anonymisé : il ne peut plus être modifié."),
+                    "Ce ménage a été anonymisé : il ne peut plus être modifié.",
                 )
         wanted = self._wanted_fields(row, household, operation)
         if row.ok:
@@ -696,11 +692,8 @@ class RelogementImport(ImportSpec):
         for column in PERSONAL_COLUMNS:
             if row.has(column.field):
                 self.warn(
-                    _(
-                        "Colonne « %(column)s » ignorée : les données personnelles (nom, prénom, "
-                        "téléphone, adresse…) ne sont pas importées."
-                    )
-                    % {"column": column.label}
+                    f"Colonne « {column.label} » ignorée : les données personnelles (nom, prénom, "
+                    "téléphone, adresse…) ne sont pas importées."
                 )
 
     def _wanted_fields(self, row: Row, household: Household | None, operation) -> dict[str, Any]:
@@ -755,25 +748,24 @@ class RelogementImport(ImportSpec):
             if given and row.usable("rehoused_on"):
                 row.error(
                     "rehoused_on" if row.has("rehoused_on") else given[0],
-                    _("Les colonnes du logement d'accueil sont remplies : indiquez la date de relogement."),
+                    "Les colonnes du logement d'accueil sont remplies : indiquez la date de relogement.",
                 )
             return None, {}
         status = wanted.get("status") or (household.status if household else H.TO_SURVEY)
         if status not in REHOUSED_STATUSES and row.usable("status"):
             row.error(
                 "status" if row.has("status") else "rehoused_on",
-                _(
-                    "Un ménage relogé le %(date)s ne peut pas avoir le statut « %(status)s » : "
+                (
+                    "Un ménage relogé le {date} ne peut pas avoir le statut « {status} » : "
                     "indiquez un statut relogé (définitif ou temporaire), suivi ou clos."
-                )
-                % {"date": f"{rehoused_on:%d/%m/%Y}", "status": H(status).label},
+                ).format(date=f"{rehoused_on:%d/%m/%Y}", status=H(status).label),
             )
         for name in REQUIRED_FOR_REHOUSING:
             if row.get(name) is None and row.usable(name):
                 row.error(
                     name,
-                    _("Valeur obligatoire quand la date de relogement est indiquée (%(column)s).")
-                    % {"column": self.column(name).label},
+                    "Valeur obligatoire quand la date de relogement est indiquée "
+                    f"({self.column(name).label}).",
                 )
         kind = RehousingKind.TEMPORARY if status == H.TEMPORARY else RehousingKind.DEFINITIVE
         existing = self.rehousings.get(household.pk, {}).get(kind) if household else None

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.utils import assign_changed
 from relogement.models import (
@@ -45,10 +44,7 @@ def _save(instance):
 def household_check_transition(*, current: str, target: str) -> None:
     if current != target and target not in HOUSEHOLD_TRANSITIONS[current]:
         raise ValidationError(
-            {
-                "status": _("Passage de « %(current)s » à « %(target)s » impossible.")
-                % {"current": H(current).label, "target": H(target).label}
-            }
+            {"status": f"Passage de « {H(current).label} » à « {H(target).label} » impossible."}
         )
 
 
@@ -95,7 +91,7 @@ def household_create(
 def household_update(*, household: Household, today: datetime.date | None = None, **fields: Any) -> Household:
     """Change a household; its status follows HOUSEHOLD_TRANSITIONS and closing dates the closure."""
     if household.anonymised_at:
-        raise ValidationError(_("Ce ménage a été anonymisé : il ne peut plus être modifié."))
+        raise ValidationError("Ce ménage a été anonymisé : il ne peut plus être modifié.")
     if "status" in fields:
         current = Household.objects.filter(pk=household.pk).values_list("status", flat=True).get()
         household_check_transition(current=current, target=fields["status"])

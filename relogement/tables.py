@@ -1,29 +1,28 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from relogement.models import Household
 
 
 class HouseholdTable(tables.Table):
-    reference = tables.Column(verbose_name=_("Référence"), attrs={"td": {"class": "text-nowrap"}})
-    landlord_reference = tables.Column(verbose_name=_("Réf. bailleur"))
+    reference = tables.Column(verbose_name="Référence", attrs={"td": {"class": "text-nowrap"}})
+    landlord_reference = tables.Column(verbose_name="Réf. bailleur")
     origin_operation = tables.Column(
-        verbose_name=_("Opération"), order_by=("origin_operation__identifier", "pk")
+        verbose_name="Opération", order_by=("origin_operation__identifier", "pk")
     )
     sector = tables.Column(
-        verbose_name=_("Quartier"),
+        verbose_name="Quartier",
         accessor="origin_operation__sector__name",
         order_by=("origin_operation__sector__name", "pk"),
         default="—",
     )
-    origin_landlord = tables.Column(verbose_name=_("Bailleur"), order_by=("origin_landlord__name", "pk"))
-    status = tables.Column(verbose_name=_("Statut"))
-    composition = tables.Column(verbose_name=_("Composition"), empty_values=(), orderable=False)
-    reinforced_support = tables.BooleanColumn(verbose_name=_("Renforcé"), yesno="Oui,Non")
-    offer_count = tables.Column(verbose_name=_("Propositions"), attrs={"td": {"class": "text-end"}})
-    last_contact_on = tables.DateColumn(verbose_name=_("Dernier contact"), format="d/m/Y", default="—")
+    origin_landlord = tables.Column(verbose_name="Bailleur", order_by=("origin_landlord__name", "pk"))
+    status = tables.Column(verbose_name="Statut")
+    composition = tables.Column(verbose_name="Composition", empty_values=(), orderable=False)
+    reinforced_support = tables.BooleanColumn(verbose_name="Renforcé", yesno="Oui,Non")
+    offer_count = tables.Column(verbose_name="Propositions", attrs={"td": {"class": "text-end"}})
+    last_contact_on = tables.DateColumn(verbose_name="Dernier contact", format="d/m/Y", default="—")
 
     class Meta:
         model = Household
@@ -40,7 +39,7 @@ class HouseholdTable(tables.Table):
             "last_contact_on",
         ]
         order_by = ("reference",)
-        empty_text = _("Aucun ménage ne correspond à ces critères.")
+        empty_text = "Aucun ménage ne correspond à ces critères."
         attrs = {"class": "table table-sm table-hover align-middle", "id": "households-table"}
 
     def render_reference(self, record):
@@ -54,10 +53,7 @@ class HouseholdTable(tables.Table):
         return format_html('<span class="badge text-bg-light border">{}</span>', record.get_status_display())
 
     def render_composition(self, record):
-        return _("%(adults)s adulte(s), %(children)s enfant(s)") % {
-            "adults": record.adults,
-            "children": record.children,
-        }
+        return f"{record.adults} adulte(s), {record.children} enfant(s)"
 
     def order_reference(self, queryset, is_descending):
         return queryset.order_by(("-" if is_descending else "") + "reference", "pk"), True

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from core.access import access_log
@@ -100,31 +99,27 @@ def household_timeline(household: Household) -> list[dict]:
         if date:
             events.append({"date": date, "kind": kind, "label": label, "detail": detail})
 
-    add(household.diagnostic_on, "diagnostic", _("Diagnostic social"))
+    add(household.diagnostic_on, "diagnostic", "Diagnostic social")
     for offer in household.offers.all():
         place = f"{offer.commune} — {offer.get_typology_display()} — {offer.landlord}"
-        add(offer.offered_on, "offer", _("Proposition de logement"), place)
-        add(offer.technical_committee_on, "committee", _("Comité technique"), place)
-        add(offer.cal_on, "cal", _("Commission d'attribution (CAL)"), place)
+        add(offer.offered_on, "offer", "Proposition de logement", place)
+        add(offer.technical_committee_on, "committee", "Comité technique", place)
+        add(offer.cal_on, "cal", "Commission d'attribution (CAL)", place)
         answer = offer.get_answer_display()
         if offer.refusal_reason:
             answer = f"{answer} ({offer.get_refusal_reason_display()})"
-        add(offer.cal_on or offer.offered_on, "answer", _("Réponse du ménage"), answer)
+        add(offer.cal_on or offer.offered_on, "answer", "Réponse du ménage", answer)
     for rehousing in household.rehousings.all():
         add(
             rehousing.rehoused_on,
             "rehousing",
-            _("Relogement %(kind)s") % {"kind": rehousing.get_kind_display().lower()},
+            f"Relogement {rehousing.get_kind_display().lower()}",
             f"{rehousing.commune} — {rehousing.get_typology_display()} — {rehousing.landlord}",
         )
         if rehousing.survey_on:
-            detail = (
-                _("Satisfaction : %(score)s / 5") % {"score": rehousing.satisfaction}
-                if rehousing.satisfaction
-                else ""
-            )
-            add(rehousing.survey_on, "survey", _("Enquête de satisfaction"), detail)
-    add(household.closed_on, "closed", _("Clôture"), household.get_status_display())
+            detail = f"Satisfaction : {rehousing.satisfaction} / 5" if rehousing.satisfaction else ""
+            add(rehousing.survey_on, "survey", "Enquête de satisfaction", detail)
+    add(household.closed_on, "closed", "Clôture", household.get_status_display())
     order = {"diagnostic": 0, "offer": 1, "committee": 2, "cal": 3, "answer": 4, "rehousing": 5, "survey": 6}
     events.sort(key=lambda event: (event["date"], order.get(event["kind"], 9)))
     return events
@@ -160,7 +155,7 @@ def household_create(request):
             apply_service_error(form, error)
         else:
             _log(request, AccessAction.EDIT, object_ref=household.reference)
-            messages.success(request, _("Le ménage %(ref)s a été créé.") % {"ref": household.reference})
+            messages.success(request, f"Le ménage {household.reference} a été créé.")
             return redirect("relogement:household_detail", pk=household.pk)
     return render(request, "relogement/household_form.html", {"form": form, "household": None})
 
@@ -180,7 +175,7 @@ def household_edit(request, pk):
             apply_service_error(form, error)
         else:
             _log(request, AccessAction.EDIT, object_ref=household.reference)
-            messages.success(request, _("Le ménage %(ref)s a été mis à jour.") % {"ref": household.reference})
+            messages.success(request, f"Le ménage {household.reference} a été mis à jour.")
             return redirect("relogement:household_detail", pk=household.pk)
     _log(request, AccessAction.VIEW, object_ref=household.reference)  # the form shows the household
     return render(request, "relogement/household_form.html", {"form": form, "household": household})
@@ -198,7 +193,7 @@ def _child_form(request, pk, *, form_class, record, perm: str, model: str, templ
             apply_service_error(form, error, field_map)
         else:
             _log(request, AccessAction.EDIT, model=model, object_ref=household.reference)
-            messages.success(request, _("Enregistré pour le ménage %(ref)s.") % {"ref": household.reference})
+            messages.success(request, f"Enregistré pour le ménage {household.reference}.")
             return redirect("relogement:household_detail", pk=household.pk)
     _log(request, AccessAction.VIEW, object_ref=household.reference)  # the form shows the household
     return render(request, template, {"form": form, "household": household})
@@ -246,9 +241,7 @@ def offer_answer(request, pk, offer_pk):
             apply_service_error(form, error, None)
         else:
             _log(request, AccessAction.EDIT, model="Offer", object_ref=household.reference)
-            messages.success(
-                request, _("Réponse enregistrée pour le ménage %(ref)s.") % {"ref": household.reference}
-            )
+            messages.success(request, f"Réponse enregistrée pour le ménage {household.reference}.")
             return redirect("relogement:household_detail", pk=household.pk)
     _log(request, AccessAction.VIEW, object_ref=household.reference)
     context = {"form": form, "household": household, "offer": offer}

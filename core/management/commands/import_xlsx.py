@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
 from core.import_records import (
     import_record_commit,
@@ -49,13 +48,13 @@ class Command(BaseCommand):
             else:
                 self._import(kind, data, file.name, programme_obj, author)
         except ImportFileError as error:
-            raise CommandError(_("Fichier refusé : %(message)s") % {"message": error.message}) from None
+            raise CommandError(f"Fichier refusé : {error.message}") from None
 
     def _programme(self, slug: str):
         programme_model = ImportRecord._meta.get_field("programme").related_model
         programme = programme_model.objects.filter(slug=slug).first()
         if programme is None:
-            raise CommandError(_("Programme « %(slug)s » introuvable.") % {"slug": slug})
+            raise CommandError(f"Programme « {slug} » introuvable.")
         return programme
 
     def _user(self, email: str | None):
@@ -63,16 +62,16 @@ class Command(BaseCommand):
             return None
         user = get_user_model().objects.filter(email__iexact=email).first()
         if user is None:
-            raise CommandError(_("Utilisateur « %(email)s » introuvable.") % {"email": email})
+            raise CommandError(f"Utilisateur « {email} » introuvable.")
         return user
 
     def _read(self, path: Path) -> bytes:
         if not path.is_file():
-            raise CommandError(_("Fichier « %(path)s » introuvable.") % {"path": path})
+            raise CommandError(f"Fichier « {path} » introuvable.")
         try:
             check_size(path.stat().st_size)
         except ImportFileError as error:
-            raise CommandError(_("Fichier refusé : %(message)s") % {"message": error.message}) from None
+            raise CommandError(f"Fichier refusé : {error.message}") from None
         return path.read_bytes()
 
     def _dry_run(self, kind, data, filename, programme, user) -> None:
@@ -82,7 +81,7 @@ class Command(BaseCommand):
         self._report(result.summary(), result.errors, committed=False)
         if result.errors:
             raise CommandError(self._refusal(len(result.errors)))
-        self.stdout.write(_("Simulation (--dry-run) : rien n'a été écrit."))
+        self.stdout.write("Simulation (--dry-run) : rien n'a été écrit.")
 
     def _import(self, kind, data, filename, programme, user) -> None:
         record = import_record_preview(
@@ -95,24 +94,23 @@ class Command(BaseCommand):
         self._report(record.summary, errors, committed=record.status == ImportStatus.COMMITTED)
         if record.status != ImportStatus.COMMITTED:
             raise CommandError(self._refusal(len(errors)))
-        self.stdout.write(self.style.SUCCESS(_("Import enregistré (n° %(pk)s).") % {"pk": record.pk}))
+        self.stdout.write(self.style.SUCCESS(f"Import enregistré (n° {record.pk})."))
 
     def _report(self, summary: dict, errors: list[RowError], *, committed: bool) -> None:
-        where = _("feuille « %(sheet)s », ") % {"sheet": summary["sheet"]} if summary.get("sheet") else ""
+        where = "feuille « {sheet} », ".format(sheet=summary["sheet"]) if summary.get("sheet") else ""
         self.stdout.write(
-            _("%(label)s — %(where)sen-tête ligne %(row)s : %(counts)s")
-            % {
-                "label": summary.get("label", ""),
-                "where": where,
-                "row": summary.get("header_row"),
-                "counts": describe_counts(summary["counts"], committed=committed),
-            }
+            "{label} — {where}en-tête ligne {row} : {counts}".format(
+                label=summary.get("label", ""),
+                where=where,
+                row=summary.get("header_row"),
+                counts=describe_counts(summary["counts"], committed=committed),
+            )
         )
         for warning in summary.get("warnings", []):
-            self.stdout.write(self.style.WARNING(_("Attention : %(warning)s") % {"warning": warning}))
+            self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
         for error in errors:
             self.stderr.write(str(error))
 
     @staticmethod
     def _refusal(count: int) -> str:
-        return _("Import refusé : %(count)s erreur(s), rien n'a été écrit.") % {"count": count}
+        return f"Import refusé : {count} erreur(s), rien n'a été écrit."
