@@ -3,6 +3,8 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from core.audience import audience_for_request
+
 
 def programme_required(view):
     """The view needs a current programme; a user without any membership gets a clear page."""
@@ -21,8 +23,7 @@ def internal_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        membership = request.membership
-        if not request.user.is_superuser and not (membership and membership.is_internal):
+        if not audience_for_request(request).is_internal:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

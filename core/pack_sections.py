@@ -26,13 +26,16 @@ from typing import Any
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
-from core.disclosure import LEGEND, mask_small_counts
-from core.formatting import group_thousands
+from core.audience import Audience, pack_audience
 
 
 @dataclass(frozen=True)
 class PackScope:
-    """What a pack covers: a programme or one of its sectors, a period, an audience."""
+    """What a pack covers: a programme or one of its sectors, a period, an audience.
+
+    The masking members (`mask_counts`, `threshold`, `count`, `counts`, `disclosure_legend`) are the
+    audience's (`core.audience`): give `audience`, or `mask_counts` and `threshold` as before.
+    """
 
     programme: Any
     sector: Any | None
@@ -42,6 +45,15 @@ class PackScope:
     period_end: datetime.date
     mask_counts: bool = False
     threshold: int = 5
+    audience: Audience = None  # type: ignore[assignment]  # None: built from mask_counts and threshold
+
+    def __post_init__(self) -> None:
+        if self.audience is None:
+            audience = pack_audience(partners=self.mask_counts, threshold=self.threshold)
+            object.__setattr__(self, "audience", audience)
+        else:
+            object.__setattr__(self, "mask_counts", self.audience.masks_counts)
+            object.__setattr__(self, "threshold", self.audience.threshold)
 
     @property
     def scope_name(self) -> str:
@@ -49,19 +61,15 @@ class PackScope:
 
     def count(self, value: int | None) -> str:
         """A count of people, masked when the pack goes to partners."""
-        if not self.mask_counts:
-            return "—" if value is None else group_thousands(value)
-        return mask_small_counts(value, self.threshold)
+        return self.audience.count(value)
 
     def counts(self, rows: list[list[int | None]], **totals: bool) -> list[list[str]]:
         """A table of counts of people (see `mask_small_counts` for `row_totals`/`column_totals`)."""
-        if not self.mask_counts:
-            return [["—" if value is None else group_thousands(value) for value in row] for row in rows]
-        return mask_small_counts(rows, self.threshold, **totals)
+        return self.audience.counts(rows, **totals)
 
     @property
     def disclosure_legend(self) -> str:
-        return LEGEND.format(threshold=self.threshold) if self.mask_counts else ""
+        return self.audience.legend
 
 
 SectionBuilder = Callable[[PackScope], dict | None]

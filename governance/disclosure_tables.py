@@ -1,23 +1,14 @@
 """Concertation tables whose counts of people go through disclosure control.
 
-Shared by the PDF packs (governance/reports.py) and the concertation dashboard seen by partners, so that
-both mask the same cells. `counts` is the function that turns a table of counts into display strings:
-`PackScope.counts` for a pack, `masked_counts` for the dashboard (both end in
-`core.disclosure.mask_small_counts` when the figures leave the mission team).
+Shared by the PDF packs (governance/reports.py) and the concertation dashboard, so that both show the
+same cells to the same audience. `counts` turns a table of counts into display strings: the audience's
+(`core.audience.Audience.counts`), which masks small counts when the figures leave the mission team.
 """
 
-from collections.abc import Callable
-
-from core.disclosure import is_masked, mask_small_counts
+from core.audience import Counts
+from core.disclosure import is_masked
 from core.formatting import format_percent
 from governance import selectors
-
-Counts = Callable[..., list[list[str]]]
-
-
-def masked_counts(rows: list[list[int | None]], **totals: bool) -> list[list[str]]:
-    """`counts` for figures that leave the mission team, at the threshold of the settings."""
-    return mask_small_counts(rows, **totals)
 
 
 def attendance_table(figures: selectors.ConcertationFigures, counts: Counts) -> list[dict]:

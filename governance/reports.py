@@ -46,7 +46,7 @@ def governance(scope: PackScope) -> dict:
         # Sanitised again here: minutes may have come through an import or the admin.
         "last_minutes": sanitize_html(last.minutes) if last else "",
         "today": scope.period_end,
-        "show_people": not scope.mask_counts,
+        "show_people": scope.audience.is_internal,
     }
 
 
@@ -64,8 +64,9 @@ def concertation(scope: PackScope) -> dict:
         events=events, feedbacks=selectors.pack_feedbacks(**where, **period)
     )
     event_rows = list(events.select_related("sector").order_by("held_on", "pk"))
-    *attendance, attendance_total = attendance_table(figures, scope.counts)
-    *feedback, feedback_total = feedback_table(figures, scope.counts)
+    audience = scope.audience
+    *attendance, attendance_total = attendance_table(figures, audience.counts)
+    *feedback, feedback_total = feedback_table(figures, audience.counts)
     return {
         "figures": figures,
         "attendance": attendance,
@@ -73,13 +74,13 @@ def concertation(scope: PackScope) -> dict:
         "feedback": feedback,
         "feedback_total": feedback_total,
         "events": _events_table(scope, event_rows),
-        "attendance_chart": None if scope.mask_counts else attendance_chart(figures),
-        "feedback_chart": None if scope.mask_counts else feedback_chart(figures),
+        "attendance_chart": attendance_chart(figures) if audience.draws_people_charts else None,
+        "feedback_chart": feedback_chart(figures) if audience.draws_people_charts else None,
     }
 
 
 def _events_table(scope: PackScope, events: list) -> list[dict]:
-    cells = scope.counts(
+    cells = scope.audience.counts(
         [[event.residents, event.conseil_citoyen, event.partners, event.attendance] for event in events],
         row_totals=True,
     )

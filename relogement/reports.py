@@ -30,10 +30,11 @@ def relogement(scope: PackScope) -> dict | None:
     indicators = selectors.relogement_indicators(scope_households(scope))
     if indicators.empty:
         return None  # no household in the scope: the section is left out
+    audience = scope.audience
     tables = selectors.indicator_tables(
-        indicators, scope.counts, masked=scope.mask_counts, threshold=scope.threshold
+        indicators, audience.counts, masked=audience.masks_counts, threshold=audience.threshold
     )
-    show_charts = not scope.mask_counts
+    show_charts = audience.draws_people_charts
     return {
         "indicators": indicators,
         "total_row": tables["total_row"],

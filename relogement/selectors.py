@@ -373,10 +373,6 @@ def _display_row(row: Figures, count_cells: dict[str, str], masked: bool, thresh
     }
 
 
-def unmasked_counts(rows: list[list[int | None]], **totals: bool) -> list[list[str]]:
-    return [["—" if value is None else group_thousands(value) for value in row] for row in rows]
-
-
 def indicator_tables(indicators: Indicators, counts: CountsFn, *, masked: bool, threshold: int) -> dict:
     """The dashboard's and the pack's tables: per sector and per operation, the total row last."""
     sectors = display_rows(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.exports import DATE, Column, xlsx_response
 from core.readonly import readonly
@@ -84,7 +85,7 @@ def action_detail(request, pk: int):
         selectors.visible_feedbacks(user=request.user, programme=request.programme)
         .filter(action=action)
         .first()
-        if request.membership is None or request.membership.is_internal
+        if audience_for_request(request).is_internal
         else None
     )
     context = {

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,13 +7,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.audience import audience_for_request
 from core.decorators import internal_required, programme_required
-from core.disclosure import LEGEND
 from core.readonly import readonly
 from core.richtext import sanitize_html
 from governance import selectors, services
 from governance.charts import attendance_chart, feedback_chart
-from governance.disclosure_tables import attendance_table, masked_counts, remarks_table
+from governance.disclosure_tables import attendance_table, remarks_table
 from governance.filters import FeedbackFilter, PublicEventFilter
 from governance.forms import FeedbackAnswerForm, FeedbackConvertForm, FeedbackForm, PublicEventForm
 from governance.tables import FeedbackTable, PublicEventTable
@@ -60,36 +59,27 @@ def concertation_dashboard(request):
     if sector is not None:
         events, feedbacks = events.filter(sector=sector), feedbacks.filter(sector=sector)
     figures = selectors.concertation_figures(events=events, feedbacks=feedbacks)
-    internal = request.user.is_superuser or request.membership.is_internal
+    audience = audience_for_request(request)
+    *attendance, attendance_total = attendance_table(figures, audience.counts)
+    *themes, themes_total = remarks_table(figures.by_theme, audience.counts, attendance=True)
+    *sectors, sectors_total = remarks_table(figures.by_sector, audience.counts, attendance=True)
     context = {
         "form": form,
         "year": year,
         "sector": sector,
         "figures": figures,
-        "can_see_feedback": internal,
-        "masked": not internal,
-    }
-    if internal:
-        context.update(attendance_chart=attendance_chart(figures), feedback_chart=feedback_chart(figures))
-    else:
-        context.update(_masked_tables(figures))
-    return render(request, "governance/concertation_dashboard.html", context)
-
-
-def _masked_tables(figures: selectors.ConcertationFigures) -> dict:
-    """The dashboard's tables for partners: counts of people masked, and no chart that would show them."""
-    *attendance, attendance_total = attendance_table(figures, masked_counts)
-    *themes, themes_total = remarks_table(figures.by_theme, masked_counts, attendance=True)
-    *sectors, sectors_total = remarks_table(figures.by_sector, masked_counts, attendance=True)
-    return {
+        "audience": audience,
+        "can_see_feedback": audience.is_internal,
         "attendance": attendance,
         "attendance_total": attendance_total,
         "themes": themes,
         "themes_total": themes_total,
         "sectors": sectors,
         "sectors_total": sectors_total,
-        "disclosure_legend": LEGEND.format(threshold=settings.DISCLOSURE_THRESHOLD),
     }
+    if audience.draws_people_charts:
+        context.update(attendance_chart=attendance_chart(figures), feedback_chart=feedback_chart(figures))
+    return render(request, "governance/concertation_dashboard.html", context)
 
 
 # --- Temps de concertation --------------------------------------------------------------------------
@@ -116,7 +106,7 @@ def event_list(request):
 @programme_required
 def event_detail(request, pk: int):
     event = get_object_or_404(_events(request).select_related("sector"), pk=pk)
-    can_see_feedback = request.user.is_superuser or request.membership.is_internal
+    can_see_feedback = audience_for_request(request).is_internal
     context = {
         "event": event,
         "summary_html": sanitize_html(event.summary),

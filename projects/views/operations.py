@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
+from core.audience import audience_for_request
 from core.decorators import internal_required, programme_required
 from core.exports import xlsx_response
 from core.readonly import readonly
@@ -62,7 +63,7 @@ def operation_detail(request, pk):
         "documents": Document.objects.visible_to(request.user, request.membership).attached_to(operation),
         "document_form": DocumentForm() if can_edit else None,
         "can_edit": can_edit,
-        "can_see_history": request.user.is_superuser or request.membership.is_internal,
+        "can_see_history": audience_for_request(request).is_internal,
     }
     return render(request, "projects/operation_detail.html", context)
 

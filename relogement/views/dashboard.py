@@ -4,13 +4,11 @@ Only aggregates: no household appears one by one. Partners see small counts mask
 medians and averages computed on them as "—"), and no chart.
 """
 
-from django.conf import settings
 from django.shortcuts import render
 
+from core.audience import audience_for_request
 from core.decorators import programme_required
-from core.disclosure import LEGEND
 from core.readonly import readonly
-from governance.disclosure_tables import masked_counts
 from relogement import charts, selectors
 from relogement.models import Household
 
@@ -20,23 +18,19 @@ from relogement.models import Household
 def dashboard(request):
     households = Household.objects.aggregable_by(request.user).filter(programme=request.programme)
     indicators = selectors.relogement_indicators(households)
-    internal = request.user.is_superuser or request.membership.is_internal
-    threshold = settings.DISCLOSURE_THRESHOLD
+    audience = audience_for_request(request)
     tables = selectors.indicator_tables(
-        indicators,
-        selectors.unmasked_counts if internal else masked_counts,
-        masked=not internal,
-        threshold=threshold,
+        indicators, audience.counts, masked=audience.masks_counts, threshold=audience.threshold
     )
     context = {
         "programme": request.programme,
         "indicators": indicators,
-        "masked": not internal,
-        "disclosure_legend": "" if internal else LEGEND.format(threshold=threshold),
+        "audience": audience,
+        "can_see_households": request.user.has_perm("relogement.view_household", request.programme),
         "total_row": tables["total_row"],
         "tables": selectors.level_tables(tables),
     }
-    if internal and not indicators.empty:
+    if audience.draws_people_charts and not indicators.empty:
         context.update(
             situation_chart=charts.situation_chart(indicators),
             shares_chart=charts.shares_chart(indicators.total),

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.audience import INTERNAL, PARTNERS
 from relogement import selectors
 from relogement.models import Household, HouseholdStatus, OfferAnswer, RefusalReason, RehousingKind
 from tests.projects.factories import OperationFactory, ProgrammeFactory
@@ -192,7 +193,7 @@ def test_operation_figures(indicators, data_set):
 
 
 def test_display_of_internal_figures(indicators):
-    tables = selectors.indicator_tables(indicators, selectors.unmasked_counts, masked=False, threshold=5)
+    tables = selectors.indicator_tables(indicators, INTERNAL.counts, masked=False, threshold=5)
     total = tables["total_row"]
     assert total["households"] == "8"
     assert total["new_share"] == "50\u202f%"
@@ -210,9 +211,7 @@ def test_display_of_internal_figures(indicators):
 
 
 def test_display_masks_small_counts_and_their_shares(indicators):
-    from governance.disclosure_tables import masked_counts
-
-    tables = selectors.indicator_tables(indicators, masked_counts, masked=True, threshold=5)
+    tables = selectors.indicator_tables(indicators, PARTNERS.counts, masked=True, threshold=5)
     moulins = next(row for row in tables["sector_rows"] if row["label"] == "Moulins")
     # 3, 1, 1, 1 are small; 6 would give back Concorde's 2 from the total of 8.
     assert [moulins[name] for name in selectors.COUNT_COLUMNS] == ["< 5", "< 5", "< 5", "< 5", "s"]
