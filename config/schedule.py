@@ -10,7 +10,7 @@ BEAT_SCHEDULE = {
     },
     # https://crontab.guru/#*/5_*_*_*_* — every 5 minutes
     "packs-pending-sweep": {
-        "task": "governance.tasks.packs_pending_sweep_task",
+        "task": "reporting.tasks.packs_pending_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
     # https://crontab.guru/#*/5_*_*_*_* — every 5 minutes

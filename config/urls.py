@@ -14,6 +14,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("imports/", include("core.import_urls")),
+    # Packs keep their address under /gouvernance/ (bookmarks, links in mails) though `reporting` owns them.
+    path("gouvernance/dossiers/", include("reporting.urls")),
     path("gouvernance/", include("governance.urls")),
     path("relogement/", include("relogement.urls")),
     path("journal-acces/", include("core.access_urls")),

@@ -1,19 +1,18 @@
 """Registry of the sections that make up PDF packs.
 
-Each domain app contributes its sections in its own `reports.py`; nothing else needs to change for a
-new section to appear in the packs (and in the table of contents):
+Each domain app contributes its sections in its own `reports.py`; nothing in core changes for a new
+section (core knows no domain):
 
     # relogement/reports.py
     from core.pack_sections import PackScope, section
 
-    @section(key="relogement", title="Relogement des ménages", order=80,
-             template="relogement/pack/relogement.html", kinds={"copil", "revue"})
+    @section(key="relogement", title="Relogement des ménages", template="relogement/pack/relogement.html")
     def relogement(scope: PackScope) -> dict | None:
         return {"figures": selectors.rehousing_figures(...)}  # None leaves the section out
 
-Sections are ordered by `order` (10 key figures, 20–40 operations and finance, 60 governance,
-70 concertation, 80 relogement, 90 insertion, 100 GUSP, 110 evaluation), then by key. `kinds` lists
-the pack kinds a section belongs to (None: every kind). The builder gets a `PackScope` and returns
+Which sections a document holds, and in which order, is not the section's business: each kind of pack
+lists its section keys in `reporting/kinds.py` (`SECTIONS_BY_KIND`), and a later document (a partner's
+sector summary) passes its own list to `reporting.generator`. The builder gets a `PackScope` and returns
 the template's context; it reads through selectors only.
 """
 
@@ -79,13 +78,8 @@ SectionBuilder = Callable[[PackScope], dict | None]
 class Section:
     key: str
     title: str
-    order: int
     template: str
     build: SectionBuilder
-    kinds: frozenset[str] | None = None
-
-    def applies_to(self, kind: str) -> bool:
-        return self.kinds is None or kind in self.kinds
 
 
 _REGISTRY: dict[str, Section] = {}
@@ -108,22 +102,11 @@ def unregister(key: str) -> None:
     _REGISTRY.pop(key, None)
 
 
-def section(
-    *, key: str, title: str, order: int, template: str, kinds: Iterable[str] | None = None
-) -> Callable[[SectionBuilder], SectionBuilder]:
+def section(*, key: str, title: str, template: str) -> Callable[[SectionBuilder], SectionBuilder]:
     """Decorator registering a section builder."""
 
     def decorator(build: SectionBuilder) -> SectionBuilder:
-        register(
-            Section(
-                key=key,
-                title=title,
-                order=order,
-                template=template,
-                build=build,
-                kinds=frozenset(kinds) if kinds is not None else None,
-            )
-        )
+        register(Section(key=key, title=title, template=template, build=build))
         return build
 
     return decorator
@@ -140,9 +123,16 @@ def discover() -> None:
     _discovered = True
 
 
-def sections_for(kind: str) -> list[Section]:
+def registered_keys() -> set[str]:
     discover()
-    return sorted(
-        (entry for entry in _REGISTRY.values() if entry.applies_to(kind)),
-        key=lambda entry: (entry.order, entry.key),
-    )
+    return set(_REGISTRY)
+
+
+def sections(keys: Iterable[str]) -> list[Section]:
+    """The registered sections with these keys, in this order (an unknown key is an error)."""
+    discover()
+    keys = list(keys)
+    unknown = [key for key in keys if key not in _REGISTRY]
+    if unknown:
+        raise LookupError(f"Section(s) de dossier inconnue(s) : {', '.join(unknown)}.")
+    return [_REGISTRY[key] for key in keys]

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class GovernanceConfig(AppConfig):
     name = "governance"
-    verbose_name = "Gouvernance, concertation et dossiers"
+    verbose_name = "Gouvernance et concertation"

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import INTERNAL_ROLES, Membership, Organisation, scope_q
+from accounts.models import Organisation, scope_q
 from projects.models import Operation, Programme, Sector
 
 
@@ -420,99 +420,3 @@ class Feedback(models.Model):
     def clean(self) -> None:
         if self.status == FeedbackStatus.ANSWERED and not self.answer.strip():
             raise ValidationError({"answer": "Indiquez la réponse apportée."})
-
-
-class PackKind(models.TextChoices):
-    COPIL = "copil", "Dossier de COPIL"
-    COTEC = "cotec", "Dossier de COTEC"
-    REVUE = "revue", "Dossier de revue de projet"
-
-
-class PackAudience(models.TextChoices):
-    INTERNAL = "internal", "Équipe projet et direction"
-    PARTNERS = "partners", "Partenaires (petits effectifs masqués)"
-
-
-class PackStatus(models.TextChoices):
-    PENDING = "en_attente", "En attente"
-    RUNNING = "en_cours", "En cours"
-    READY = "prete", "Prête"
-    FAILED = "echec", "Échec"
-
-
-def _pack_reach(memberships) -> Q:
-    """Packs these memberships reach: whole-programme ones reach all, sector ones their sectors' packs
-    and the programme-wide packs."""
-    return (
-        Q(Exists(memberships.filter(sectors__isnull=True)))
-        | Q(Exists(memberships.filter(sectors=OuterRef("sector"))))
-        | (Q(sector__isnull=True) & Q(Exists(memberships)))
-    )
-
-
-class PackQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PackQuerySet":
-        """Internal roles see every pack in their reach; partners only the packs meant for partners."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        memberships = Membership.objects.filter(user=user, is_active=True, programme=OuterRef("programme"))
-        internal = memberships.filter(role__in=INTERNAL_ROLES)
-        return self.filter(
-            _pack_reach(internal) | (Q(audience=PackAudience.PARTNERS) & _pack_reach(memberships))
-        )
-
-
-def pack_upload_to(instance: "Pack", filename: str) -> str:
-    return f"dossiers/{instance.programme_id}/{filename}"
-
-
-class Pack(models.Model):
-    """A PDF pack (dossier) built from live data by a Celery task."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="packs")
-    kind = models.CharField("type", max_length=10, choices=PackKind.choices)
-    sector = models.ForeignKey(
-        Sector,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="packs",
-        help_text="COPIL d'un quartier ; vide pour tout le programme.",
-    )
-    period_start = models.DateField("début de la période")
-    period_end = models.DateField("fin de la période (date de situation)")
-    audience = models.CharField(
-        "destinataires", max_length=10, choices=PackAudience.choices, default=PackAudience.INTERNAL
-    )
-    status = models.CharField("statut", max_length=12, choices=PackStatus.choices, default=PackStatus.PENDING)
-    error = models.TextField("motif de l'échec", blank=True)
-    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    requested_at = models.DateTimeField("demandé le", auto_now_add=True)
-    started_at = models.DateTimeField("commencé le", null=True, blank=True)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
-    duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
-    render_ms = models.PositiveIntegerField("dont rendu PDF (ms)", null=True, blank=True)
-    page_count = models.PositiveSmallIntegerField("pages", null=True, blank=True)
-    file = models.FileField("fichier", upload_to=pack_upload_to, blank=True)
-
-    objects = PackQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "dossier PDF"
-        verbose_name_plural = "dossiers PDF"
-        ordering = ["-requested_at", "-pk"]
-
-    def __str__(self) -> str:
-        scope = self.sector.name if self.sector_id else self.programme.name
-        return f"{self.get_kind_display()} — {scope} — {self.period_end:%d/%m/%Y}"
-
-    def clean(self) -> None:
-        if self.period_end < self.period_start:
-            raise ValidationError({"period_end": "La fin de la période précède son début."})
-        if self.sector_id and self.sector.programme_id != self.programme_id:
-            raise ValidationError({"sector": "Ce quartier n'appartient pas au programme."})

@@ -9,10 +9,11 @@ from core.richtext import sanitize_html
 from governance import selectors
 from governance.charts import attendance_chart, feedback_chart
 from governance.disclosure_tables import attendance_table, feedback_table
-from governance.models import BodyKind, PackKind
+from governance.models import BodyKind
+from reporting.models import PackKind
 
 OPEN_ACTIONS_LIMIT = 60
-# The séance whose minutes open the governance section of each kind of pack.
+# The séance whose minutes open the governance section of each kind of pack (none in other documents).
 MINUTES_BODY_KIND = {
     PackKind.COPIL: BodyKind.COPIL,
     PackKind.COTEC: BodyKind.COTEC,
@@ -24,7 +25,6 @@ MINUTES_BODY_KIND = {
 @section(
     key="gouvernance",
     title="Instances : séances, décisions et actions",
-    order=60,
     template="governance/pack/governance.html",
 )
 def governance(scope: PackScope) -> dict:
@@ -33,7 +33,8 @@ def governance(scope: PackScope) -> dict:
     actions = selectors.pack_actions(**where)
     counts = selectors.action_counts(actions, today=scope.period_end)
     counts["done"] = selectors.actions_done_between(actions, **period)
-    last = selectors.last_minutes(**where, body_kind=MINUTES_BODY_KIND[scope.kind], until=scope.period_end)
+    body_kind = MINUTES_BODY_KIND.get(scope.kind)
+    last = selectors.last_minutes(**where, body_kind=body_kind, until=scope.period_end) if body_kind else None
     return {
         "meetings": selectors.pack_meetings(**where, **period),
         "decisions": selectors.pack_decisions(**where, **period),
@@ -53,7 +54,6 @@ def governance(scope: PackScope) -> dict:
 @section(
     key="concertation",
     title="Concertation avec les habitants",
-    order=70,
     template="governance/pack/concertation.html",
 )
 def concertation(scope: PackScope) -> dict:

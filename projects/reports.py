@@ -26,7 +26,7 @@ def scope_sectors(scope: PackScope) -> QuerySet[Sector]:
     return sectors.filter(pk=scope.sector.pk) if scope.sector is not None else sectors
 
 
-@section(key="chiffres-cles", title="Chiffres clés", order=10, template="projects/pack/key_figures.html")
+@section(key="chiffres-cles", title="Chiffres clés", template="projects/pack/key_figures.html")
 def key_figures(scope: PackScope) -> dict:
     operations = scope_operations(scope)
     return {
@@ -37,9 +37,7 @@ def key_figures(scope: PackScope) -> dict:
     }
 
 
-@section(
-    key="operations", title="Avancement des opérations", order=20, template="projects/pack/operations.html"
-)
+@section(key="operations", title="Avancement des opérations", template="projects/pack/operations.html")
 def operations_progress(scope: PackScope) -> dict:
     summaries = selectors.sector_summaries(operations=scope_operations(scope), sectors=scope_sectors(scope))
     return {
@@ -49,13 +47,7 @@ def operations_progress(scope: PackScope) -> dict:
     }
 
 
-@section(
-    key="calendrier",
-    title="Calendrier des opérations",
-    order=25,
-    template="projects/pack/calendar.html",
-    kinds={"copil", "revue"},
-)
+@section(key="calendrier", title="Calendrier des opérations", template="projects/pack/calendar.html")
 def calendar(scope: PackScope) -> dict:
     """One timeline per sector (the sector page's chart and table); programme-wide operations last."""
     timeline = selectors.sector_timeline(operations=scope_operations(scope))
@@ -76,7 +68,7 @@ def calendar(scope: PackScope) -> dict:
     }
 
 
-@section(key="risques", title="Opérations à risque et jalons", order=30, template="projects/pack/risks.html")
+@section(key="risques", title="Opérations à risque et jalons", template="projects/pack/risks.html")
 def risks(scope: PackScope) -> dict:
     operations = scope_operations(scope)
     return {
@@ -90,7 +82,7 @@ def risks(scope: PackScope) -> dict:
     }
 
 
-@section(key="financements", title="Coûts et financements", order=40, template="projects/pack/finance.html")
+@section(key="financements", title="Coûts et financements", template="projects/pack/finance.html")
 def finance(scope: PackScope) -> dict:
     operations = scope_operations(scope)
     funders = selectors.funding_by_funder(operations=operations)

@@ -17,15 +17,7 @@ def scope_households(scope: PackScope):
     return households
 
 
-@section(
-    key="relogement",
-    title="Relogement des ménages",
-    # 80 is relogement's slot (core/pack_sections.py); 81 because tests/governance/test_packs.py registers
-    # a stand-in "relogement-test" section at 80 and expects it right after the concertation section.
-    order=81,
-    template="relogement/pack/relogement.html",
-    kinds={"copil", "cotec", "revue"},
-)
+@section(key="relogement", title="Relogement des ménages", template="relogement/pack/relogement.html")
 def relogement(scope: PackScope) -> dict | None:
     indicators = selectors.relogement_indicators(scope_households(scope))
     if indicators.empty:

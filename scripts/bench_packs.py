@@ -32,9 +32,10 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core.pdf import render_pdf  # noqa: E402
-from governance import packs  # noqa: E402
-from governance.models import Pack, PackAudience, PackKind, PackStatus  # noqa: E402
 from projects.models import Programme  # noqa: E402
+from reporting import services as packs  # noqa: E402
+from reporting.kinds import default_period  # noqa: E402
+from reporting.models import Pack, PackAudience, PackKind, PackStatus  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 PROGRAMME = "npru-metro"
@@ -42,7 +43,7 @@ PROGRAMME = "npru-metro"
 
 def one_run(*, programme, kind, sector) -> dict:
     situation = timezone.localdate()
-    start, end = packs.default_period(kind, situation)
+    start, end = default_period(kind, situation)
     pack = packs.pack_create(
         programme=programme,
         kind=kind,

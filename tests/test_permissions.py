@@ -69,8 +69,8 @@ APP_MATRICES: list[dict] = []
 APP_OBJECT_BUILDERS: list = []
 for module_name in (
     "tests.governance.permissions",
-    "tests.governance.pack_permissions",
     "tests.relogement.permissions",
+    "tests.reporting.permissions",
     "tests.core.permissions",
 ):
     try:

@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "accounts",
     "projects",
     "governance",
+    "reporting",
     "relogement",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

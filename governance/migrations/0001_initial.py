@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import governance.models
+import reporting.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -146,7 +147,7 @@ class Migration(migrations.Migration):
                 ('duration_ms', models.PositiveIntegerField(blank=True, null=True, verbose_name='durée (ms)')),
                 ('render_ms', models.PositiveIntegerField(blank=True, null=True, verbose_name='dont rendu PDF (ms)')),
                 ('page_count', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('file', models.FileField(blank=True, upload_to=governance.models.pack_upload_to, verbose_name='fichier')),
+                ('file', models.FileField(blank=True, upload_to=reporting.models.pack_upload_to, verbose_name='fichier')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='packs', to='projects.programme')),
                 ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('sector', models.ForeignKey(blank=True, help_text="COPIL d'un quartier ; vide pour tout le programme.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='packs', to='projects.sector')),

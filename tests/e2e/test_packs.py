@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from governance.models import Pack, PackStatus
+from reporting.models import Pack, PackStatus
 
 pytestmark = pytest.mark.e2e
 

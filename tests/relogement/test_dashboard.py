@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from core.pdf import render_pdf
-from governance import packs
-from governance.models import PackAudience, PackKind
 from relogement.models import HouseholdStatus
+from reporting import services as packs
+from reporting.models import PackAudience, PackKind
 from tests.projects.factories import OperationFactory, SectorFactory
 from tests.relogement.factories import HouseholdFactory, RehousingFactory
 from tests.relogement.test_indicators import build_data_set

@@ -1,5 +1,8 @@
 """PDF packs (dossiers de COPIL, de COTEC, de revue de projet): request, generation, scope.
 
+The document itself is built by `reporting.generator` from the sections the pack's kind lists
+(`reporting/kinds.py`); this module keeps the `Pack` row's lifecycle.
+
 Lifecycle (docs/packs.md): en attente → en cours → prête | échec (with the reason). A request creates the
 row and hands its id to Celery once the transaction commits; if the broker (Redis) cannot be reached the
 request still answers at once and the pack stays "en attente" until `packs_pending_sweep` (beat) sends it
@@ -8,7 +11,6 @@ again. Generation claims the row atomically, so a task delivered twice builds th
 
 import datetime
 import time
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,17 +19,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from accounts.models import Membership, Role
-from core.pack_sections import PackScope, Section, sections_for
-from governance.models import Pack, PackAudience, PackKind, PackStatus
+from core.pack_sections import PackScope
 from governance.services import check_transition
 from projects.models import Programme, Sector
+from reporting import generator
+from reporting.kinds import PROGRAMME_ONLY_KINDS, section_keys
+from reporting.models import Pack, PackAudience, PackStatus
 
 if TYPE_CHECKING:
     from core.pdf import RenderedPdf
@@ -36,9 +39,6 @@ logger = structlog.get_logger(__name__)
 
 # Who may ask for a pack; every internal role reads them, partners read the packs meant for them.
 REQUEST_ROLES = (Role.ADMIN, Role.MISSION, Role.DIRECTION)
-PROGRAMME_ONLY_KINDS = (PackKind.COTEC, PackKind.REVUE)
-# Default period before the situation date, in months (a revue de projet covers its calendar year).
-DEFAULT_PERIOD_MONTHS = {PackKind.COPIL: 6, PackKind.COTEC: 3}
 # `requested_by` is empty for packs built by the command or the beat (the model does not say blank=True).
 FULL_CLEAN_EXCLUDE = ["requested_by"]
 SWEEP_PENDING_AFTER = datetime.timedelta(minutes=2)
@@ -59,16 +59,6 @@ PACK_TRANSITIONS: dict[str, set[str]] = {
 
 def can_request_packs(user, membership: Membership | None) -> bool:
     return user.is_superuser or (membership is not None and membership.role in REQUEST_ROLES)
-
-
-def default_period(kind: str, situation: datetime.date) -> tuple[datetime.date, datetime.date]:
-    if kind == PackKind.REVUE:
-        return datetime.date(situation.year, 1, 1), situation
-    months = DEFAULT_PERIOD_MONTHS[kind]
-    month_index = situation.month - 1 - months
-    year, month = situation.year + month_index // 12, month_index % 12 + 1
-    start = datetime.date(year, month, min(situation.day, 28)) + datetime.timedelta(days=1)
-    return start, situation
 
 
 def pack_scope(pack: Pack) -> PackScope:
@@ -142,7 +132,7 @@ def pack_request(
 
 def pack_enqueue(*, pack_id: int) -> bool:
     """Hand the pack to Celery; False (and the pack stays "en attente") when the broker is down."""
-    from governance.tasks import pack_generate_task
+    from reporting.tasks import pack_generate_task
 
     try:
         # One attempt, no retry: a refused connection fails at once (measured: 0.0 s, against 0.6 s with
@@ -170,63 +160,10 @@ def packs_pending_sweep(*, now: datetime.datetime | None = None) -> int:
 # --- Generation -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BuiltSection:
-    key: str
-    title: str
-    html: str
-
-
-class SectionError(Exception):
-    def __init__(self, section: Section, error: Exception):
-        self.section, self.error = section, error
-        super().__init__(
-            "Section « {title} » : {error}".format(
-                title=section.title, error=f"{type(error).__name__} : {error}"
-            )
-        )
-
-
-def build_sections(scope: PackScope, *, on_progress=None) -> list[BuiltSection]:
-    """Each registered section of this kind of pack, rendered to HTML (None from a builder: left out)."""
-    built = []
-    sections = sections_for(scope.kind)
-    for index, section in enumerate(sections, start=1):
-        try:
-            with transaction.atomic():  # a failing read rolls back alone; the pack can record it
-                context = section.build(scope)
-                html = (
-                    None
-                    if context is None
-                    else render_to_string(section.template, {"pack": scope, **context})
-                )
-        except Exception as error:
-            raise SectionError(section, error) from error
-        if html is not None:
-            built.append(BuiltSection(section.key, section.title, html))
-        if on_progress:
-            on_progress(index / len(sections))
-    return built
-
-
 def pack_html(scope: PackScope, *, generated_at: datetime.datetime | None = None, on_progress=None) -> str:
-    """The whole HTML given to WeasyPrint (in French whatever the caller: a worker has no request)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        sections = build_sections(scope, on_progress=on_progress)
-        return _render_document(scope, sections, generated_at=generated_at)
-
-
-def _render_document(scope: PackScope, sections: list[BuiltSection], *, generated_at) -> str:
-    return render_to_string(
-        "packs/base.html",
-        {
-            "pack": scope,
-            "sections": sections,
-            "generated_at": timezone.localtime(generated_at or timezone.now()),
-            "audience_label": PackAudience.PARTNERS.label
-            if scope.mask_counts
-            else PackAudience.INTERNAL.label,
-        },
+    """The HTML given to WeasyPrint for this pack: the sections its kind lists, in that order."""
+    return generator.document_html(
+        scope, section_keys=section_keys(scope.kind), generated_at=generated_at, on_progress=on_progress
     )
 
 
@@ -253,14 +190,15 @@ def pack_generate(*, pack: Pack) -> Pack:
     def progress(share: float) -> None:
         _pack_progress(pack, 5 + round(75 * share))
 
-    from core.pdf import render_pdf  # WeasyPrint loads only where packs are built
-
     try:
-        html = pack_html(pack_scope(pack), on_progress=progress)
-        rendered = render_pdf(html)
+        rendered = generator.render_document_pdf(
+            pack_scope(pack), section_keys=section_keys(pack.kind), on_progress=progress
+        )
     except Exception as error:
         logger.exception("pack_generate_failed", pack_id=pack.pk)
-        reason = str(error) if isinstance(error, SectionError) else f"{type(error).__name__} : {error}"
+        reason = (
+            str(error) if isinstance(error, generator.SectionError) else f"{type(error).__name__} : {error}"
+        )
         return _pack_fail(pack_id=pack.pk, reason=reason)
     _pack_progress(pack, 95)
     duration_ms = round((time.perf_counter() - started) * 1000)

@@ -21,21 +21,21 @@ from pypdf import PdfReader
 from accounts.models import OrganisationKind
 from core import pack_sections
 from core.formatting import format_euros, format_millions
-from governance import packs, services
+from governance import services
 from governance.models import (
     ActionStatus,
     BodyKind,
     FeedbackStatus,
     MeetingStatus,
-    Pack,
-    PackAudience,
-    PackKind,
-    PackStatus,
     PublicEventKind,
     Theme,
 )
-from governance.tasks import pack_generate_task
 from projects.models import OperationStatus
+from reporting import kinds
+from reporting import services as packs
+from reporting.kinds import SECTIONS_BY_KIND
+from reporting.models import Pack, PackAudience, PackKind, PackStatus
+from reporting.tasks import pack_generate_task
 from tests.accounts.factories import OrganisationFactory
 from tests.projects.factories import FundingLineFactory, MilestoneFactory, OperationFactory
 
@@ -192,47 +192,58 @@ def pdf_text(content: bytes) -> str:
     return SPACES.sub(" ", "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
 
 
-# --- Registry -----------------------------------------------------------------------------------------
+# --- Registry and kinds ---------------------------------------------------------------------------------
 
 
-def test_each_app_contributes_its_sections_in_order():
-    copil = [section.key for section in pack_sections.sections_for(PackKind.COPIL)]
-    assert copil[:7] == [
-        "chiffres-cles",
-        "operations",
-        "calendrier",
-        "risques",
-        "financements",
-        "gouvernance",
-        "concertation",
-    ]
-    cotec = [section.key for section in pack_sections.sections_for(PackKind.COTEC)]
-    assert "calendrier" not in cotec
-    assert "gouvernance" in cotec
+@pytest.mark.parametrize("kind", PackKind.values)
+def test_each_kind_holds_its_declared_sections_in_its_order(kind):
+    assert [section.key for section in kinds.sections_for(kind)] == SECTIONS_BY_KIND[kind]
+
+
+def test_every_section_is_in_some_kind_and_every_listed_key_is_a_section():
+    listed = {key for keys in SECTIONS_BY_KIND.values() for key in keys}
+    assert set(SECTIONS_BY_KIND) == set(PackKind.values)
+    assert listed == pack_sections.registered_keys()
+    for keys in SECTIONS_BY_KIND.values():
+        assert len(keys) == len(set(keys)), keys
+
+
+def test_a_cotec_pack_has_no_detailed_calendar():
+    assert "calendrier" in SECTIONS_BY_KIND[PackKind.COPIL]
+    assert "calendrier" not in SECTIONS_BY_KIND[PackKind.COTEC]
+
+
+def test_an_unknown_section_key_is_an_error():
+    with pytest.raises(LookupError, match="inexistante"):
+        pack_sections.sections(["chiffres-cles", "inexistante"])
+
+
+def add_section(monkeypatch, kind: str, *, key: str, after: str, build, title: str = "Section de test"):
+    """What a new app does: register a section in its reports.py, and list its key in a kind."""
+    pack_sections.section(key=key, title=title, template="reporting/toc.html")(build)
+    keys = list(SECTIONS_BY_KIND[kind])
+    keys.insert(keys.index(after) + 1, key)
+    monkeypatch.setitem(SECTIONS_BY_KIND, kind, keys)
 
 
 @pytest.fixture
-def extra_section():
-    """What a future app (relogement, say) does: declare a section in its reports.py."""
-
-    @pack_sections.section(
+def extra_section(monkeypatch):
+    add_section(
+        monkeypatch,
+        PackKind.REVUE,
         key="relogement-test",
+        after="concertation",
         title="Relogement des ménages",
-        order=80,
-        template="packs/toc.html",  # any template: only its presence is checked
-        kinds={PackKind.REVUE},
+        build=lambda scope: {"sections": []},  # any template: only its presence is checked
     )
-    def build(scope):
-        return {"sections": []}
-
-    yield build
+    yield
     pack_sections.unregister("relogement-test")
 
 
-def test_a_registered_section_appears_in_its_kinds_only(programme, extra_section):
-    revue = [section.key for section in pack_sections.sections_for(PackKind.REVUE)]
+def test_a_registered_section_appears_where_its_kinds_list_it(programme, extra_section):
+    revue = [section.key for section in kinds.sections_for(PackKind.REVUE)]
     assert revue.index("relogement-test") == revue.index("concertation") + 1
-    assert "relogement-test" not in [section.key for section in pack_sections.sections_for(PackKind.COPIL)]
+    assert "relogement-test" not in [section.key for section in kinds.sections_for(PackKind.COPIL)]
     html = packs.pack_html(packs.pack_scope(make_pack(programme, kind=PackKind.REVUE)))
     assert 'href="#relogement-test"' in html
     assert "Relogement des ménages" in html
@@ -241,7 +252,29 @@ def test_a_registered_section_appears_in_its_kinds_only(programme, extra_section
 def test_two_sections_cannot_share_a_key():
     pack_sections.discover()  # the apps' own sections first, whatever ran before
     with pytest.raises(ValueError, match="chiffres-cles"):
-        pack_sections.section(key="chiffres-cles", title="x", order=1, template="x.html")(lambda scope: {})
+        pack_sections.section(key="chiffres-cles", title="x", template="x.html")(lambda scope: {})
+
+
+def test_any_list_of_sections_renders_for_any_scope(programme, sector_a, pack_data):
+    """A later document (a partner's sector summary) picks its own sections, without a Pack."""
+    from core.pack_sections import PackScope
+    from reporting import generator
+
+    scope = PackScope(
+        programme=programme,
+        sector=sector_a,
+        kind="synthese",
+        kind_label="Synthèse du quartier",
+        period_start=PERIOD_START,
+        period_end=TODAY,
+        mask_counts=True,
+    )
+    tree = _tree(
+        generator.document_html(scope, section_keys=["concertation", "chiffres-cles", "gouvernance"])
+    )
+    sections = [element.get("id") for element in tree.findall(".//section[@class='pack-section']")]
+    assert sections == ["concertation", "chiffres-cles", "gouvernance"]
+    assert "Synthèse du quartier" in " ".join(tree.find(".//header[@class='cover']").itertext())
 
 
 # --- HTML given to WeasyPrint ---------------------------------------------------------------------------
@@ -270,15 +303,8 @@ def test_pack_html_has_cover_toc_and_every_section(programme, sector_a, pack_dat
     toc_links = [link.get("href") for link in tree.findall(".//nav[@class='toc']//a")]
     sections = [element.get("id") for element in tree.findall(".//section[@class='pack-section']")]
     assert toc_links == [f"#{key}" for key in sections]
-    assert sections == [
-        "chiffres-cles",
-        "operations",
-        "calendrier",
-        "risques",
-        "financements",
-        "gouvernance",
-        "concertation",
-    ]
+    # The kind's declared order; relogement is left out (no household in this programme).
+    assert sections == [key for key in SECTIONS_BY_KIND[PackKind.COPIL] if key != "relogement"]
     # Every table repeats its header: a <thead> on each data table; every chart has an alternative.
     for table in tree.findall(".//table[@class='data']") + tree.findall(".//table[@class='data condensed']"):
         assert table.find("thead") is not None
@@ -380,11 +406,18 @@ def _struct_elements(node, tag: str):
         yield from _struct_elements(kid, tag)
 
 
-def test_failing_section_fails_the_pack_with_its_reason(programme, sector_a):
-    @pack_sections.section(key="en-panne", title="Section en panne", order=15, template="packs/toc.html")
+def test_failing_section_fails_the_pack_with_its_reason(programme, sector_a, monkeypatch):
     def broken(scope):
         raise RuntimeError("données incohérentes dans le quartier")
 
+    add_section(
+        monkeypatch,
+        PackKind.COPIL,
+        key="en-panne",
+        after="chiffres-cles",
+        title="Section en panne",
+        build=broken,
+    )
     try:
         pack = packs.pack_generate(pack=make_pack(programme, sector=sector_a))
     finally:
@@ -397,16 +430,23 @@ def test_failing_section_fails_the_pack_with_its_reason(programme, sector_a):
 
 
 def test_failing_request_answers_without_error_and_shows_the_reason(
-    client, direction_user, sector_a, django_capture_on_commit_callbacks
+    client, direction_user, sector_a, django_capture_on_commit_callbacks, monkeypatch
 ):
-    @pack_sections.section(key="en-panne", title="Section en panne", order=15, template="packs/toc.html")
     def broken(scope):
         raise RuntimeError("division par zéro")
 
+    add_section(
+        monkeypatch,
+        PackKind.COPIL,
+        key="en-panne",
+        after="chiffres-cles",
+        title="Section en panne",
+        build=broken,
+    )
     client.force_login(direction_user)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("governance:pack_request"), _form(kind=PackKind.COPIL))
+            response = client.post(reverse("reporting:pack_request"), _form(kind=PackKind.COPIL))
     finally:
         pack_sections.unregister("en-panne")
     assert response.status_code == 302
@@ -435,7 +475,7 @@ def test_redis_down_at_request_time_leaves_the_pack_waiting(
         mock.patch.object(pack_generate_task, "apply_async", side_effect=broker_down) as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        response = client.post(reverse("governance:pack_request"), _form(kind=PackKind.COTEC))
+        response = client.post(reverse("reporting:pack_request"), _form(kind=PackKind.COTEC))
     assert send.called
     assert response.status_code == 302
     pack = Pack.objects.get()
@@ -486,9 +526,9 @@ def test_programme_only_kinds_refuse_a_sector(programme, sector_a):
 
 
 def test_default_periods():
-    assert packs.default_period(PackKind.REVUE, TODAY) == (datetime.date(2025, 1, 1), TODAY)
-    assert packs.default_period(PackKind.COPIL, TODAY) == (datetime.date(2024, 12, 29), TODAY)
-    assert packs.default_period(PackKind.COTEC, datetime.date(2025, 2, 15)) == (
+    assert kinds.default_period(PackKind.REVUE, TODAY) == (datetime.date(2025, 1, 1), TODAY)
+    assert kinds.default_period(PackKind.COPIL, TODAY) == (datetime.date(2024, 12, 29), TODAY)
+    assert kinds.default_period(PackKind.COTEC, datetime.date(2025, 2, 15)) == (
         datetime.date(2024, 11, 16),
         datetime.date(2025, 2, 15),
     )

@@ -9,7 +9,7 @@ import datetime
 
 from django.core.files.base import ContentFile
 
-from governance.models import Pack, PackAudience, PackKind, PackStatus
+from reporting.models import Pack, PackAudience, PackKind, PackStatus
 
 LOGIN = 302
 
@@ -29,11 +29,11 @@ PACK_CASES = [
 
 
 MATRIX = {
-    "governance:pack_list": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
-    "governance:pack_request": [("none", row(LOGIN, 405, 405, 405, 405, 405))],
-    "governance:pack_detail": PACK_CASES,
-    "governance:pack_status": PACK_CASES,
-    "governance:pack_download": PACK_CASES,
+    "reporting:pack_list": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
+    "reporting:pack_request": [("none", row(LOGIN, 405, 405, 405, 405, 405))],
+    "reporting:pack_detail": PACK_CASES,
+    "reporting:pack_status": PACK_CASES,
+    "reporting:pack_download": PACK_CASES,
 }
 
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from governance.views import packs
+from reporting import views as packs
+
+app_name = "reporting"
 
 urlpatterns = [
     path("", packs.pack_list, name="pack_list"),

@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import QuerySet
 
 from core.forms import BootstrapFormMixin
-from governance.models import PackAudience, PackKind
-from governance.packs import PROGRAMME_ONLY_KINDS, default_period
 from projects.models import Sector
+from reporting.kinds import PROGRAMME_ONLY_KINDS, default_period
+from reporting.models import PackAudience, PackKind
 
 
 class PackRequestForm(BootstrapFormMixin, forms.Form):

@@ -7,10 +7,11 @@ import pytest
 from pypdf import PdfReader
 
 from core import pdf
-from governance import packs
-from governance.models import BodyKind, Meeting, MeetingStatus, PackKind, PackStatus
+from governance.models import BodyKind, Meeting, MeetingStatus
 from governance.services import body_upsert, meeting_schedule
-from tests.governance.test_packs import PERIOD_START, TODAY
+from reporting import services as packs
+from reporting.models import PackKind, PackStatus
+from tests.reporting.test_packs import PERIOD_START, TODAY
 
 MALICIOUS_MINUTES = (
     "<p>Relevé de la séance.</p>"

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from governance.models import Pack, PackAudience, PackKind, PackStatus
+from reporting.models import Pack, PackAudience, PackKind, PackStatus
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
-from tests.governance.pack_permissions import _ready_pack
-from tests.governance.test_packs import _form
+from tests.reporting.permissions import _ready_pack
+from tests.reporting.test_packs import _form
 from tests.utils import count_queries
 
 
@@ -29,7 +29,7 @@ def referent_user(programme):
 
 
 def test_mission_sees_the_request_form(mission_client):
-    html = mission_client.get(reverse("governance:pack_list")).content.decode()
+    html = mission_client.get(reverse("reporting:pack_list")).content.decode()
     assert "Demander un dossier" in html
     assert 'action="/gouvernance/dossiers/demander/"' in html
 
@@ -37,8 +37,8 @@ def test_mission_sees_the_request_form(mission_client):
 def test_partner_and_referent_see_no_form_and_cannot_request(client, partner_user_a, referent_user):
     for user in (partner_user_a, referent_user):
         client.force_login(user)
-        assert "Demander un dossier" not in client.get(reverse("governance:pack_list")).content.decode()
-        response = client.post(reverse("governance:pack_request"), _form(kind=PackKind.COTEC))
+        assert "Demander un dossier" not in client.get(reverse("reporting:pack_list")).content.decode()
+        response = client.post(reverse("reporting:pack_request"), _form(kind=PackKind.COTEC))
         assert response.status_code == 403
     assert not Pack.objects.exists()
 
@@ -49,11 +49,11 @@ def test_direction_requests_a_pack(
     client.force_login(direction_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("governance:pack_request"), _form(sector=sector_a.pk, audience=PackAudience.PARTNERS)
+            reverse("reporting:pack_request"), _form(sector=sector_a.pk, audience=PackAudience.PARTNERS)
         )
     pack = Pack.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("governance:pack_detail", args=[pack.pk])
+    assert response["Location"] == reverse("reporting:pack_detail", args=[pack.pk])
     assert (pack.requested_by, pack.sector, pack.audience) == (
         direction_user,
         sector_a,
@@ -61,9 +61,9 @@ def test_direction_requests_a_pack(
     )
     assert pack.status == PackStatus.READY, pack.error
     detail = client.get(response["Location"]).content.decode()
-    assert reverse("governance:pack_download", args=[pack.pk]) in detail
+    assert reverse("reporting:pack_download", args=[pack.pk]) in detail
     assert "hx-trigger" not in detail
-    download = client.get(reverse("governance:pack_download", args=[pack.pk]))
+    download = client.get(reverse("reporting:pack_download", args=[pack.pk]))
     assert download["Content-Type"] == "application/pdf"
     assert "attachment" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"%PDF")
@@ -80,7 +80,7 @@ def test_direction_requests_a_pack(
 def test_invalid_requests_are_explained(mission_client, sector_a, fields, message):
     if fields.get("sector") == "SECTOR":
         fields["sector"] = sector_a.pk
-    response = mission_client.post(reverse("governance:pack_request"), _form(**fields))
+    response = mission_client.post(reverse("reporting:pack_request"), _form(**fields))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Pack.objects.exists()
@@ -91,10 +91,10 @@ def test_sector_restricted_director_must_choose_a_sector(client, programme, sect
         programme=programme, role=Role.DIRECTION, organisation=OrganisationFactory(), sectors=[sector_a]
     ).user
     client.force_login(user)
-    response = client.post(reverse("governance:pack_request"), _form())
+    response = client.post(reverse("reporting:pack_request"), _form())
     assert response.status_code == 400
     assert "Choisissez l&#x27;un de vos quartiers" in response.content.decode()
-    response = client.post(reverse("governance:pack_request"), _form(sector=sector_b.pk))
+    response = client.post(reverse("reporting:pack_request"), _form(sector=sector_b.pk))
     assert response.status_code == 400  # not one of theirs
 
 
@@ -108,17 +108,17 @@ def test_partner_lists_only_partner_packs_of_its_sectors(partner_client_a, progr
         _ready_pack(programme, sector=sector_b, kind=PackKind.COPIL, audience=PackAudience.PARTNERS),
         _ready_pack(programme, sector=None, kind=PackKind.COTEC, audience=PackAudience.INTERNAL),
     ]
-    html = partner_client_a.get(reverse("governance:pack_list")).content.decode()
+    html = partner_client_a.get(reverse("reporting:pack_list")).content.decode()
     for pack in visible:
-        assert reverse("governance:pack_detail", args=[pack.pk]) in html
+        assert reverse("reporting:pack_detail", args=[pack.pk]) in html
     for pack in hidden:
-        assert reverse("governance:pack_detail", args=[pack.pk]) not in html
-        assert partner_client_a.get(reverse("governance:pack_download", args=[pack.pk])).status_code == 404
+        assert reverse("reporting:pack_detail", args=[pack.pk]) not in html
+        assert partner_client_a.get(reverse("reporting:pack_download", args=[pack.pk])).status_code == 404
 
 
 def test_status_partial_polls_while_waiting_and_stops_when_done(mission_client, programme):
     pack = _pending(programme)
-    url = reverse("governance:pack_status", args=[pack.pk])
+    url = reverse("reporting:pack_status", args=[pack.pk])
     partial = mission_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<div id="etat-dossier"')
     assert f'hx-get="{url}"' in partial
@@ -134,11 +134,11 @@ def test_status_partial_polls_while_waiting_and_stops_when_done(mission_client, 
 
 def test_download_of_a_pack_not_ready_is_404(mission_client, programme):
     pack = _pending(programme)
-    assert mission_client.get(reverse("governance:pack_download", args=[pack.pk])).status_code == 404
+    assert mission_client.get(reverse("reporting:pack_download", args=[pack.pk])).status_code == 404
 
 
 def test_pack_list_query_count_does_not_grow_with_packs(mission_client, programme, sector_a, mission_user):
-    url = reverse("governance:pack_list")
+    url = reverse("reporting:pack_list")
 
     def add(count):
         for index in range(count):

@@ -1,4 +1,5 @@
-"""`python manage.py pack copil|cotec|revue …`: build a pack now (no worker) and write it to a file."""
+"""`python manage.py pack copil|cotec|revue …` (the kinds' stored values): build a pack now (no worker)
+and write it to a file."""
 
 import datetime
 import shutil
@@ -8,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from governance import packs
-from governance.models import Pack, PackAudience, PackKind, PackStatus
 from projects.models import Programme, Sector
-
-KINDS = {"copil": PackKind.COPIL, "cotec": PackKind.COTEC, "revue": PackKind.REVUE}
+from reporting import services as packs
+from reporting.kinds import default_period
+from reporting.models import Pack, PackAudience, PackKind, PackStatus
 
 
 def _date(value: str) -> datetime.date:
@@ -35,16 +35,22 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        kinds = parser.add_subparsers(dest="kind", required=True, metavar="{copil,cotec,revue}")
-        copil = kinds.add_parser("copil", help="dossier de COPIL d'un quartier (ou de tout le programme)")
+        kinds = parser.add_subparsers(
+            dest="kind", required=True, metavar="{" + ",".join(PackKind.values) + "}"
+        )
+        copil = kinds.add_parser(
+            PackKind.COPIL, help="dossier de COPIL d'un quartier (ou de tout le programme)"
+        )
         copil.add_argument("--sector", help="identifiant court du quartier ; sans lui, tout le programme")
         copil.add_argument("--programme", help="identifiant court du programme (si le quartier est ambigu)")
-        cotec = kinds.add_parser("cotec", help="dossier de COTEC (tout le programme)")
+        cotec = kinds.add_parser(PackKind.COTEC, help="dossier de COTEC (tout le programme)")
         cotec.add_argument("--programme", required=True, help="identifiant court du programme")
         for sub in (copil, cotec):
             sub.add_argument("--date", type=_date, help="date de situation AAAA-MM-JJ (défaut : aujourd'hui)")
             sub.add_argument("--from", dest="start", type=_date, help="début de la période AAAA-MM-JJ")
-        revue = kinds.add_parser("revue", help="dossier de revue de projet d'une année (tout le programme)")
+        revue = kinds.add_parser(
+            PackKind.REVUE, help="dossier de revue de projet d'une année (tout le programme)"
+        )
         revue.add_argument("--programme", required=True, help="identifiant court du programme")
         revue.add_argument("--year", type=int, required=True, help="année couverte, par exemple 2025")
         for sub in (copil, cotec, revue):
@@ -62,7 +68,7 @@ class Command(BaseCommand):
         try:
             pack = packs.pack_create(
                 programme=programme,
-                kind=KINDS[kind],
+                kind=PackKind(kind),
                 sector=sector,
                 period_start=start,
                 period_end=end,
@@ -75,7 +81,7 @@ class Command(BaseCommand):
 
     def _scope(self, kind: str, options: dict) -> tuple[Programme, Sector | None]:
         programme_slug, sector_slug = options.get("programme"), options.get("sector")
-        if kind == "copil" and sector_slug:
+        if kind == PackKind.COPIL and sector_slug:
             sectors = Sector.objects.filter(slug=sector_slug).select_related("programme")
             if programme_slug:
                 sectors = sectors.filter(programme__slug=programme_slug)
@@ -99,11 +105,11 @@ class Command(BaseCommand):
     @staticmethod
     def _period(kind: str, options: dict) -> tuple[datetime.date, datetime.date]:
         today = timezone.localdate()
-        if kind == "revue":
+        if kind == PackKind.REVUE:
             year = options["year"]
             return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
         situation = options.get("date") or today
-        start, end = packs.default_period(KINDS[kind], situation)
+        start, end = default_period(PackKind(kind), situation)
         return options.get("start") or start, end
 
     def _report(self, pack: Pack, output: Path) -> None:

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import programme_required
 from core.readonly import readonly
-from governance import packs
-from governance.forms_packs import PackRequestForm
-from governance.models import Pack, PackStatus
 from projects.models import Sector
+from reporting import services as packs
+from reporting.forms import PackRequestForm
+from reporting.models import Pack, PackStatus
 
 PAGE_SIZE = 25
 POLLING_STATUSES = (PackStatus.PENDING, PackStatus.RUNNING)
@@ -50,7 +50,7 @@ def _list_page(request, form, status=200):
         "polling": POLLING_STATUSES,
         "show_requester": _is_internal(request),
     }
-    return render(request, "governance/pack_list.html", context, status=status)
+    return render(request, "reporting/pack_list.html", context, status=status)
 
 
 @readonly
@@ -73,7 +73,7 @@ def pack_request(request):
         form.add_error(None, error)
         return _list_page(request, form, status=400)
     messages.success(request, "Votre dossier est demandé : il sera prêt dans quelques instants.")
-    return redirect("governance:pack_detail", pk=pack.pk)
+    return redirect("reporting:pack_detail", pk=pack.pk)
 
 
 def _detail_context(request, pack) -> dict:
@@ -90,7 +90,7 @@ def _detail_context(request, pack) -> dict:
 @programme_required
 def pack_detail(request, pk):
     pack = get_object_or_404(_packs(request), pk=pk)
-    return render(request, "governance/pack_detail.html", _detail_context(request, pack))
+    return render(request, "reporting/pack_detail.html", _detail_context(request, pack))
 
 
 @readonly
@@ -98,7 +98,7 @@ def pack_detail(request, pk):
 def pack_status(request, pk):
     """The status block alone: htmx polls it every 2 s while the pack waits or is being built."""
     pack = get_object_or_404(_packs(request), pk=pk)
-    return render(request, "governance/pack_detail.html#status", _detail_context(request, pack))
+    return render(request, "reporting/pack_detail.html#status", _detail_context(request, pack))
 
 
 @readonly
