@@ -6,11 +6,7 @@ from governance.models import Meeting
 from tests.accounts.factories import UserFactory
 from tests.governance.factories import ActionFactory, FeedbackFactory, MeetingFactory, PublicEventFactory
 
-GOVERNANCE_ADMIN_MODELS = [
-    model
-    for model in admin.site._registry
-    if model._meta.app_label == "governance" and model._meta.model_name != "pack"
-]
+GOVERNANCE_ADMIN_MODELS = [model for model in admin.site._registry if model._meta.app_label == "governance"]
 
 
 @pytest.fixture
