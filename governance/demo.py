@@ -116,19 +116,6 @@ def unique(items: Iterable) -> list:
     return list(dict.fromkeys(items))
 
 
-def transition_path(table: dict[str, set[str]], current: str, target: str) -> list[str]:
-    """The shortest list of statuses leading from current to target through a transition table."""
-    paths: dict[str, list[str]] = {current: []}
-    queue = collections.deque([current])
-    while queue:
-        status = queue.popleft()
-        for following in sorted(table[status]):
-            if following not in paths:
-                paths[following] = [*paths[status], following]
-                queue.append(following)
-    return paths.get(target, [])
-
-
 # --- Organisations and scene ------------------------------------------------------------------------------
 
 
@@ -758,7 +745,7 @@ def advance_action(scene: Scene, action: Action, draft: ActionDraft) -> None:
     fields: dict[str, Any] = {"due_on": draft.due_on} if action.due_on != draft.due_on else {}
     steps = []
     if ACTION_RANK[draft.status] > ACTION_RANK[action.status]:
-        steps = transition_path(services.ACTION_TRANSITIONS, action.status, draft.status)
+        steps = services.ACTION_LIFECYCLE.path(action.status, draft.status) or []
     for step in steps[:-1]:
         action = services.action_update(action=action, status=step, today=scene.today)
     if steps:
@@ -963,7 +950,7 @@ def advance_feedback(feedback: Feedback, draft: FeedbackDraft) -> None:
     if FEEDBACK_RANK[draft.status] <= FEEDBACK_RANK[feedback.status]:
         return
     answer = {"answer": draft.answer, "answered_on": draft.answered_on} if draft.answered_on else {}
-    for step in transition_path(services.FEEDBACK_TRANSITIONS, feedback.status, draft.status):
+    for step in services.FEEDBACK_LIFECYCLE.path(feedback.status, draft.status) or []:
         feedback = services.feedback_update(feedback=feedback, status=step, **answer)
 
 

@@ -14,10 +14,9 @@ from governance.models import (
     Feedback,
     FeedbackStatus,
     Meeting,
-    MeetingStatus,
     PublicEvent,
 )
-from governance.services import ACTION_TRANSITIONS, FEEDBACK_TRANSITIONS, MEETING_TRANSITIONS
+from governance.services import ACTION_LIFECYCLE, FEEDBACK_LIFECYCLE, MEETING_LIFECYCLE
 from projects.models import Operation, Programme, Sector
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,14 +52,6 @@ def programme_accounts(programme: Programme):
         .order_by("last_name", "first_name", "email")
         .distinct()
     )
-
-
-def status_choices(choices, table: dict[str, set[str]], current: str | None) -> list[tuple[str, str]]:
-    """The current status and those the transition table allows from it, in the lifecycle's order."""
-    if current is None:
-        return list(choices.choices)
-    allowed = {current, *table[current]}
-    return [(value, label) for value, label in choices.choices if value in allowed]
 
 
 class ServiceValidatedForm(BootstrapFormMixin, forms.ModelForm):
@@ -154,7 +145,7 @@ class MeetingForm(ServiceValidatedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.status if self.instance.pk else None
-        self.fields["status"].choices = status_choices(MeetingStatus, MEETING_TRANSITIONS, current)
+        self.fields["status"].choices = MEETING_LIFECYCLE.choices(current)
 
     def clean_minutes_file(self):
         from django.conf import settings
@@ -300,7 +291,7 @@ class ActionForm(ServiceValidatedForm):
             del self.fields["status"]
             del self.fields["done_on"]
         else:
-            self.fields["status"].choices = status_choices(ActionStatus, ACTION_TRANSITIONS, current)
+            self.fields["status"].choices = ACTION_LIFECYCLE.choices(current)
 
     def clean(self):
         cleaned = super().clean()
@@ -375,7 +366,7 @@ class FeedbackAnswerForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, feedback: Feedback, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = status_choices(FeedbackStatus, FEEDBACK_TRANSITIONS, feedback.status)
+        self.fields["status"].choices = FEEDBACK_LIFECYCLE.choices(feedback.status)
         if not self.is_bound:
             self.initial.update(
                 {"answer": feedback.answer, "status": feedback.status, "answered_on": feedback.answered_on}

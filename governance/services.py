@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from core.richtext import sanitize_html
+from core.services import model_save
+from core.transitions import State, StateMachine, step
 from core.utils import assign_changed
 from governance.models import (
     Action,
@@ -26,39 +28,103 @@ from governance.models import (
 from projects.models import Programme, Sector
 
 M = MeetingStatus
-# See docs/STATUTS.md.
-MEETING_TRANSITIONS: dict[str, set[str]] = {
-    M.PLANNED: {M.HELD, M.CANCELLED},
-    M.HELD: {M.PLANNED},  # correction of a séance marked held by mistake
-    M.CANCELLED: {M.PLANNED},
-}
+# The lifecycles of séances, actions and residents' remarks; see docs/STATUTS.md.
+MEETING_LIFECYCLE = StateMachine(
+    "governance.meeting",
+    MeetingStatus,
+    {
+        M.PLANNED: State(
+            to=[M.HELD, M.CANCELLED],
+            role="équipe projet, administrateur",
+            services=["meeting_update"],
+            case=(
+                "la séance a eu lieu (on saisit alors présences, compte rendu et relevé de décisions) ou "
+                "elle est annulée"
+            ),
+        ),
+        M.HELD: State(
+            to=[step(M.PLANNED, "correction")],
+            role="équipe projet, administrateur",
+            services=["meeting_update"],
+            case="séance marquée tenue par erreur",
+        ),
+        M.CANCELLED: State(
+            to=[M.PLANNED],
+            role="équipe projet, administrateur",
+            services=["meeting_update"],
+            case="séance annulée puis maintenue ou reportée (on modifie alors sa date)",
+        ),
+    },
+)
 A = ActionStatus
-ACTION_TRANSITIONS: dict[str, set[str]] = {
-    A.TODO: {A.IN_PROGRESS, A.DONE, A.DROPPED},
-    A.IN_PROGRESS: {A.TODO, A.DONE, A.DROPPED},
-    A.DONE: {A.IN_PROGRESS},  # reopened
-    A.DROPPED: {A.TODO},
-}
+ACTION_LIFECYCLE = StateMachine(
+    "governance.action",
+    ActionStatus,
+    {
+        A.TODO: State(
+            to=[A.IN_PROGRESS, A.DONE, A.DROPPED],
+            role="équipe projet, administrateur",
+            services=["action_update"],
+            case="l'action démarre, est réalisée ou n'a plus lieu d'être",
+        ),
+        A.IN_PROGRESS: State(
+            to=[step(A.TODO, "correction"), A.DONE, A.DROPPED],
+            role="équipe projet, administrateur",
+            services=["action_update"],
+            case="réalisée ou abandonnée",
+        ),
+        A.DONE: State(
+            to=[A.IN_PROGRESS],
+            role="équipe projet, administrateur",
+            services=["action_update"],
+            case="action rouverte (réalisation contestée en séance)",
+        ),
+        A.DROPPED: State(
+            to=[A.TODO],
+            role="équipe projet, administrateur",
+            services=["action_update"],
+            case="action relancée",
+        ),
+    },
+)
 F = FeedbackStatus
-FEEDBACK_TRANSITIONS: dict[str, set[str]] = {
-    F.RECEIVED: {F.IN_PROGRESS, F.ANSWERED, F.CLOSED},
-    F.IN_PROGRESS: {F.ANSWERED, F.CLOSED},
-    F.ANSWERED: {F.CLOSED, F.IN_PROGRESS},
-    F.CLOSED: {F.IN_PROGRESS},
-}
+FEEDBACK_LIFECYCLE = StateMachine(
+    "governance.feedback",
+    FeedbackStatus,
+    {
+        F.RECEIVED: State(
+            to=[F.IN_PROGRESS, F.ANSWERED, F.CLOSED],
+            role="équipe projet, administrateur",
+            services=["feedback_update", "feedback_answer", "feedback_to_action"],
+            case="instruction de la remontée, réponse directe ou classement",
+        ),
+        F.IN_PROGRESS: State(
+            to=[F.ANSWERED, F.CLOSED],
+            role="équipe projet, administrateur",
+            services=["feedback_update", "feedback_answer"],
+            case="une réponse est donnée ou la remontée est classée",
+        ),
+        F.ANSWERED: State(
+            to=[F.IN_PROGRESS, F.CLOSED],
+            role="équipe projet, administrateur",
+            services=["feedback_update", "feedback_answer"],
+            case="clôture, ou réexamen si la réponse ne suffit pas",
+        ),
+        F.CLOSED: State(
+            to=[F.IN_PROGRESS],
+            role="équipe projet, administrateur",
+            services=["feedback_update", "feedback_answer"],
+            case="remontée rouverte",
+        ),
+    },
+)
 
 
 def check_transition(*, table: dict[str, set[str]], choices, current: str, target: str) -> None:
-    if current != target and target not in table[current]:
-        raise ValidationError(
-            {"status": f"Passage de « {choices(current).label} » à « {choices(target).label} » impossible."}
-        )
-
-
-def _save(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
+    """Kept for the packs' generator until it moves to its own app; lifecycles use `StateMachine`."""
+    StateMachine(None, choices, {value: State(to=table.get(value, ())) for value in choices.values}).check(
+        current, target
+    )
 
 
 @transaction.atomic
@@ -78,7 +144,7 @@ def body_upsert(
         assign_changed(body, {"kind": kind, "chair": chair, "periodicity_months": periodicity_months})
         or created
     ):
-        _save(body)
+        model_save(body)
     if sectors is not None:
         body.sectors.set(sectors)
     if members is not None:
@@ -90,21 +156,19 @@ def body_upsert(
 def meeting_schedule(
     *, body: Body, starts_at: datetime.datetime, ends_at: datetime.datetime | None = None, place: str = ""
 ) -> Meeting:
-    return _save(Meeting(body=body, starts_at=starts_at, ends_at=ends_at, place=place))
+    return model_save(Meeting(body=body, starts_at=starts_at, ends_at=ends_at, place=place))
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **fields: Any) -> Meeting:
-    """Change a séance; its status follows MEETING_TRANSITIONS and minutes are sanitised."""
+    """Change a séance; its status follows MEETING_LIFECYCLE and minutes are sanitised."""
     if "status" in fields:
         current = Meeting.objects.filter(pk=meeting.pk).values_list("status", flat=True).get()
-        check_transition(
-            table=MEETING_TRANSITIONS, choices=MeetingStatus, current=current, target=fields["status"]
-        )
+        MEETING_LIFECYCLE.check(current, fields["status"])
     if "minutes" in fields:
         fields["minutes"] = sanitize_html(fields["minutes"])
     assign_changed(meeting, fields)
-    return _save(meeting)
+    return model_save(meeting)
 
 
 @transaction.atomic
@@ -112,7 +176,7 @@ def agenda_item_add(*, meeting: Meeting, title: str, **fields: Any) -> AgendaIte
     order = fields.pop("order", None)
     if order is None:
         order = meeting.agenda_items.count() + 1
-    return _save(AgendaItem(meeting=meeting, title=title, order=order, **fields))
+    return model_save(AgendaItem(meeting=meeting, title=title, order=order, **fields))
 
 
 @transaction.atomic
@@ -122,7 +186,7 @@ def attendance_set(
     attendance = Attendance.objects.filter(meeting=meeting, organisation=organisation).first()
     attendance = attendance or Attendance(meeting=meeting, organisation=organisation)
     attendance.status, attendance.attendee = status, attendee
-    return _save(attendance)
+    return model_save(attendance)
 
 
 @transaction.atomic
@@ -131,14 +195,14 @@ def decision_record(
 ) -> Decision:
     if order is None:
         order = meeting.decisions.count() + 1
-    return _save(Decision(meeting=meeting, text=text, sector=sector, operation=operation, order=order))
+    return model_save(Decision(meeting=meeting, text=text, sector=sector, operation=operation, order=order))
 
 
 @transaction.atomic
 def action_create(
     *, programme: Programme, title: str, owner_organisation: Organisation, due_on, **fields
 ) -> Action:
-    return _save(
+    return model_save(
         Action(
             programme=programme, title=title, owner_organisation=owner_organisation, due_on=due_on, **fields
         )
@@ -147,18 +211,16 @@ def action_create(
 
 @transaction.atomic
 def action_update(*, action: Action, today: datetime.date | None = None, **fields: Any) -> Action:
-    """Change an action; status follows ACTION_TRANSITIONS and "faite" records the date it was done."""
+    """Change an action; status follows ACTION_LIFECYCLE and "faite" records the date it was done."""
     if "status" in fields:
         current = Action.objects.filter(pk=action.pk).values_list("status", flat=True).get()
-        check_transition(
-            table=ACTION_TRANSITIONS, choices=ActionStatus, current=current, target=fields["status"]
-        )
+        ACTION_LIFECYCLE.check(current, fields["status"])
         if fields["status"] == ActionStatus.DONE:
             fields.setdefault("done_on", action.done_on or today or timezone.localdate())
         else:
             fields["done_on"] = None
     assign_changed(action, fields)
-    return _save(action)
+    return model_save(action)
 
 
 @transaction.atomic
@@ -167,25 +229,25 @@ def public_event_record(
 ) -> PublicEvent:
     if "summary" in fields:
         fields["summary"] = sanitize_html(fields["summary"])
-    return _save(
+    return model_save(
         PublicEvent(programme=programme, title=title, kind=kind, theme=theme, held_on=held_on, **fields)
     )
 
 
 @transaction.atomic
 def feedback_record(*, programme: Programme, text: str, theme: str, received_on, **fields) -> Feedback:
-    return _save(Feedback(programme=programme, text=text, theme=theme, received_on=received_on, **fields))
+    return model_save(
+        Feedback(programme=programme, text=text, theme=theme, received_on=received_on, **fields)
+    )
 
 
 @transaction.atomic
 def feedback_update(*, feedback: Feedback, **fields: Any) -> Feedback:
     if "status" in fields:
         current = Feedback.objects.filter(pk=feedback.pk).values_list("status", flat=True).get()
-        check_transition(
-            table=FEEDBACK_TRANSITIONS, choices=FeedbackStatus, current=current, target=fields["status"]
-        )
+        FEEDBACK_LIFECYCLE.check(current, fields["status"])
     assign_changed(feedback, fields)
-    return _save(feedback)
+    return model_save(feedback)
 
 
 @transaction.atomic
@@ -206,7 +268,7 @@ def feedback_to_action(
     feedback.action = action
     if feedback.status == FeedbackStatus.RECEIVED:
         feedback.status = FeedbackStatus.IN_PROGRESS
-    _save(feedback)
+    model_save(feedback)
     return action
 
 
@@ -223,7 +285,7 @@ def body_update(
 ) -> Body:
     """Change a body (renaming included, which `body_upsert` cannot do since it looks bodies up by name)."""
     if assign_changed(body, fields):
-        _save(body)
+        model_save(body)
     if sectors is not None:
         body.sectors.set(sectors)
     if members is not None:
@@ -255,7 +317,7 @@ def agenda_item_remove(*, item: AgendaItem) -> None:
 @transaction.atomic
 def decision_update(*, decision: Decision, **fields: Any) -> Decision:
     assign_changed(decision, fields)
-    return _save(decision)
+    return model_save(decision)
 
 
 @transaction.atomic
@@ -278,7 +340,7 @@ def public_event_update(*, event: PublicEvent, **fields: Any) -> PublicEvent:
     if "summary" in fields:
         fields["summary"] = sanitize_html(fields["summary"])
     assign_changed(event, fields)
-    return _save(event)
+    return model_save(event)
 
 
 @transaction.atomic

@@ -4,10 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from governance.forms import status_choices
-from governance.models import Action, ActionStatus, Body, Feedback, Meeting, PublicEvent
+from governance.models import Action, Body, Feedback, Meeting, PublicEvent
 from governance.rules import EditorScope
-from governance.services import ACTION_TRANSITIONS
+from governance.services import ACTION_LIFECYCLE
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -170,7 +169,7 @@ def action_status_context(action: Action, editor_scope: EditorScope, **extra) ->
     return {
         "action": action,
         "can_edit": editor_scope.allows(action),
-        "choices": status_choices(ActionStatus, ACTION_TRANSITIONS, action.status),
+        "choices": ACTION_LIFECYCLE.choices(action.status),
         "error": "",
         "updated": False,
         **extra,

@@ -669,24 +669,14 @@ def write_operations(programme: Programme, specs: list[OperationSpec], log: Log)
     log(f"  {len(specs)} opérations avec leurs financements et jalons")
 
 
-LIFECYCLE = [S.ETUDE, S.PROGRAMMEE, S.ENGAGEE, S.TRAVAUX, S.LIVREE, S.SOLDEE]
-
-
-def status_path(current: str, target: str) -> list[str] | None:
-    """The legal steps from one status to another (time has passed since the last run), or None."""
-    if target in services.OPERATION_TRANSITIONS[current]:
-        return [target]
-    if current in LIFECYCLE and target in LIFECYCLE and LIFECYCLE.index(target) > LIFECYCLE.index(current):
-        return LIFECYCLE[LIFECYCLE.index(current) + 1 : LIFECYCLE.index(target) + 1]
-    return None
-
-
 def update_operation(operation: Operation, spec: OperationSpec, log: Log) -> Operation:
     """Apply what differs; a status moves forward step by step, as the transition table requires."""
     changes = {name: value for name, value in spec.fields.items() if getattr(operation, name) != value}
     if not changes:
         return operation
-    path = status_path(operation.status, changes["status"]) if "status" in changes else []
+    path = (
+        services.OPERATION_LIFECYCLE.path(operation.status, changes["status"]) if "status" in changes else []
+    )
     if path is None:
         kept = operation.get_status_display()
         log(f"  ! {operation.identifier} : statut « {kept} » conservé (--reset pour repartir de zéro)")

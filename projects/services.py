@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Organisation, OrganisationKind
+from core.transitions import State, StateMachine, step
 from core.utils import assign_changed
 from projects.models import (
     Amendment,
@@ -24,25 +24,54 @@ from projects.models import (
 )
 
 S = OperationStatus
-# Allowed status changes; see docs/STATUTS.md. Any status may go back one step to correct a mistake.
-OPERATION_TRANSITIONS: dict[str, set[str]] = {
-    S.ETUDE: {S.PROGRAMMEE, S.ABANDONNEE},
-    S.PROGRAMMEE: {S.ETUDE, S.ENGAGEE, S.ABANDONNEE},
-    S.ENGAGEE: {S.PROGRAMMEE, S.TRAVAUX, S.ABANDONNEE},
-    S.TRAVAUX: {S.ENGAGEE, S.LIVREE, S.ABANDONNEE},
-    S.LIVREE: {S.TRAVAUX, S.SOLDEE},
-    S.SOLDEE: set(),
-    S.ABANDONNEE: {S.ETUDE},
-}
+# The operation's lifecycle; see docs/STATUTS.md. Any status may go back one step to correct a mistake.
+OPERATION_LIFECYCLE = StateMachine(
+    "projects.operation",
+    OperationStatus,
+    {
+        S.ETUDE: State(
+            to=[S.PROGRAMMEE, S.ABANDONNEE],
+            role="équipe projet, administrateur",
+            services=["operation_update"],
+            case="l'opération est inscrite à la convention ou abandonnée après étude",
+        ),
+        S.PROGRAMMEE: State(
+            to=[step(S.ETUDE, "correction"), S.ENGAGEE, S.ABANDONNEE],
+            role="équipe projet, administrateur",
+            services=["operation_update"],
+            case="premier engagement juridique (marché, ordre de service, décision de financement)",
+        ),
+        S.ENGAGEE: State(
+            to=[step(S.PROGRAMMEE, "correction"), S.TRAVAUX, S.ABANDONNEE],
+            role="équipe projet, administrateur",
+            services=["operation_update"],
+            case="ordre de service travaux",
+        ),
+        S.TRAVAUX: State(
+            to=[step(S.ENGAGEE, "correction"), S.LIVREE, S.ABANDONNEE],
+            role="équipe projet, administrateur",
+            services=["operation_update"],
+            case="réception des travaux",
+        ),
+        S.LIVREE: State(
+            to=[step(S.TRAVAUX, "correction"), S.SOLDEE],
+            role="équipe projet, administrateur",
+            services=["operation_update"],
+            case="solde financier versé par l'ANRU et les cofinanceurs",
+        ),
+        S.SOLDEE: State(),
+        S.ABANDONNEE: State(
+            to=[S.ETUDE],
+            role="équipe projet, administrateur",
+            services=["operation_update"],
+            case="relance d'une opération abandonnée",
+        ),
+    },
+)
 
 
 def operation_check_transition(*, current: str, target: str) -> None:
-    if current == target:
-        return
-    if target not in OPERATION_TRANSITIONS[current]:
-        raise ValidationError(
-            {"status": f"Passage de « {S(current).label} » à « {S(target).label} » impossible."}
-        )
+    OPERATION_LIFECYCLE.check(current, target)
 
 
 OPERATION_EDITABLE_FIELDS = (
@@ -82,7 +111,7 @@ def operation_create(*, programme: Programme, identifier: str, **fields: Any) ->
 
 @transaction.atomic
 def operation_update(*, operation: Operation, **fields: Any) -> Operation:
-    """Apply changed fields; a status change must follow OPERATION_TRANSITIONS."""
+    """Apply changed fields; a status change must follow OPERATION_LIFECYCLE."""
     unknown = set(fields) - set(OPERATION_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown operation fields: {sorted(unknown)}")

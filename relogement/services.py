@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.services import model_save
+from core.transitions import State, StateMachine, step
 from core.utils import assign_changed
 from relogement.models import (
     Household,
@@ -20,32 +22,72 @@ from relogement.models import (
 )
 
 H = HouseholdStatus
-# See docs/STATUTS.md. "Parti sans relogement" is possible from any open status.
-HOUSEHOLD_TRANSITIONS: dict[str, set[str]] = {
-    H.TO_SURVEY: {H.SURVEYED, H.LEFT},
-    H.SURVEYED: {H.TO_SURVEY, H.SEARCHING, H.LEFT},
-    H.SEARCHING: {H.SURVEYED, H.OFFER, H.LEFT},
-    H.OFFER: {H.SEARCHING, H.REHOUSED, H.TEMPORARY, H.LEFT},
-    H.TEMPORARY: {H.SEARCHING, H.OFFER, H.REHOUSED, H.LEFT},
-    H.REHOUSED: {H.FOLLOW_UP, H.CLOSED},
-    H.FOLLOW_UP: {H.CLOSED},
-    H.CLOSED: {H.FOLLOW_UP},
-    H.LEFT: {H.CLOSED},
-}
+# The household's lifecycle; see docs/STATUTS.md. "Parti sans relogement" is possible from any open status.
+HOUSEHOLD_LIFECYCLE = StateMachine(
+    "relogement.household",
+    HouseholdStatus,
+    {
+        H.TO_SURVEY: State(
+            to=[H.SURVEYED, H.LEFT],
+            role="équipe projet habilitée",
+            services=["household_update"],
+            case="diagnostic social réalisé",
+        ),
+        H.SURVEYED: State(
+            to=[step(H.TO_SURVEY, "correction"), H.SEARCHING, H.LEFT],
+            role="équipe projet habilitée",
+            services=["household_update"],
+            case="souhaits et besoins connus, recherche lancée",
+        ),
+        H.SEARCHING: State(
+            to=[step(H.SURVEYED, "correction"), H.OFFER, H.LEFT],
+            role="équipe projet habilitée",
+            services=["household_update", "offer_record"],
+            case="une proposition est faite (comité technique, CAL)",
+        ),
+        H.OFFER: State(
+            to=[step(H.SEARCHING, "refus"), H.REHOUSED, H.TEMPORARY, H.LEFT],
+            role="équipe projet habilitée",
+            services=["household_update", "offer_answer", "rehousing_record"],
+            case="réponse du ménage, bail signé, emménagement",
+        ),
+        H.TEMPORARY: State(
+            to=[H.SEARCHING, H.OFFER, H.REHOUSED, H.LEFT],
+            role="équipe projet habilitée",
+            services=["household_update", "rehousing_record"],
+            case="relogement définitif après un logement tiroir",
+        ),
+        H.REHOUSED: State(
+            to=[H.FOLLOW_UP, H.CLOSED],
+            role="équipe projet habilitée",
+            services=["household_update"],
+            case="accompagnement après le déménagement, enquête de satisfaction",
+        ),
+        H.FOLLOW_UP: State(
+            to=[H.CLOSED],
+            role="équipe projet habilitée",
+            services=["household_update"],
+            case="fin de l'accompagnement",
+        ),
+        H.CLOSED: State(
+            to=[step(H.FOLLOW_UP, "réouverture")],
+            role="équipe projet habilitée",
+            services=["household_update"],
+            case="difficulté signalée après la clôture",
+        ),
+        H.LEFT: State(
+            to=[H.CLOSED],
+            role="équipe projet habilitée",
+            services=["household_update"],
+            case="départ volontaire, décès, expulsion…",
+        ),
+    },
+)
 CLOSING_STATUSES = (H.CLOSED, H.LEFT)
 
 
-def _save(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 def household_check_transition(*, current: str, target: str) -> None:
-    if current != target and target not in HOUSEHOLD_TRANSITIONS[current]:
-        raise ValidationError(
-            {"status": f"Passage de « {H(current).label} » à « {H(target).label} » impossible."}
-        )
+    HOUSEHOLD_LIFECYCLE.check(current, target)
 
 
 def new_household_reference() -> str:
@@ -68,7 +110,7 @@ def relogement_plan_set(*, operation, **fields: Any) -> RelogementPlan:
     plan = RelogementPlan.objects.filter(operation=operation).first() or RelogementPlan(operation=operation)
     created = plan.pk is None
     if assign_changed(plan, fields) or created:
-        _save(plan)
+        model_save(plan)
     return plan
 
 
@@ -84,12 +126,12 @@ def household_create(
         reference=fields.pop("reference", None) or new_household_reference(),
         **fields,
     )
-    return _save(household)
+    return model_save(household)
 
 
 @transaction.atomic
 def household_update(*, household: Household, today: datetime.date | None = None, **fields: Any) -> Household:
-    """Change a household; its status follows HOUSEHOLD_TRANSITIONS and closing dates the closure."""
+    """Change a household; its status follows HOUSEHOLD_LIFECYCLE and closing dates the closure."""
     if household.anonymised_at:
         raise ValidationError("Ce ménage a été anonymisé : il ne peut plus être modifié.")
     if "status" in fields:
@@ -98,12 +140,12 @@ def household_update(*, household: Household, today: datetime.date | None = None
         if fields["status"] in CLOSING_STATUSES and current not in CLOSING_STATUSES:
             fields.setdefault("closed_on", today or timezone.localdate())
     assign_changed(household, fields)
-    return _save(household)
+    return model_save(household)
 
 
 @transaction.atomic
 def offer_record(*, household: Household, **fields: Any) -> Offer:
-    offer = _save(Offer(household=household, **fields))
+    offer = model_save(Offer(household=household, **fields))
     if household.status in (H.SURVEYED, H.SEARCHING) and offer.answer == OfferAnswer.PENDING:
         household_update(household=household, status=H.OFFER)
     return offer
@@ -112,7 +154,7 @@ def offer_record(*, household: Household, **fields: Any) -> Offer:
 @transaction.atomic
 def rehousing_record(*, household: Household, kind: str, **fields: Any) -> Rehousing:
     """Record a move; the household becomes rehoused (definitively or temporarily)."""
-    rehousing = _save(Rehousing(household=household, kind=kind, **fields))
+    rehousing = model_save(Rehousing(household=household, kind=kind, **fields))
     target = H.REHOUSED if kind == RehousingKind.DEFINITIVE else H.TEMPORARY
     if household.status != target:
         household_update(household=household, status=target)
@@ -123,7 +165,7 @@ def rehousing_record(*, household: Household, kind: str, **fields: Any) -> Rehou
 def offer_answer(*, offer: Offer, answer: str, refusal_reason: str = "") -> Offer:
     """Record the household's answer to an offer; a refusal goes back to the search."""
     offer.answer, offer.refusal_reason = answer, refusal_reason
-    _save(offer)
+    model_save(offer)
     household = offer.household
     still_pending = household.offers.filter(answer=OfferAnswer.PENDING).exists()
     if answer == OfferAnswer.REFUSED and household.status == H.OFFER and not still_pending:
