@@ -155,10 +155,12 @@ def _taken(record_id: int, status: str) -> ImportRecord | None:
     )
 
 
-def _reject(record: ImportRecord, message: str) -> ImportRecord:
+def _reject(record: ImportRecord, message: str, details: dict | None = None) -> ImportRecord:
+    """Refused as a whole; `details` (unknown and missing columns) kept for the preview's mapping form."""
     record.status = ImportStatus.REJECTED
     record.errors = [RowError(None, "", message).as_dict()]
-    record.save(update_fields=["status", "errors"])
+    record.summary = details or {}
+    record.save(update_fields=["status", "errors", "summary"])
     transaction.on_commit(partial(_progress_clear, record.pk))
     return record
 
@@ -208,7 +210,7 @@ def import_record_analyse(*, record_id: int) -> ImportRecord | None:
     try:
         result = _run(record, user=record.created_by, commit=False)
     except ImportFileError as error:
-        return _reject(record, error.message)
+        return _reject(record, error.message, error.details)
     warning = _already_imported_warning(record)
     if warning:
         result.warnings.insert(0, warning)

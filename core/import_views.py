@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.access import access_log
 from core.decorators import programme_required
 from core.forms import BootstrapFormMixin
+from core.import_mappings import mapping_forms
 from core.import_records import (
     SWEEP_PENDING_AFTER,
     ImportStateError,
@@ -146,7 +147,15 @@ def _preview_context(record: ImportRecord) -> dict:
     specs = import_specs()
     spec = specs.get(record.kind)
     committed = record.status == ImportStatus.COMMITTED
+    mapping = spec is not None and record.status in (ImportStatus.PREVIEW, ImportStatus.REJECTED)
+    panels = mapping_forms(record, spec) if mapping else {}
+    # The unknown columns have their own panel: their warnings would repeat it.
+    repeated = {
+        f"Colonne « {item['header']} » non reconnue : ignorée." for item in panels.get("unknown_columns", [])
+    }
     return {
+        **panels,
+        "can_map": bool(panels.get("unknown_columns") or panels.get("unknown_values")),
         "record": record,
         "label": summary.get("label") or (spec.label if spec else record.kind),
         "counts": counts,
@@ -154,7 +163,7 @@ def _preview_context(record: ImportRecord) -> dict:
         "sheet": summary.get("sheet") or "",
         "header_row": summary.get("header_row") or "",
         "columns": summary.get("columns") or [],
-        "warnings": summary.get("warnings") or [],
+        "warnings": [warning for warning in summary.get("warnings") or [] if warning not in repeated],
         "changes": summary.get("changes") or [],
         "changes_hidden": max((summary.get("changes_total") or 0) - len(summary.get("changes") or []), 0),
         "errors": errors[:ERRORS_SHOWN],

@@ -16,12 +16,15 @@ these steps in the Celery worker for the views (directly for the `import_xlsx` c
 
 import codecs
 import csv
+import difflib
 import functools
 import io
 import logging
+import math
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
@@ -50,11 +53,13 @@ if not openpyxl.DEFUSEDXML:
     )
 
 HEADER_SCAN_ROWS = 15
+HEADER_SIMILARITY = 0.75  # difflib ratio from which an unknown header is suggested a column
 ZIP_MAX_ENTRIES = 1_000
 ZIP_BOMB_RATIO = 100  # real workbooks compress 2–20 times; deflate bombs about 1,000 times
 ZIP_BOMB_MIN_BYTES = 1024 * 1024
 XML_PROLOG_BYTES = 64 * 1024
 PREVIEW_CHANGES_KEPT = 1_000
+UNKNOWN_VALUES_KEPT = 200  # distinct unknown values of a field shown (and offered a mapping) in the preview
 PROGRESS_EVERY_ROWS = 250
 # Shares of the whole work done once the file is read, and once every row is validated (on commit).
 READ_SHARE = 0.15
@@ -81,11 +86,14 @@ def no_progress(share: float) -> None:
 
 
 class ImportFileError(Exception):
-    """The file is refused before any row is read (size, format, archive, header)."""
+    """The file is refused before any row is read (size, format, archive, header).
 
-    def __init__(self, message: str):
+    `details` holds what the preview shows to fix it, e.g. the header's unknown columns."""
+
+    def __init__(self, message: str, *, details: dict | None = None):
         super().__init__(message)
         self.message = message
+        self.details = details or {}
 
 
 # Declarations -----------------------------------------------------------------------------------------
@@ -101,10 +109,44 @@ class Column:
     synonyms: tuple[str, ...] = ()
     parser: Any = parse_text
     required: bool = False
+    # What a value of the file may be mapped to (core.import_mappings): an object with
+    # targets(programme) and target(programme, code); a Vocabulary parser is one already.
+    values: Any = None
+    hidden: bool = False  # never offered as the field of an unknown column (e.g. personal data dropped)
 
     @property
     def headers(self) -> list[str]:
         return [self.label, *self.synonyms]
+
+    @property
+    def lookup(self) -> Any:
+        if self.values is not None:
+            return self.values
+        return self.parser if hasattr(self.parser, "targets") else None
+
+
+@dataclass
+class MappingSet:
+    """The remembered mappings applied to one run (core.import_mappings): header key → field, and
+    field → value key → target (an identifier or a vocabulary code, put in the cell before parsing)."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def value(self, name: str, cell: Any) -> Any:
+        mapped = self.values.get(name)
+        if not mapped:
+            return cell
+        return mapped.get(normalize_key(parse_text(cell)), cell)
+
+    def merged(self, other: "MappingSet") -> "MappingSet":
+        values = {name: dict(table) for name, table in self.values.items()}
+        for name, table in other.values.items():
+            values.setdefault(name, {}).update(table)
+        return MappingSet(columns={**self.columns, **other.columns}, values=values)
+
+    def __bool__(self) -> bool:
+        return bool(self.columns or self.values)
 
 
 def header_key(text: Any) -> str:
@@ -160,6 +202,7 @@ class Row:
     columns: dict[str, Column]
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    unknown_values: dict[str, str] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.values
@@ -184,6 +227,12 @@ class Row:
             return
         self.errors.setdefault(name, []).append(str(message))
         self.values.pop(name, None)
+
+    def unknown(self, name: str, value: Any, message: str) -> None:
+        """An error for a value of a mappable column that matches nothing: grouped in the preview, where
+        the user maps it (core.import_mappings)."""
+        self.error(name, message)
+        self.unknown_values.setdefault(name, parse_text(value))
 
     def row_errors(self) -> list[RowError]:
         order = list(self.columns)
@@ -242,6 +291,7 @@ class ImportSpec:
         self.programme = programme
         self.user = user
         self.warnings: list[str] = []
+        self.mappings = MappingSet()
 
     # To implement --------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -351,13 +401,23 @@ class Table:
     ignored: list[str]
 
 
-def _match_header(number: int, cells: Sequence[Any], spec_class: type[ImportSpec]) -> HeaderMatch:
+def header_lookup(spec_class: type[ImportSpec], mappings: MappingSet | None = None) -> dict[str, Column]:
+    """Header key → column: the spellings the spec accepts, and the programme's column mappings."""
+    lookup = dict(spec_class._header_lookup)
+    by_field = {column.field: column for column in spec_class.columns}
+    for key, name in (mappings.columns if mappings else {}).items():
+        if name in by_field:
+            lookup[key] = by_field[name]
+    return lookup
+
+
+def _match_header(number: int, cells: Sequence[Any], lookup: dict[str, Column]) -> HeaderMatch:
     match = HeaderMatch(row=number, positions={}, ignored=[], duplicates=[])
     seen: dict[str, int] = {}
     for position, cell in enumerate(cells):
         if is_blank(cell):
             continue
-        column = spec_class._header_lookup.get(header_key(cell))
+        column = lookup.get(header_key(cell))
         if column is None:
             match.ignored.append(parse_text(cell)[:80])
         elif column.field in seen:
@@ -372,13 +432,11 @@ def _match_header(number: int, cells: Sequence[Any], spec_class: type[ImportSpec
     return match
 
 
-def _find_header(
-    head: Iterable[tuple[int, Sequence[Any]]], spec_class: type[ImportSpec]
-) -> HeaderMatch | None:
+def _find_header(head: Iterable[tuple[int, Sequence[Any]]], lookup: dict[str, Column]) -> HeaderMatch | None:
     """The best header row among the first rows: most recognised columns, the earliest on a tie."""
     best = None
     for number, cells in head:
-        match = _match_header(number, cells, spec_class)
+        match = _match_header(number, cells, lookup)
         if match.score and (best is None or match.score > best.score):
             best = match
     return best
@@ -393,10 +451,62 @@ def _header_error(match: HeaderMatch | None, spec_class: type[ImportSpec], where
         )
     if match.duplicates:
         return ImportFileError(" ".join(match.duplicates))
-    missing = ", ".join(f"« {column.label} »" for column in match.missing(spec_class))
-    return ImportFileError(
-        f"Colonnes obligatoires absentes de l'en-tête (ligne {match.row}{where}) : {missing}."
+    missing = match.missing(spec_class)
+    found = {column.field for column in match.positions.values()}
+    unknown = unknown_columns(spec_class, match.ignored, found)
+    message = "Colonnes obligatoires absentes de l'en-tête (ligne {row}{where}) : {missing}.".format(
+        row=match.row, where=where, missing=", ".join(f"« {column.label} »" for column in missing)
     )
+    if unknown:
+        message += " Colonnes non reconnues : {}.".format(
+            ", ".join(f"« {item['header']} »" for item in unknown)
+        )
+    details = {
+        "header_row": match.row,
+        "columns": [str(column.label) for column in match.positions.values()],
+        "missing_columns": [{"field": column.field, "label": str(column.label)} for column in missing],
+        "unknown_columns": unknown,
+    }
+    return ImportFileError(message, details=details)
+
+
+def suggest_column(spec_class: type[ImportSpec], header: str, taken: set[str]) -> Column | None:
+    """The column whose accepted headers are closest to `header`, among the columns not found yet."""
+    wanted = header_key(header)
+    words = wanted.split()
+    best, best_score = None, HEADER_SIMILARITY
+    for column in spec_class.columns:
+        if column.field in taken or column.hidden:
+            continue
+        for spelling in column.headers:
+            key = header_key(spelling)
+            score = difflib.SequenceMatcher(None, wanted, key).ratio()
+            # "Typo. actuelle" ~ "Typologie actuelle": the same words, some abbreviated.
+            other = key.split()
+            if len(words) == len(other) and all(
+                a.startswith(b) or b.startswith(a) for a, b in zip(words, other, strict=True)
+            ):
+                score = max(score, 0.95)
+            elif other and set(other) <= set(words):  # "Programme / opération" holds "Opération"
+                score = max(score, 0.8 + 0.1 * len(other) / len(words))
+            if score > best_score:
+                best, best_score = column, score
+    return best
+
+
+def unknown_columns(spec_class: type[ImportSpec], headers: Iterable[str], found: set[str]) -> list[dict]:
+    """The headers nothing recognised, each with the field suggested for it (or none)."""
+    unknown = []
+    for header in headers:
+        column = suggest_column(spec_class, header, found)
+        unknown.append(
+            {
+                "header": header,
+                "field": column.field if column else "",
+                "label": str(column.label) if column else "",
+            }
+        )
+    return unknown
 
 
 def _usable(match: HeaderMatch | None, spec_class: type[ImportSpec]) -> bool:
@@ -513,14 +623,14 @@ def _candidate_sheets(workbook, sheet_name: str | None) -> list:
     return list(workbook.worksheets)
 
 
-def _xlsx_table(workbook, spec_class: type[ImportSpec]) -> Table:
+def _xlsx_table(workbook, spec_class: type[ImportSpec], lookup: dict[str, Column]) -> Table:
     best: tuple[HeaderMatch | None, Any] = (None, None)
     for sheet in _candidate_sheets(workbook, spec_class.sheet_name):
         # No look at sheet.max_row: without a <dimension> openpyxl reads the whole sheet to answer, and
         # _data_rows stops at IMPORT_MAX_ROWS anyway.
         sheet.reset_dimensions()  # a wrong <dimension> must not hide rows
         head = enumerate(sheet.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1)
-        match = _find_header(head, spec_class)
+        match = _find_header(head, lookup)
         if _usable(match, spec_class):
             best = (match, sheet)
             break
@@ -552,14 +662,14 @@ def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def read_xlsx(data: bytes, spec_class: type[ImportSpec]) -> Table:
+def read_xlsx(data: bytes, spec_class: type[ImportSpec], mappings: MappingSet | None = None) -> Table:
     check_archive(data)
     workbook = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it drops
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            return _xlsx_table(workbook, spec_class)
+            return _xlsx_table(workbook, spec_class, header_lookup(spec_class, mappings))
     except ImportFileError:
         raise
     except Exception as error:  # openpyxl raises many kinds of errors on a damaged workbook
@@ -602,13 +712,14 @@ def _csv_rows(text: str, delimiter: str, limit: int | None = None) -> Iterator[l
             return
 
 
-def read_csv(data: bytes, spec_class: type[ImportSpec]) -> Table:
+def read_csv(data: bytes, spec_class: type[ImportSpec], mappings: MappingSet | None = None) -> Table:
     text = decode_text(data)
+    lookup = header_lookup(spec_class, mappings)
     try:
         best: tuple[HeaderMatch | None, str] = (None, ";")
         for delimiter in _CSV_DELIMITERS:
             head = enumerate(_csv_rows(text, delimiter, HEADER_SCAN_ROWS), start=1)
-            match = _find_header(head, spec_class)
+            match = _find_header(head, lookup)
             if match is not None and (best[0] is None or match.score > best[0].score):
                 best = (match, delimiter)
         match, delimiter = best
@@ -638,12 +749,14 @@ def check_file(data: bytes, *, filename: str) -> None:
         decode_text(data)
 
 
-def read_table(data: bytes, *, filename: str, spec_class: type[ImportSpec]) -> Table:
+def read_table(
+    data: bytes, *, filename: str, spec_class: type[ImportSpec], mappings: MappingSet | None = None
+) -> Table:
     """Checks then reads a file; raises ImportFileError with a French message when it is refused."""
     check_size(len(data))
     if _file_format(data, filename) == "xlsx":
-        return read_xlsx(data, spec_class)
-    return read_csv(data, spec_class)
+        return read_xlsx(data, spec_class, mappings)
+    return read_csv(data, spec_class, mappings)
 
 
 # Validating and committing ----------------------------------------------------------------------------
@@ -661,10 +774,33 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     committed: bool = False
+    # Headers nothing recognised ({"header", "field", "label"}: the suggested field, if any), and the
+    # unknown values of mappable columns: field → value → rows (see Row.unknown).
+    unknown_columns: list[dict] = field(default_factory=list)
+    unknown_values: dict[str, Counter] = field(default_factory=dict)
+    value_suggestions: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def unknown_values_summary(self, spec_class: type[ImportSpec]) -> list[dict]:
+        return [
+            {
+                "field": name,
+                "label": str(spec_class.column(name).label),
+                "values": [
+                    {
+                        "value": value,
+                        "count": count,
+                        "suggestion": self.value_suggestions.get(name, {}).get(value, ""),
+                    }
+                    for value, count in counter.most_common(UNKNOWN_VALUES_KEPT)
+                ],
+                "values_total": len(counter),
+            }
+            for name, counter in self.unknown_values.items()
+        ]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -690,6 +826,8 @@ class ImportResult:
             ],
             "changes_total": len(changes),
             "committed": self.committed,
+            "unknown_columns": self.unknown_columns,
+            "unknown_values": self.unknown_values_summary(get_spec(self.kind)) if self.unknown_values else [],
         }
 
     def describe(self) -> str:
@@ -718,7 +856,7 @@ def _is_total_row(values: tuple) -> bool:
     return isinstance(first, str) and bool(_TOTAL_ROW.match(normalize_key(first)))
 
 
-def _parse_cells(row: Row, table: Table, values: tuple) -> None:
+def _parse_cells(row: Row, table: Table, values: tuple, mappings: MappingSet) -> None:
     for column, cell in zip(table.positions.values(), values, strict=True):
         if is_blank(cell):
             if column.required:
@@ -727,15 +865,24 @@ def _parse_cells(row: Row, table: Table, values: tuple) -> None:
                 row.values[column.field] = None
             continue
         try:
-            row.values[column.field] = column.parser(cell)
+            row.values[column.field] = column.parser(mappings.value(column.field, cell))
         except ValidationError as error:
-            row.error(column.field, " ".join(error.messages))
+            if column.lookup is not None and error.code == "invalid_choice":
+                row.unknown(column.field, cell, " ".join(error.messages))
+            else:
+                row.error(column.field, " ".join(error.messages))
 
 
 def validate(
-    spec: ImportSpec, table: Table, result: ImportResult, on_progress: Progress = no_progress
+    spec: ImportSpec,
+    table: Table,
+    result: ImportResult,
+    on_progress: Progress = no_progress,
+    mappings: MappingSet | None = None,
 ) -> None:
     """Parse and validate every row; fills result.plans and result.errors. Writes nothing."""
+    mappings = mappings or MappingSet()
+    spec.mappings = mappings
     spec.prepare()
     keys: dict[str, int] = {}
     for index, (number, values) in enumerate(table.rows, start=1):
@@ -745,7 +892,7 @@ def validate(
             result.warnings.append(f"Ligne {number} : ligne de total ignorée.")
             continue
         row = Row(number=number, columns={column.field: column for column in spec.columns})
-        _parse_cells(row, table, values)
+        _parse_cells(row, table, values, mappings)
         key = row.values.get(spec.key_field)
         if key is not None and str(key) in keys:
             row.error(
@@ -763,7 +910,16 @@ def validate(
             result.plans.append(plan)
         else:
             result.errors.extend(row.row_errors())
+        for name, value in row.unknown_values.items():
+            result.unknown_values.setdefault(name, Counter())[value] += 1
     result.warnings.extend(spec.warnings)
+    for name, counter in result.unknown_values.items():
+        column = spec.column(name)
+        result.value_suggestions[name] = {
+            value: suggestion
+            for value, _count in counter.most_common(UNKNOWN_VALUES_KEPT)
+            if (suggestion := suggest_value(column, spec.programme, value))
+        }
 
 
 def _stage(on_progress: Progress, start: float, end: float) -> Progress:
@@ -791,13 +947,19 @@ def import_run(
     user=None,
     commit: bool = False,
     on_progress: Progress = no_progress,
+    mappings: MappingSet | None = None,
 ) -> ImportResult:
     """Read, validate and, when `commit` and nothing is wrong, write every row in one transaction.
 
     Raises ImportFileError when the file itself is refused; row problems are in result.errors, and then
-    nothing is written. `on_progress` hears how far it got (reading, validating, writing).
+    nothing is written. `on_progress` hears how far it got (reading, validating, writing). `mappings`
+    are the column and value mappings applied; by default, those saved for the programme and kind.
     """
-    table = read_table(data, filename=filename, spec_class=spec_class)
+    if mappings is None:
+        from core.import_mappings import mappings_for
+
+        mappings = mappings_for(programme=programme, kind=spec_class.kind)
+    table = read_table(data, filename=filename, spec_class=spec_class, mappings=mappings)
     on_progress(READ_SHARE)
     result = ImportResult(
         kind=spec_class.kind,
@@ -807,16 +969,19 @@ def import_run(
         header_row=table.header_row,
         columns=[str(column.label) for column in table.positions.values()],
         warnings=[f"Colonne « {header} » non reconnue : ignorée." for header in table.ignored],
+        unknown_columns=unknown_columns(
+            spec_class, table.ignored, {column.field for column in table.positions.values()}
+        ),
     )
     spec = spec_class(programme=programme, user=user)
     if not commit:
-        validate(spec, table, result, _stage(on_progress, READ_SHARE, 1.0))
+        validate(spec, table, result, _stage(on_progress, READ_SHARE, 1.0), mappings)
         return result
     try:
         with transaction.atomic():
             # One import at a time per programme, so that what was validated is what gets written.
             type(programme)._default_manager.select_for_update().filter(pk=programme.pk).exists()
-            validate(spec, table, result, _stage(on_progress, READ_SHARE, VALIDATED_SHARE))
+            validate(spec, table, result, _stage(on_progress, READ_SHARE, VALIDATED_SHARE), mappings)
             if result.ok:
                 # The history of every changed row says it came from this file, and from whom.
                 context = {"source": f"Import « {display_name(filename)} »"}
@@ -836,3 +1001,28 @@ def display_name(filename: str) -> str:
     name = Path(str(filename).replace("\\", "/")).name or "fichier"
     stem, suffix = Path(name).stem, Path(name).suffix[:10]
     return f"{stem[:120]}{suffix}"
+
+
+def suggest_value(column: Column, programme, value: str) -> str | None:
+    """The target whose code and label share the rarest words with `value`, when one is clearly best
+    (« Démolition Tour Bizet » → the operation « Démolition partielle de la résidence Bizet »)."""
+    if column.lookup is None or programme is None:
+        return None
+    targets = column.lookup.targets(programme)
+    labels = {code: set(normalize_key(f"{code} {label}").split()) for code, label in targets}
+    frequency = Counter(word for words in labels.values() for word in words)
+    words = set(normalize_key(value).split())
+    scored = sorted(
+        (
+            (sum(math.log(1 + len(labels) / frequency[w]) for w in words & label_words), code)
+            for code, label_words in labels.items()
+        ),
+        reverse=True,
+    )
+    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+        return None
+    best = scored[0][1]
+    # At least one shared word that few targets have: "Démolition" alone designates nothing.
+    if not any(frequency[word] <= 2 for word in words & labels[best]):
+        return None
+    return best

@@ -84,3 +84,45 @@ class AccessEvent(models.Model):
         return (
             f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()} {self.model} {self.object_ref}"
         )
+
+
+class MappingType(models.TextChoices):
+    COLUMN = "colonne", "Colonne"
+    VALUE = "valeur", "Valeur"
+
+
+class ImportMapping(models.Model):
+    """A correspondence remembered for the imports of one kind in one programme.
+
+    A column mapping says which field a header of the partner's file holds ("Programme / opération" →
+    Opération); a value mapping says what a value of a mappable field means ("Démolition Tour Bizet" → the
+    operation C0591-21-0003, "Relogé ANRU" → the status « Relogé (définitif) »). See core/import_mappings.py.
+    """
+
+    programme = models.ForeignKey(
+        "projects.Programme", on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    kind = models.CharField("type d'import", max_length=40)
+    mapping_type = models.CharField("correspondance de", max_length=10, choices=MappingType.choices)
+    field = models.CharField("champ", max_length=60)
+    source = models.CharField("dans le fichier", max_length=300)
+    source_key = models.CharField("clé de comparaison", max_length=300, editable=False)
+    target = models.CharField("correspond à", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "correspondance d'import"
+        verbose_name_plural = "correspondances d'import"
+        ordering = ["kind", "mapping_type", "field", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kind", "mapping_type", "field", "source_key"],
+                name="import_mapping_unique_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.field} : « {self.source} » → {self.target}"

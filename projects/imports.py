@@ -18,8 +18,8 @@ from accounts.selectors import organisations_by_name_key
 from accounts.services import organisation_get_or_create
 from core.formatting import format_euros
 from core.imports import Action, Column, ImportSpec, Row, RowPlan
-from core.parsing import choice_parser, invalid, normalize_key, parse_amount, parse_int, parse_text
-from projects.models import Family, FundingKind, FundingLine, Operation, OperationStatus, Qpv, Sector
+from core.parsing import invalid, normalize_key, parse_amount, parse_int, parse_text
+from projects.models import FundingKind, FundingLine, Operation, OperationStatus, Qpv, Sector
 from projects.semesters import add_semesters, parse_semester
 from projects.services import (
     QpvData,
@@ -30,66 +30,12 @@ from projects.services import (
     organisation_kind_guess,
     qpv_upsert,
 )
+from projects.vocabularies import FAMILY, GENERIC_ORGANISATIONS, OPERATION_STATUS, SECTORS
 
 ZERO = Decimal(0)
 FUNDING_TOLERANCE = Decimal(1)
 MAX_DURATION = 40  # semesters: twenty years is already more than any NPNRU convention
 
-FAMILY_SYNONYMS = {
-    "Études et conduite de projet": Family.INGENIERIE,
-    "Conduite de projet": Family.INGENIERIE,
-    "Ingénierie et conduite de projet": Family.INGENIERIE,
-    "Démolition": Family.DEMOLITION,
-    "Démolitions": Family.DEMOLITION,
-    "Démolition de logements": Family.DEMOLITION,
-    "Démolition LLS": Family.DEMOLITION,
-    "Recyclage de copropriétés": Family.RECYCLAGE_COPRO,
-    "Copropriétés dégradées": Family.RECYCLAGE_COPRO,
-    "Recyclage de l'habitat ancien": Family.RECYCLAGE_HABITAT,
-    "Habitat ancien dégradé": Family.RECYCLAGE_HABITAT,
-    "Aménagement": Family.AMENAGEMENT,
-    "Aménagements": Family.AMENAGEMENT,
-    "Reconstitution": Family.RECONSTITUTION,
-    "Reconstitution de l'offre de logements locatifs sociaux": Family.RECONSTITUTION,
-    "Requalification": Family.REQUALIFICATION,
-    "Réhabilitation": Family.REQUALIFICATION,
-    "Réhabilitation de logements sociaux": Family.REQUALIFICATION,
-    "Résidentialisations": Family.RESIDENTIALISATION,
-    "Diversification": Family.DIVERSIFICATION,
-    "Accession": Family.DIVERSIFICATION,
-    "Diversification de l'habitat": Family.DIVERSIFICATION,
-    "Accession à la propriété": Family.DIVERSIFICATION,
-    "Équipement": Family.EQUIPEMENT,
-    "Équipements": Family.EQUIPEMENT,
-    "Équipement public": Family.EQUIPEMENT,
-    "Équipements publics de proximité": Family.EQUIPEMENT,
-    "Immobilier économique": Family.ECONOMIQUE,
-    "Développement économique": Family.ECONOMIQUE,
-    "Autre": Family.AUTRE,
-    "Autres": Family.AUTRE,
-}
-STATUS_SYNONYMS = {
-    "Études": OperationStatus.ETUDE,
-    "En étude": OperationStatus.ETUDE,
-    "Programmé": OperationStatus.PROGRAMMEE,
-    "Engagé": OperationStatus.ENGAGEE,
-    "Travaux": OperationStatus.TRAVAUX,
-    "En cours": OperationStatus.TRAVAUX,
-    "Livré": OperationStatus.LIVREE,
-    "Soldé": OperationStatus.SOLDEE,
-    "Abandonné": OperationStatus.ABANDONNEE,
-}
-# A maître d'ouvrage written as a generic word means the programme's own ville or métropole.
-GENERIC_ORGANISATIONS = {
-    "ville": OrganisationKind.VILLE,
-    "la ville": OrganisationKind.VILLE,
-    "commune": OrganisationKind.VILLE,
-    "metropole": OrganisationKind.EPCI,
-    "la metropole": OrganisationKind.EPCI,
-    "epci": OrganisationKind.EPCI,
-    "intercommunalite": OrganisationKind.EPCI,
-    "agglomeration": OrganisationKind.EPCI,
-}
 # Kinds of which a single organisation exists nationwide: any one found by kind is the right one.
 NATIONAL_KINDS = {
     OrganisationKind.ANRU,
@@ -98,8 +44,8 @@ NATIONAL_KINDS = {
     OrganisationKind.ANAH,
 }
 
-parse_family = choice_parser(Family.choices, synonyms=FAMILY_SYNONYMS, what="Famille")
-parse_status = choice_parser(OperationStatus.choices, synonyms=STATUS_SYNONYMS, what="Statut")
+parse_family = FAMILY
+parse_status = OPERATION_STATUS
 
 
 def parse_semester_cell(value: Any) -> str | None:
@@ -298,6 +244,7 @@ class OperationsImport(ImportSpec):
             "Quartier",
             parser=parse_text,
             synonyms=("Secteur", "QPV", "Quartier QPV", "Code QPV", "Site"),
+            values=SECTORS,
         ),
         Column(
             "family",
@@ -410,8 +357,9 @@ class OperationsImport(ImportSpec):
         sector = self.sectors.get(normalize_key(text))
         if sector is None:
             names = ", ".join(sorted({sector.name for sector in self.sectors.values()})) or "aucun"
-            row.error(
+            row.unknown(
                 "sector",
+                text,
                 f"Quartier « {text} » inconnu dans le programme. Quartiers du programme : {names}.",
             )
         return sector

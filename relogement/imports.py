@@ -14,7 +14,6 @@ Formats, columns, accepted spellings and the rules below are described for users
 
 import copy
 import datetime
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
@@ -28,9 +27,7 @@ from accounts.selectors import organisations_by_name_key
 from accounts.services import organisation_get_or_create
 from core.imports import Action, Column, ImportResult, ImportSpec, Progress, Row, RowPlan
 from core.parsing import (
-    choice_parser,
     invalid,
-    is_blank,
     normalize_key,
     parse_amount,
     parse_date_fr,
@@ -38,17 +35,14 @@ from core.parsing import (
     parse_int,
     parse_text,
     parse_yes_no,
-    shown,
 )
 from projects.models import Operation
+from projects.vocabularies import OPERATIONS
 from relogement.models import (
-    AgeBand,
     Household,
     HouseholdStatus,
-    IncomeBand,
     Rehousing,
     RehousingKind,
-    Typology,
 )
 from relogement.services import (
     CLOSING_STATUSES,
@@ -57,137 +51,22 @@ from relogement.services import (
     households_bulk_update,
     rehousings_bulk_set,
 )
+from relogement.vocabularies import AGE_BAND, HOUSEHOLD_STATUS, INCOME_BAND, TYPOLOGY
 
 H = HouseholdStatus
 MAX_PERSONS = 30
 WRITE_BATCH = 1_000
 SURFACE_STEP = Decimal("0.1")
 
-TYPOLOGY_SYNONYMS = {
-    **{f"F{number}": f"T{number}" for number in range(1, 6)},
-    "Studio": Typology.T1,
-    "T1 bis": Typology.T1,
-    "T1bis": Typology.T1,
-    "T6+": Typology.T6,
-    "T6 et +": Typology.T6,
-    "T6 et plus": Typology.T6,
-    "F6": Typology.T6,
-    "T7": Typology.T6,
-    "F7": Typology.T6,
-}
-STATUS_SYNONYMS = {
-    "A enquêter": H.TO_SURVEY,
-    "Enquête à réaliser": H.TO_SURVEY,
-    "Diagnostic à faire": H.TO_SURVEY,
-    "Non enquêté": H.TO_SURVEY,
-    "Enquête réalisée": H.SURVEYED,
-    "Diagnostic réalisé": H.SURVEYED,
-    "Diagnostiqué": H.SURVEYED,
-    "En cours": H.SEARCHING,
-    "En recherche de logement": H.SEARCHING,
-    "Recherche en cours": H.SEARCHING,
-    "Proposition": H.OFFER,
-    "Proposition en attente": H.OFFER,
-    "Proposition faite": H.OFFER,
-    "Attente CAL": H.OFFER,
-    "Relogé": H.REHOUSED,
-    "Relogé définitivement": H.REHOUSED,
-    "Relogé définitif": H.REHOUSED,
-    "Relogement définitif": H.REHOUSED,
-    "Relogé temporairement": H.TEMPORARY,
-    "Relogé temporaire": H.TEMPORARY,
-    "Relogement temporaire": H.TEMPORARY,
-    "Relogé provisoirement": H.TEMPORARY,
-    "Suivi post relogement": H.FOLLOW_UP,
-    "Enquête de satisfaction": H.FOLLOW_UP,
-    "Clôturé": H.CLOSED,
-    "Dossier clos": H.CLOSED,
-    "Terminé": H.CLOSED,
-    "Départ sans relogement": H.LEFT,
-    "Parti": H.LEFT,
-    "Parti sans solution": H.LEFT,
-    "Départ volontaire": H.LEFT,
-    "Décès": H.LEFT,
-}
 # Kinds of rehousing whose status is compatible with a move recorded in the file.
 REHOUSED_STATUSES = (H.REHOUSED, H.TEMPORARY, H.FOLLOW_UP, H.CLOSED)
 # Operation labels are matched on their significant words.
 STOP_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en"}
 
-parse_typology = choice_parser(Typology.choices, synonyms=TYPOLOGY_SYNONYMS, what="Typologie")
-parse_status = choice_parser(HouseholdStatus.choices, synonyms=STATUS_SYNONYMS, what="Statut")
-
-
-# Bands ------------------------------------------------------------------------------------------------
-
-_DIGIT_GROUPS = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}\b)")
-_BAND_NOISE = {"ans", "an", "euros", "euro", "eur", "par", "mois", "mensuels", "net", "nets"}
-
-
-def band_key(text: Any) -> str:
-    """Comparable band: "< 30 ans" = "moins de 30 ans", "1501 - 2000 €" = "1 501 à 2 000 €"."""
-    text = str(text).strip().lower()
-    text = _DIGIT_GROUPS.sub("", text)
-    text = re.sub(r"^(<=?|≤|inf\.?\s*(a|à)?|inférieur\s+(a|à)|-\s*de|jusqu'?\s*(a|à))\s*", "moins de ", text)
-    text = re.sub(r"^(>=?|≥|sup\.?\s*(a|à)?|supérieur\s+(a|à)|\+\s*de|au-dessus\s+de)\s*", "plus de ", text)
-    text = re.sub(r"(?<=\d)\s*(-|–|/|à|a)\s*(?=\d)", " a ", text)
-    text = re.sub(r"(\bet\s*)?\+$|\bet\s+plus$|\bou\s+plus$|\bet\s+\+\s*$", " et plus", text)
-    words = [word for word in normalize_key(text).split() if word not in _BAND_NOISE]
-    return " ".join(words)
-
-
-def band_parser(choices, *, synonyms: dict[str, str], what: str):
-    """Like choice_parser, for bands typed with signs and ranges ("< 30 ans", "1501 - 2000 €")."""
-    table = {band_key(value): value for value, _label in choices}
-    table.update({band_key(label): value for value, label in choices})
-    table.update({band_key(word): value for word, value in synonyms.items()})
-    labels = [str(label) for _value, label in choices]
-
-    def parse(value: Any) -> str | None:
-        if is_blank(value):
-            return None
-        found = table.get(band_key(parse_text(value)))
-        if found is None:
-            raise ValidationError(
-                (
-                    "« {value} » n'est pas une valeur reconnue pour « {what} ». "
-                    "Valeurs acceptées : {accepted}."
-                ).format(value=shown(value), what=what, accepted=", ".join(labels)),
-                code="invalid_choice",
-            )
-        return found
-
-    return parse
-
-
-parse_age_band = band_parser(
-    AgeBand.choices,
-    synonyms={
-        "moins de 30": AgeBand.UNDER_30,
-        "18-29 ans": AgeBand.UNDER_30,
-        "18 à 29 ans": AgeBand.UNDER_30,
-        "30-44": AgeBand.FROM_30,
-        "45-59": AgeBand.FROM_45,
-        "60-74": AgeBand.FROM_60,
-        "75 ans ou plus": AgeBand.OVER_75,
-        "plus de 75 ans": AgeBand.OVER_75,
-        "plus de 74 ans": AgeBand.OVER_75,
-    },
-    what="Âge du titulaire",
-)
-parse_income_band = band_parser(
-    IncomeBand.choices,
-    synonyms={
-        "0 - 600 €": IncomeBand.UNDER_600,
-        "moins de 601": IncomeBand.UNDER_600,
-        "600 - 1000 €": IncomeBand.FROM_601,
-        "1000 - 1500 €": IncomeBand.FROM_1001,
-        "1500 - 2000 €": IncomeBand.FROM_1501,
-        "plus de 2001": IncomeBand.OVER_2000,
-        "2001 et plus": IncomeBand.OVER_2000,
-    },
-    what="Revenus mensuels",
-)
+parse_typology = TYPOLOGY
+parse_status = HOUSEHOLD_STATUS
+parse_age_band = AGE_BAND
+parse_income_band = INCOME_BAND
 
 
 # Other cells ------------------------------------------------------------------------------------------
@@ -390,6 +269,7 @@ class RelogementImport(ImportSpec):
                 "Site de démolition",
             ),
             required=True,
+            values=OPERATIONS,
         ),
         Column(
             "origin_typology",
@@ -630,16 +510,18 @@ class RelogementImport(ImportSpec):
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
-            row.error(
+            row.unknown(
                 "origin_operation",
+                text,
                 "Opération « {value} » ambiguë : elle peut désigner {names}. "
                 "Indiquez son identifiant.".format(
                     value=text, names=", ".join(f"{o.identifier} ({o.label})" for o in candidates[:5])
                 ),
             )
             return None
-        row.error(
+        row.unknown(
             "origin_operation",
+            text,
             (
                 f"Opération « {text} » introuvable dans le programme : indiquez son identifiant "
                 "ou son libellé."
