@@ -1,11 +1,43 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import Membership, Organisation, User
+from core import personal_data
+
+
+class MembershipForm(forms.ModelForm):
+    """The personal-data grants as one box per registered domain."""
+
+    personal_data_domains = forms.MultipleChoiceField(
+        label="Habilitations aux données personnelles",
+        choices=personal_data.domain_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Membership._meta.get_field("personal_data_domains").help_text,
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["personal_data_domains"]  # the admin adds the others
+
+
+class PersonalDataFilter(admin.SimpleListFilter):
+    title = "habilitation aux données personnelles"
+    parameter_name = "donnees_personnelles"
+
+    def lookups(self, request, model_admin):
+        return personal_data.domain_choices()
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.granted(self.value())
+        return queryset
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ["organisation", "programme"]
     filter_horizontal = ["sectors"]
@@ -14,8 +46,7 @@ class MembershipInline(admin.TabularInline):
         "organisation",
         "role",
         "referent_domain",
-        "personal_data_relogement",
-        "personal_data_insertion",
+        "personal_data_domains",
         "is_active",
     ]
 
@@ -45,18 +76,23 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = [
         "user",
         "programme",
         "organisation",
         "role",
         "referent_domain",
-        "personal_data_relogement",
-        "personal_data_insertion",
+        "grants",
         "is_active",
     ]
-    list_filter = ["programme", "role", "is_active", "personal_data_relogement", "personal_data_insertion"]
+    list_filter = ["programme", "role", "is_active", PersonalDataFilter]
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation", "programme"]
     filter_horizontal = ["sectors"]
     list_select_related = ["user", "programme", "organisation"]
+
+    @admin.display(description="données personnelles")
+    def grants(self, membership: Membership) -> str:
+        labels = dict(personal_data.domain_choices())
+        return ", ".join(labels.get(key, key) for key in membership.personal_data_domains) or "—"

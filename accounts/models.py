@@ -1,6 +1,9 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+
+from core.personal_data import validate_domain
 
 
 class UserManager(BaseUserManager):
@@ -48,9 +51,7 @@ class User(AbstractUser):
     @property
     def needs_mfa(self) -> bool:
         """Anyone who may read personal data must use a second factor."""
-        return self.memberships.filter(
-            Q(personal_data_relogement=True) | Q(personal_data_insertion=True)
-        ).exists()
+        return self.memberships.with_personal_data().exists()
 
 
 class OrganisationKind(models.TextChoices):
@@ -116,6 +117,8 @@ INTERNAL_ROLES = (Role.ADMIN, Role.MISSION, Role.REFERENT, Role.DIRECTION)
 
 
 class Domain(models.TextChoices):
+    """The domain a referent works in (personal-data grants are `core.personal_data` domains)."""
+
     GOVERNANCE = "governance", "Gouvernance"
     RELOGEMENT = "relogement", "Relogement"
     INSERTION = "insertion", "Insertion"
@@ -126,6 +129,13 @@ class Domain(models.TextChoices):
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(is_active=True)
+
+    def granted(self, domain: str) -> "MembershipQuerySet":
+        """Memberships holding the personal-data grant of `domain` (a `core.personal_data` key)."""
+        return self.filter(personal_data_domains__contains=[domain])
+
+    def with_personal_data(self) -> "MembershipQuerySet":
+        return self.filter(personal_data_domains__len__gt=0)
 
 
 class Membership(models.Model):
@@ -145,8 +155,14 @@ class Membership(models.Model):
         verbose_name="quartiers",
         help_text="Laisser vide pour donner accès à tout le programme.",
     )
-    personal_data_relogement = models.BooleanField("données personnelles relogement", default=False)
-    personal_data_insertion = models.BooleanField("données personnelles insertion", default=False)
+    personal_data_domains = ArrayField(
+        models.CharField(max_length=30, validators=[validate_domain]),
+        verbose_name="habilitations aux données personnelles",
+        default=list,
+        blank=True,
+        help_text="Domaines dont la personne peut consulter les données personnelles (double "
+        "authentification obligatoire, chaque accès est journalisé).",
+    )
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -168,8 +184,13 @@ class Membership(models.Model):
 
         if self.role == Role.REFERENT and not self.referent_domain:
             raise ValidationError({"referent_domain": "Indiquez le domaine du référent."})
-        if self.role == Role.PARTNER and (self.personal_data_relogement or self.personal_data_insertion):
+        self.personal_data_domains = sorted(set(self.personal_data_domains or []))
+        if self.role == Role.PARTNER and self.personal_data_domains:
             raise ValidationError("Un partenaire ne peut pas accéder aux données personnelles.")
+
+    def grants(self, domain: str) -> bool:
+        """Whether this membership holds the personal-data grant of `domain`."""
+        return domain in (self.personal_data_domains or [])
 
     @property
     def can_edit(self) -> bool:

@@ -1,5 +1,7 @@
 """Writes on accounts, organisations and memberships."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from accounts.models import Membership, Organisation, User
@@ -74,10 +76,11 @@ def membership_set(
     role: str,
     referent_domain: str = "",
     sectors: list[Sector] | None = None,
-    personal_data_relogement: bool = False,
-    personal_data_insertion: bool = False,
+    personal_data_domains: Iterable[str] = (),
 ) -> Membership:
-    """The user's one membership in the programme, created or updated; no sectors = whole programme."""
+    """The user's one membership in the programme, created or updated; no sectors = whole programme.
+
+    `personal_data_domains`: the personal-data grants (keys registered in `core.personal_data`)."""
     membership = Membership.objects.filter(user=user, programme=programme).first()
     created = membership is None
     membership = membership or Membership(user=user, programme=programme)
@@ -85,8 +88,7 @@ def membership_set(
         "organisation": organisation,
         "role": role,
         "referent_domain": referent_domain,
-        "personal_data_relogement": personal_data_relogement,
-        "personal_data_insertion": personal_data_insertion,
+        "personal_data_domains": sorted(set(personal_data_domains)),
         "is_active": True,
     }
     if assign_changed(membership, fields) or created:

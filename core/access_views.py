@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from accounts.models import Domain, Membership, Role
+from accounts.models import Membership, Role
 from core.decorators import programme_required
 from core.exports import INTEGER, TEXT, Column, cell_value, escape_formula, xlsx_response
 from core.models import AccessAction, AccessEvent
+from core.personal_data import domain_choices
 from core.readonly import readonly
 
 PAGE_SIZE = 50
@@ -43,7 +44,7 @@ def _users(request):
 class AccessEventFilter(django_filters.FilterSet):
     user = django_filters.ModelChoiceFilter(label="Utilisateur", queryset=_users, empty_label="Tous")
     action = django_filters.ChoiceFilter(label="Action", choices=AccessAction.choices, empty_label="Toutes")
-    domain = django_filters.ChoiceFilter(label="Domaine", choices=Domain.choices, empty_label="Tous")
+    domain = django_filters.ChoiceFilter(label="Domaine", choices=domain_choices, empty_label="Tous")
     object_ref = django_filters.CharFilter(label="Référence", lookup_expr="icontains")
     since = django_filters.DateFilter(
         label="Depuis le",

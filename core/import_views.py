@@ -29,6 +29,7 @@ from core.import_records import (
 )
 from core.imports import ImportFileError, describe_counts, get_spec, import_specs
 from core.models import AccessAction, ImportRecord, ImportStatus
+from core.personal_data import holds_grant
 from core.readonly import readonly
 
 PAGE_SIZE = 50
@@ -79,7 +80,7 @@ def _check_access(request, kind: str | None = None) -> None:
     if not request.user.has_perm("projects.import_data", request.programme):
         raise PermissionDenied
     domain = get_spec(kind).personal_data_domain if kind in import_specs() else None
-    granted = request.user.is_superuser or getattr(request.membership, f"personal_data_{domain}", False)
+    granted = holds_grant(request.user, request.membership, domain)
     if domain and not granted:
         raise PermissionDenied
 

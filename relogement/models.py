@@ -114,7 +114,7 @@ class HouseholdQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        granted = Membership.objects.filter(user=user, is_active=True, personal_data_relogement=True)
+        granted = Membership.objects.active().granted("relogement").filter(user=user)
         return self.filter(
             scope_q(user, programme_path="programme", sector_path="origin_operation__sector"),
             programme__in=granted.values("programme_id"),

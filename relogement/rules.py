@@ -9,15 +9,15 @@ import rules
 
 from accounts.models import EDITOR_ROLES, Membership
 
+DOMAIN = "relogement"  # registered in relogement/apps.py
+
 
 def _granted(user, programme_id, *, editors_only: bool) -> bool:
     if not user.is_authenticated or programme_id is None:
         return False
     if user.is_superuser:
         return True
-    memberships = Membership.objects.active().filter(
-        user=user, programme_id=programme_id, personal_data_relogement=True
-    )
+    memberships = Membership.objects.active().granted(DOMAIN).filter(user=user, programme_id=programme_id)
     if editors_only:
         memberships = memberships.filter(role__in=EDITOR_ROLES)
     return memberships.exists()

@@ -2,6 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Domain, Membership, Organisation, OrganisationKind, Role, User
+from core.personal_data import domains
 
 DEFAULT_PASSWORD = "motdepasse-de-test-42"
 
@@ -47,6 +48,10 @@ class MembershipFactory(DjangoModelFactory):
         direction = factory.Trait(role=Role.DIRECTION)
         partner = factory.Trait(role=Role.PARTNER)
         referent = factory.Trait(role=Role.REFERENT, referent_domain=Domain.RELOGEMENT)
+        # Every registered personal-data domain (core.personal_data): the registry, not a column per domain.
+        personal_data = factory.Trait(
+            personal_data_domains=factory.LazyFunction(lambda: [domain.key for domain in domains()])
+        )
 
     @factory.post_generation
     def sectors(self, create, extracted, **kwargs):

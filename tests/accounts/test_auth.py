@@ -44,7 +44,7 @@ def test_repeated_failures_lock_the_account(client, settings, mission_user):
 
 def test_personal_data_grant_requires_mfa(client, programme):
     membership = MembershipFactory(programme=programme, role=Role.REFERENT, referent_domain="relogement")
-    Membership.objects.filter(pk=membership.pk).update(personal_data_relogement=True)
+    Membership.objects.filter(pk=membership.pk).update(personal_data_domains=["relogement"])
     client.force_login(membership.user)
     response = client.get(reverse("projects:dashboard"))
     assert response.status_code == 302
@@ -63,10 +63,34 @@ def test_partner_cannot_be_granted_personal_data(programme):
         user=UserFactory(),
         organisation=MembershipFactory().organisation,
         role=Role.PARTNER,
-        personal_data_insertion=True,
+        personal_data=True,  # every registered domain
     )
-    with pytest.raises(ValidationError):
+    assert membership.personal_data_domains == ["relogement"]
+    with pytest.raises(ValidationError, match="partenaire"):
         membership.full_clean()
+
+
+def test_a_grant_names_a_registered_domain(programme):
+    from django.core.exceptions import ValidationError
+
+    membership = MembershipFactory(programme=programme, role=Role.MISSION)
+    membership.personal_data_domains = ["relogement", "relogement"]
+    membership.full_clean()
+    assert membership.personal_data_domains == ["relogement"]
+    membership.personal_data_domains = ["insertion"]  # not registered (yet): no grant for it
+    with pytest.raises(ValidationError, match="insertion"):
+        membership.full_clean()
+
+
+def test_needs_mfa_reads_the_grants(programme):
+    membership = MembershipFactory(programme=programme, role=Role.MISSION)
+    assert not membership.user.needs_mfa
+    assert not membership.grants("relogement")
+    membership.personal_data_domains = ["relogement"]
+    membership.save()
+    assert membership.user.needs_mfa
+    assert membership.grants("relogement")
+    assert list(Membership.objects.granted("relogement")) == [membership]
 
 
 def test_session_expires_when_idle(settings):

@@ -6,7 +6,7 @@ from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory
 
 def test_mfa_setup_page_renders_in_french_with_a_qr_code(client, programme):
     membership = MembershipFactory(programme=programme, role=Role.MISSION)
-    Membership.objects.filter(pk=membership.pk).update(personal_data_relogement=True)
+    Membership.objects.filter(pk=membership.pk).update(personal_data_domains=["relogement"])
     client.post(reverse("account_login"), {"login": membership.user.email, "password": DEFAULT_PASSWORD})
     response = client.get(reverse("projects:dashboard"), follow=True)
     # allauth asks for the password again before any change of second factor

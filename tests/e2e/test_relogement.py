@@ -41,7 +41,7 @@ def relogement_world(transactional_db, live_server):
     membership = MembershipFactory(
         programme=programme,
         role=Role.MISSION,
-        personal_data_relogement=True,
+        personal_data_domains=["relogement"],
         user__email=EMAIL,
         organisation=OrganisationFactory(ville=True),
     )

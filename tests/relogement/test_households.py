@@ -24,7 +24,7 @@ def granted_user(programme, role=Role.MISSION, **kwargs):
         programme=programme,
         role=role,
         organisation=OrganisationFactory(),
-        personal_data_relogement=True,
+        personal_data_domains=["relogement"],
         **kwargs,
     )
     TOTP.activate(membership.user, generate_totp_secret())
@@ -139,7 +139,7 @@ def test_partner_can_never_open_a_household(partner_client_a, household):
 
 
 def test_grant_without_authenticator_is_sent_to_mfa_setup(client, programme, household):
-    membership = MembershipFactory(programme=programme, personal_data_relogement=True)
+    membership = MembershipFactory(programme=programme, personal_data_domains=["relogement"])
     client.force_login(membership.user)
     response = client.get(reverse("relogement:household_detail", args=[household.pk]))
     assert response.status_code == 302

@@ -700,7 +700,7 @@ def test_web_import_of_households_needs_the_personal_data_grant(client, programm
     assert client.get(reverse("imports:upload", args=["relogement"])).status_code == 403
     assert client.get(reverse("imports:upload", args=["operations"])).status_code == 200
     granted = MembershipFactory(programme=programme, role=Role.MISSION)
-    Membership.objects.filter(pk=granted.pk).update(personal_data_relogement=True)
+    Membership.objects.filter(pk=granted.pk).update(personal_data_domains=["relogement"])
     from allauth.mfa.models import Authenticator
 
     Authenticator.objects.create(user=granted.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
@@ -719,7 +719,7 @@ def test_web_import_of_households_runs_in_the_worker_and_is_access_logged(client
     from tests.accounts.factories import MembershipFactory
     from tests.utils import run_after_commit
 
-    granted = MembershipFactory(programme=site, role=Role.MISSION, personal_data_relogement=True)
+    granted = MembershipFactory(programme=site, role=Role.MISSION, personal_data_domains=["relogement"])
     Authenticator.objects.create(user=granted.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(granted.user)
     upload = io.BytesIO(workbook)
