@@ -17,7 +17,7 @@ from tests.utils import run_after_commit
 
 @pytest.fixture
 def granted_client(client, site):  # noqa: F811
-    membership = MembershipFactory(programme=site, role=Role.MISSION, personal_data_relogement=True)
+    membership = MembershipFactory(programme=site, role=Role.MISSION, personal_data_domains=["relogement"])
     Authenticator.objects.create(user=membership.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(membership.user)
     return client
