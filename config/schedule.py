@@ -1,4 +1,7 @@
-"""Every periodic task, in one place (installed into django-celery-beat by `setup_periodic_tasks`)."""
+"""Every periodic task, in one place (installed into django-celery-beat by `setup_periodic_tasks`).
+
+Each background-job model (`core/jobs.py`) has its sweep here (`Model.job.sweep_task`; a test checks it).
+"""
 
 from celery.schedules import crontab
 

@@ -5,30 +5,26 @@
     confirm → import_record_confirm ("enregistrement en cours")
            → worker: import_record_commit → "importé" (or "refusé": nothing written)
 
-The worker's progress goes through the cache: the commit is one transaction, invisible to the page that
-polls until it ends. A record the worker never took (broker down, worker lost) is sent again by
-`imports_pending_sweep`; a record locked by a worker is being processed and left alone. The `import_xlsx`
-command runs the same steps without the worker.
+A record is a background job (`core/jobs.py`, its `JobKind` on the model): the worker claims it for the
+whole step, which is one transaction, so its progress goes through the cache, readable by the page that
+polls; a record the worker never took (broker down, worker lost) is sent again by `imports_pending_sweep`,
+a record locked by a worker is being processed and left alone. The `import_xlsx` command runs the same
+steps without the worker.
 """
 
 import datetime
 import hashlib
 import logging
-from functools import partial
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import RedisError
 
+from core import jobs
 from core.imports import (
     ImportFileError,
     ImportResult,
-    Progress,
     RowError,
     check_file,
     display_name,
@@ -39,9 +35,7 @@ from core.models import ImportRecord, ImportStatus
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_TIMEOUT = 6 * 3600
-SWEEP_PENDING_AFTER = datetime.timedelta(minutes=2)
-SWEEP_GIVE_UP_AFTER = datetime.timedelta(hours=2)
+SWEEP_PENDING_AFTER: datetime.timedelta = ImportRecord.job.resend_after
 
 
 class ImportStateError(Exception):
@@ -58,43 +52,9 @@ def record_errors(record: ImportRecord) -> list[RowError]:
     ]
 
 
-# Progress ---------------------------------------------------------------------------------------------
-
-
-def _progress_key(record_id: int) -> str:
-    return f"imports:progress:{record_id}"
-
-
 def import_progress(record: ImportRecord) -> int | None:
     """Percentage done by the worker, or None when it has not started on the record."""
-    try:
-        return cache.get(_progress_key(record.pk))
-    except RedisError:
-        return None
-
-
-def _progress_clear(record_id: int) -> None:
-    """Once a step ends, so that the next one does not start from the last figure of the previous."""
-    try:
-        cache.delete(_progress_key(record_id))
-    except RedisError:
-        logger.warning("Import %s: progress not cleared (cache unavailable)", record_id)
-
-
-def _progress_reporter(record_id: int) -> Progress:
-    last = -1
-
-    def report(share: float) -> None:
-        nonlocal last
-        percent = min(int(share * 100), 99)
-        if percent != last:
-            last = percent
-            try:
-                cache.set(_progress_key(record_id), percent, PROGRESS_TIMEOUT)
-            except RedisError:
-                logger.warning("Import %s: progress not recorded (cache unavailable)", record_id)
-
-    return report
+    return jobs.progress_get(record)
 
 
 # Steps ------------------------------------------------------------------------------------------------
@@ -125,7 +85,7 @@ def import_record_create(
     record.full_clean(exclude=["summary", "errors", "created_by", "confirmed_by"])
     record.save()
     if enqueue:
-        transaction.on_commit(partial(import_enqueue, record_id=record.pk))
+        jobs.enqueue_on_commit(ImportRecord, record.pk)
     return record
 
 
@@ -147,12 +107,7 @@ def _locked(record_id: int) -> ImportRecord:
 def _taken(record_id: int, status: str) -> ImportRecord | None:
     """The record, locked for this worker, when it is still in `status`; None when another worker holds
     it (a task sent twice waits for nothing) or when it has moved on (a task delivered twice)."""
-    return (
-        ImportRecord.objects.select_for_update(skip_locked=True)
-        .select_related("programme")
-        .filter(pk=record_id, status=status)
-        .first()
-    )
+    return jobs.claim(ImportRecord.objects.select_related("programme"), pk=record_id, statuses=(status,))
 
 
 def _reject(record: ImportRecord, message: str, details: dict | None = None) -> ImportRecord:
@@ -161,8 +116,13 @@ def _reject(record: ImportRecord, message: str, details: dict | None = None) -> 
     record.errors = [RowError(None, "", message).as_dict()]
     record.summary = details or {}
     record.save(update_fields=["status", "errors", "summary"])
-    transaction.on_commit(partial(_progress_clear, record.pk))
+    jobs.progress_clear_on_commit(record)
     return record
+
+
+def import_record_give_up(record: ImportRecord, message: str) -> None:
+    """The sweep gives up on a record no worker could finish (its row locked by the sweep)."""
+    _reject(record, message)
 
 
 def _already_imported_warning(record: ImportRecord) -> str | None:
@@ -193,7 +153,7 @@ def _run(record: ImportRecord, *, user, commit: bool) -> ImportResult:
         programme=record.programme,
         user=user,
         commit=commit,
-        on_progress=_progress_reporter(record.pk),
+        on_progress=jobs.progress_reporter(record),
     )
 
 
@@ -218,7 +178,7 @@ def import_record_analyse(*, record_id: int) -> ImportRecord | None:
     record.summary = result.summary()
     record.errors = [error.as_dict() for error in result.errors]
     record.save(update_fields=["status", "summary", "errors"])
-    transaction.on_commit(partial(_progress_clear, record.pk))
+    jobs.progress_clear_on_commit(record)
     return record
 
 
@@ -256,7 +216,7 @@ def import_record_confirm(*, record: ImportRecord, user=None, enqueue: bool = Tr
         raise _already_processed(record.pk)
     record.status, record.confirmed_by, record.confirmed_at = ImportStatus.COMMITTING, user, now
     if enqueue:
-        transaction.on_commit(partial(import_enqueue, record_id=record.pk))
+        jobs.enqueue_on_commit(ImportRecord, record.pk)
     return record
 
 
@@ -278,7 +238,7 @@ def import_record_commit(*, record_id: int) -> ImportRecord | None:
     record.errors = [error.as_dict() for error in result.errors]
     record.committed_at = timezone.now() if result.committed else None
     record.save(update_fields=["status", "summary", "errors", "committed_at"])
-    transaction.on_commit(partial(_progress_clear, record.pk))
+    jobs.progress_clear_on_commit(record)
     return record
 
 
@@ -289,15 +249,16 @@ def import_record_cancel(*, record: ImportRecord) -> ImportRecord:
     A file being analysed right now is locked by the worker: the request says so instead of waiting.
     """
     try:
-        with transaction.atomic():
-            ImportRecord.objects.select_for_update(nowait=True).filter(pk=record.pk).exists()
-    except DatabaseError:
+        cancelled = jobs.cancel(
+            ImportRecord,
+            pk=record.pk,
+            statuses=(ImportStatus.ANALYSING, ImportStatus.PREVIEW),
+            cancelled_status=ImportStatus.CANCELLED,
+        )
+    except jobs.JobBusy:
         raise ImportStateError(
             "L'analyse du fichier est en cours : vous pourrez annuler l'aperçu dès qu'il s'affichera."
         ) from None
-    cancelled = ImportRecord.objects.filter(
-        pk=record.pk, status__in=(ImportStatus.ANALYSING, ImportStatus.PREVIEW)
-    ).update(status=ImportStatus.CANCELLED)
     if not cancelled:
         raise _already_processed(record.pk)
     record.status = ImportStatus.CANCELLED
@@ -343,51 +304,12 @@ def _reject_pending(record_id: int, message: str) -> None:
 
 
 def import_enqueue(*, record_id: int) -> bool:
-    """Hand the record to Celery; False (the record stays pending, the sweep sends it again) when the
-    broker is down. Never waits on a dead broker."""
-    from core.tasks import import_process_task
-
-    try:
-        import_process_task.apply_async(
-            kwargs={"record_id": record_id}, retry=True, retry_policy={"max_retries": 0}
-        )
-    except (BrokerError, RedisError, OSError) as error:
-        logger.warning("Import %s not sent to the worker: %s", record_id, error)
-        return False
-    return True
-
-
-def _pending_since(moment: datetime.datetime) -> Q:
-    """Pending records waiting since before `moment`: uploaded then (analysis), or confirmed then."""
-    return Q(status=ImportStatus.ANALYSING, created_at__lt=moment) | Q(
-        status=ImportStatus.COMMITTING, confirmed_at__lt=moment
-    )
+    """Hand the record to the worker; False (it stays pending, the sweep sends it again) when the broker
+    is down. Never waits on a dead broker."""
+    return jobs.enqueue(ImportRecord, record_id)
 
 
 def imports_pending_sweep(*, now: datetime.datetime | None = None) -> int:
     """Beat: send again the records pending for a while that no worker holds, and reject those no
-    worker could finish within SWEEP_GIVE_UP_AFTER (a file that kills its worker every time).
-    Returns how many were sent again."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        # A worker processing a record holds its row lock: skip_locked leaves those out.
-        waiting = {
-            record.pk: record
-            for record in ImportRecord.objects.select_for_update(skip_locked=True).filter(
-                _pending_since(now - SWEEP_PENDING_AFTER)
-            )
-        }
-        given_up = ImportRecord.objects.filter(pk__in=waiting).filter(
-            _pending_since(now - SWEEP_GIVE_UP_AFTER)
-        )
-        for record in given_up:
-            del waiting[record.pk]
-            _reject(
-                record,
-                (
-                    "Le traitement de ce fichier n'a pas pu aboutir (service de traitement indisponible ou "
-                    "interrompu à chaque essai) : rien n'a été écrit. Déposez-le de nouveau ; si cela se "
-                    f"reproduit, communiquez le numéro d'import n° {record.pk} à l'équipe technique."
-                ),
-            )
-    return sum(import_enqueue(record_id=record_id) for record_id in waiting)
+    worker could finish within the kind's limit (`ImportRecord.job`). Returns how many were sent again."""
+    return jobs.sweep(ImportRecord, now=now)

@@ -1,5 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+
+from core.jobs import Job, JobKind
 
 
 class ImportStatus(models.TextChoices):
@@ -15,15 +19,31 @@ def import_upload_to(instance: "ImportRecord", filename: str) -> str:
     return f"imports/{instance.kind}/{instance.file_hash[:2]}/{instance.file_hash}-{filename}"
 
 
-class ImportRecord(models.Model):
+class ImportRecord(Job):
     """One uploaded file: its original kept in storage, its outcome, who sent it and who confirmed it.
 
     The worker analyses it ("analyse en cours" → "aperçu" or "refusé") and, once confirmed, writes it
-    ("enregistrement en cours" → "importé" or "refusé"): see core/import_records.py.
+    ("enregistrement en cours" → "importé" or "refusé"): see core/import_records.py. A background job
+    (core/jobs.py): the worker holds the row's lock for the whole step, which is one transaction.
     """
 
     # Statuses the worker has still to deal with.
     PENDING_STATUSES = (ImportStatus.ANALYSING, ImportStatus.COMMITTING)
+
+    job = JobKind(
+        task="core.tasks.import_process_task",
+        task_arg="record_id",
+        sweep_task="core.tasks.imports_pending_sweep_task",
+        give_up="core.import_records.import_record_give_up",
+        # Waiting since the upload (analysis), or since the confirmation (writing).
+        waiting={ImportStatus.ANALYSING: "created_at", ImportStatus.COMMITTING: "confirmed_at"},
+        give_up_after=datetime.timedelta(hours=2),  # a file that kills its worker every time
+        give_up_message=(
+            "Le traitement de ce fichier n'a pas pu aboutir (service de traitement indisponible ou "
+            "interrompu à chaque essai) : rien n'a été écrit. Déposez-le de nouveau ; si cela se "
+            "reproduit, communiquez le numéro d'import n° {pk} à l'équipe technique."
+        ),
+    )
 
     kind = models.CharField("type d'import", max_length=40)
     programme = models.ForeignKey("projects.Programme", on_delete=models.CASCADE, related_name="imports")

@@ -1,11 +1,14 @@
 """PDF packs (dossiers de COPIL, de COTEC, de revue de projet): the row that tracks one generation."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import INTERNAL_ROLES, Membership
+from core.jobs import Job, JobKind
 from projects.models import Programme, Sector
 
 
@@ -55,8 +58,28 @@ def pack_upload_to(instance: "Pack", filename: str) -> str:
     return f"dossiers/{instance.programme_id}/{filename}"
 
 
-class Pack(models.Model):
-    """A PDF pack (dossier) built from live data by a Celery task."""
+class Pack(Job):
+    """A PDF pack (dossier) built from live data by a Celery task (a background job, core/jobs.py).
+
+    Built over several transactions so that its page sees it move: the claim commits "en cours" at once,
+    and a pack a dead worker left "en cours" is failed by the sweep, not built again.
+    """
+
+    job = JobKind(
+        task="reporting.tasks.pack_generate_task",
+        task_arg="pack_id",
+        sweep_task="reporting.tasks.packs_pending_sweep_task",
+        give_up="reporting.services.pack_give_up",
+        waiting={PackStatus.PENDING: "requested_at"},
+        give_up_after=datetime.timedelta(hours=2),
+        give_up_message=(
+            "Le dossier n'a pas pu être généré (service de génération indisponible depuis plus de "
+            "deux heures) : demandez-en un nouveau."
+        ),
+        running=(PackStatus.RUNNING,),
+        running_stale_after=datetime.timedelta(minutes=30),
+        running_stale_message="Génération interrompue (le traitement ne répond plus).",
+    )
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="packs")
     kind = models.CharField("type", max_length=10, choices=PackKind.choices)
@@ -75,12 +98,10 @@ class Pack(models.Model):
     )
     status = models.CharField("statut", max_length=12, choices=PackStatus.choices, default=PackStatus.PENDING)
     error = models.TextField("motif de l'échec", blank=True)
-    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField("demandé le", auto_now_add=True)
-    started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
     duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
     render_ms = models.PositiveIntegerField("dont rendu PDF (ms)", null=True, blank=True)

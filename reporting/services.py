@@ -3,15 +3,15 @@
 The document itself is built by `reporting.generator` from the sections the pack's kind lists
 (`reporting/kinds.py`); this module keeps the `Pack` row's lifecycle.
 
-Lifecycle (docs/packs.md): en attente → en cours → prête | échec (with the reason). A request creates the
-row and hands its id to Celery once the transaction commits; if the broker (Redis) cannot be reached the
-request still answers at once and the pack stays "en attente" until `packs_pending_sweep` (beat) sends it
-again. Generation claims the row atomically, so a task delivered twice builds the pack once.
+Lifecycle (docs/packs.md): en attente → en cours → prête | échec (with the reason). A pack is a
+background job (`core/jobs.py`, its `JobKind` on the model): a request creates the row and hands its id to
+Celery once the transaction commits; if the broker (Redis) cannot be reached the request still answers at
+once and the pack stays "en attente" until `packs_pending_sweep` (beat) sends it again. Generation claims
+the row atomically, so a task delivered twice builds the pack once.
 """
 
 import datetime
 import time
-from functools import partial
 from typing import TYPE_CHECKING
 
 import structlog
@@ -21,10 +21,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import RedisError
 
 from accounts.models import Membership, Role
+from core import jobs
 from core.pack_sections import PackScope
 from governance.services import check_transition
 from projects.models import Programme, Sector
@@ -41,13 +40,13 @@ logger = structlog.get_logger(__name__)
 REQUEST_ROLES = (Role.ADMIN, Role.MISSION, Role.DIRECTION)
 # `requested_by` is empty for packs built by the command or the beat (the model does not say blank=True).
 FULL_CLEAN_EXCLUDE = ["requested_by"]
-SWEEP_PENDING_AFTER = datetime.timedelta(minutes=2)
-SWEEP_RUNNING_STALE_AFTER = datetime.timedelta(minutes=30)
+# Progress shown while the sections are built (the claim shows 5 %, the PDF rendering follows).
+SECTIONS_PROGRESS = (5, 80)
 
 S = PackStatus
 # See docs/packs.md.
 PACK_TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING: {S.RUNNING},
+    S.PENDING: {S.RUNNING, S.FAILED},  # failed: given up by the sweep
     S.RUNNING: {S.READY, S.FAILED},
     S.READY: set(),
     S.FAILED: set(),
@@ -125,36 +124,25 @@ def pack_request(
             audience=audience,
             user=user,
         )
-        transaction.on_commit(partial(pack_enqueue, pack_id=pack.pk))
+        jobs.enqueue_on_commit(Pack, pack.pk)
     logger.info("pack_requested", pack_id=pack.pk, kind=kind)
     return pack
 
 
 def pack_enqueue(*, pack_id: int) -> bool:
     """Hand the pack to Celery; False (and the pack stays "en attente") when the broker is down."""
-    from reporting.tasks import pack_generate_task
-
-    try:
-        # One attempt, no retry: a refused connection fails at once (measured: 0.0 s, against 0.6 s with
-        # the default retry policy and 2 s with retry=False, which falls back on kombu's own retry).
-        pack_generate_task.apply_async(
-            kwargs={"pack_id": pack_id}, retry=True, retry_policy={"max_retries": 0}
-        )
-    except (BrokerError, RedisError, OSError) as error:
-        logger.warning("pack_enqueue_failed", pack_id=pack_id, error=str(error))
-        return False
-    return True
+    return jobs.enqueue(Pack, pack_id)
 
 
 def packs_pending_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Beat: send again the packs left "en attente" (broker down at request time), and mark as failed
-    those a dead worker left "en cours". Returns the number of packs sent."""
-    now = now or timezone.now()
-    stale = Pack.objects.filter(status=PackStatus.RUNNING, started_at__lt=now - SWEEP_RUNNING_STALE_AFTER)
-    for pack_id in stale.values_list("pk", flat=True):
-        _pack_fail(pack_id=pack_id, reason="Génération interrompue (le traitement ne répond plus).")
-    pending = Pack.objects.filter(status=PackStatus.PENDING, requested_at__lt=now - SWEEP_PENDING_AFTER)
-    return sum(pack_enqueue(pack_id=pack_id) for pack_id in pending.values_list("pk", flat=True))
+    """Beat: send again the packs left "en attente" (broker down at request time), fail those waiting
+    past the limit and those a dead worker left "en cours" (`Pack.job`). Returns the number sent."""
+    return jobs.sweep(Pack, now=now)
+
+
+def pack_give_up(pack: Pack, message: str) -> None:
+    """The sweep gives up on a pack (its row locked by the sweep)."""
+    _pack_fail(pack_id=pack.pk, reason=message)
 
 
 # --- Generation -------------------------------------------------------------------------------------
@@ -186,13 +174,13 @@ def pack_generate(*, pack: Pack) -> Pack:
     if not _pack_claim(pack):
         pack.refresh_from_db()
         return pack
-
-    def progress(share: float) -> None:
-        _pack_progress(pack, 5 + round(75 * share))
-
+    start, end = SECTIONS_PROGRESS
+    jobs.progress_set(pack, start)
     try:
         rendered = generator.render_document_pdf(
-            pack_scope(pack), section_keys=section_keys(pack.kind), on_progress=progress
+            pack_scope(pack),
+            section_keys=section_keys(pack.kind),
+            on_progress=jobs.progress_reporter(pack, start=start, end=end),
         )
     except Exception as error:
         logger.exception("pack_generate_failed", pack_id=pack.pk)
@@ -200,7 +188,7 @@ def pack_generate(*, pack: Pack) -> Pack:
             str(error) if isinstance(error, generator.SectionError) else f"{type(error).__name__} : {error}"
         )
         return _pack_fail(pack_id=pack.pk, reason=reason)
-    _pack_progress(pack, 95)
+    jobs.progress_set(pack, 95)
     duration_ms = round((time.perf_counter() - started) * 1000)
     return _pack_finish(pack_id=pack.pk, rendered=rendered, duration_ms=duration_ms)
 
@@ -211,18 +199,15 @@ def pack_filename(pack: Pack) -> str:
 
 
 def _pack_claim(pack: Pack) -> bool:
-    """en attente → en cours, as one conditional UPDATE (two workers cannot both win)."""
-    now = timezone.now()
-    claimed = Pack.objects.filter(pk=pack.pk, status=PackStatus.PENDING).update(
-        status=PackStatus.RUNNING, started_at=now, progress=5, error=""
-    )
-    if claimed:
-        pack.status, pack.started_at, pack.progress = PackStatus.RUNNING, now, 5
-    return bool(claimed)
-
-
-def _pack_progress(pack: Pack, value: int) -> None:
-    Pack.objects.filter(pk=pack.pk, status=PackStatus.RUNNING).update(progress=min(value, 99))
+    """en attente → en cours, committed at once (a second worker, or the task delivered twice, finds the
+    row locked or no longer waiting)."""
+    with transaction.atomic():
+        claimed = jobs.claim(
+            Pack.objects.all(), pk=pack.pk, statuses=(PackStatus.PENDING,), start_status=PackStatus.RUNNING
+        )
+    if claimed is not None:
+        pack.status, pack.started_at = claimed.status, claimed.started_at
+    return claimed is not None
 
 
 @transaction.atomic
@@ -231,13 +216,13 @@ def _pack_finish(*, pack_id: int, rendered: "RenderedPdf", duration_ms: int) -> 
     check_transition(table=PACK_TRANSITIONS, choices=PackStatus, current=pack.status, target=PackStatus.READY)
     pack.file.save(pack_filename(pack), ContentFile(rendered.content), save=False)
     pack.status = PackStatus.READY
-    pack.progress = 100
     pack.finished_at = timezone.now()
     pack.duration_ms = duration_ms
     pack.render_ms = rendered.render_ms
     pack.page_count = rendered.page_count
     pack.full_clean(exclude=FULL_CLEAN_EXCLUDE)
     pack.save()
+    jobs.progress_clear_on_commit(pack)
     logger.info("pack_ready", pack_id=pack.pk, pages=rendered.page_count, duration_ms=duration_ms)
     return pack
 
@@ -255,4 +240,5 @@ def _pack_fail(*, pack_id: int, reason: str) -> Pack:
         pack.duration_ms = round((pack.finished_at - pack.started_at).total_seconds() * 1000)
     pack.full_clean(exclude=FULL_CLEAN_EXCLUDE)
     pack.save()
+    jobs.progress_clear_on_commit(pack)
     return pack

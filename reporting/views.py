@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import jobs
 from core.decorators import programme_required
 from core.readonly import readonly
 from projects.models import Sector
@@ -82,6 +83,8 @@ def _detail_context(request, pack) -> dict:
         "pack": pack,
         "polling": POLLING_STATUSES,
         "duration": seconds,
+        # The worker's figure, from the cache (0 until it starts).
+        "progress": (jobs.progress_get(pack) or 0) if pack.status in POLLING_STATUSES else None,
         "show_requester": _is_internal(request),
     }
 

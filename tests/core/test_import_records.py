@@ -9,13 +9,12 @@ from unittest import mock
 
 import psycopg
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from core import import_records
+from core import jobs
 from core.import_records import (
     ImportStateError,
     import_progress,
@@ -64,7 +63,7 @@ def test_upload_is_analysed_in_the_background_with_its_progress(mission_client, 
     assert "Le fichier attend son tour de traitement." in page
     assert "Confirmer" not in page
 
-    cache.set(import_records._progress_key(record.pk), 40)
+    jobs.progress_set(record, 40)  # as the worker does
     block = mission_client.get(status_url)
     assert block.status_code == 200
     assert "Avancement : 40 %" in block.content.decode()
@@ -197,7 +196,7 @@ def test_progress_shown_is_the_percentage_reported(programme, mission_user, work
     record = import_record_preview(
         kind="qpv", data=sample_bytes(QPV_FILE), filename=QPV_FILE, programme=programme, user=mission_user
     )
-    report = import_records._progress_reporter(record.pk)
+    report = jobs.progress_reporter(record)
     report(0.374)
     assert import_progress(record) == 37
     report(1.0)

@@ -113,9 +113,7 @@ def test_mission_imports_the_financial_annex(demo, page, check_page, console_err
 
 
 def test_import_page_follows_the_worker_then_shows_the_preview(demo, page, check_page, console_errors):
-    from django.core.cache import cache
-
-    from core import import_records
+    from core import import_records, jobs
     from core.models import ImportRecord, ImportStatus
     from projects.models import Programme
     from tests.data import sample_bytes
@@ -127,7 +125,7 @@ def test_import_page_follows_the_worker_then_shows_the_preview(demo, page, check
         programme=Programme.objects.get(slug="npru-demo"),
         enqueue=False,
     )
-    cache.set(import_records._progress_key(record.pk), 42)
+    jobs.progress_set(record, 42)  # as the worker does
     login(page, demo, "mission@demo.npru.fr")
     page.wait_for_url(f"{demo.url}/")
     page.goto(f"{demo.url}/imports/{record.pk}/")

@@ -46,7 +46,6 @@ def _ready_pack(programme, *, sector, kind, audience) -> Pack:
         period_start=datetime.date(2025, 1, 1),
         period_end=datetime.date(2025, 6, 30),
         status=PackStatus.READY,
-        progress=100,
         page_count=1,
     )
     pack.file.save("dossier.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)

@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
 from accounts.models import OrganisationKind
-from core import pack_sections
+from core import jobs, pack_sections
 from core.formatting import format_euros, format_millions
 from governance import services
 from governance.models import (
@@ -361,7 +361,8 @@ def test_request_generates_the_pack_with_its_figures(
         )
     pack.refresh_from_db()
     assert pack.status == PackStatus.READY, pack.error
-    assert pack.progress == 100
+    assert jobs.progress_get(pack) is None  # the figure goes once the pack is ready
+    assert pack.attempts == 1  # sent once to the (eager) worker
     assert pack.requested_by == mission_user
     assert pack.page_count >= 5
     assert 0 < pack.render_ms <= pack.duration_ms
@@ -502,6 +503,16 @@ def test_sweep_leaves_fresh_requests_and_fails_stale_runs(programme):
     assert fresh.status == PackStatus.PENDING
     assert stale.status == PackStatus.FAILED
     assert "interrompue" in stale.error
+
+
+def test_sweep_gives_up_a_pack_waiting_for_hours(programme):
+    pack = make_pack(programme)
+    with mock.patch.object(pack_generate_task, "apply_async") as send:
+        assert packs.packs_pending_sweep(now=timezone.now() + datetime.timedelta(hours=3)) == 0
+    send.assert_not_called()
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.FAILED
+    assert "demandez-en un nouveau" in pack.error
 
 
 def test_redelivered_task_does_not_build_twice(programme):
