@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, scope_q
+from core.scoping import ScopedQuerySet
 from projects.models import Operation, Programme, Sector
 
 
@@ -21,16 +22,6 @@ class BodyKind(models.TextChoices):
     GUSP_TECHNIQUE = "gusp_technique", "Comité GUSP technique"
     PARTENAIRES = "partenaires", "Comité des partenaires"
     OTHER = "other", "Autre instance"
-
-
-class ScopedQuerySet(models.QuerySet):
-    """Rows carrying `programme` and an optional `sector`."""
-
-    programme_path = "programme"
-    sector_path = "sector"
-
-    def visible_to(self, user):
-        return self.filter(scope_q(user, programme_path=self.programme_path, sector_path=self.sector_path))
 
 
 class BodyQuerySet(models.QuerySet):

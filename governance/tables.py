@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.scoping import EditorScope
 from governance.models import Action, Body, Feedback, Meeting, PublicEvent
-from governance.rules import EditorScope
 from governance.services import ACTION_LIFECYCLE
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -10,11 +10,11 @@ from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.exports import DATE, Column, xlsx_response
 from core.readonly import readonly
+from core.scoping import editor_scope
 from governance import selectors, services
 from governance.filters import OPEN, ActionFilter
 from governance.forms import ActionForm, ActionStatusForm
 from governance.models import OPEN_ACTION_STATUSES
-from governance.rules import editor_scope
 from governance.tables import ActionTable, action_status_context
 from governance.views.common import apply_service_errors, form_errors_message, require_perm, safe_next
 

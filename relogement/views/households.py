@@ -1,5 +1,6 @@
 """Household pages: personal data. Only memberships with the relogement personal-data grant (and MFA)
-see households one by one, and every page that shows them writes an access-log event (never the data)."""
+see households one by one, and every page that shows them writes an access-log event (never the data):
+both through `core.decorators.personal_data`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,8 +8,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
-from core.access import access_log
-from core.decorators import programme_required
+from core.decorators import personal_data
 from core.exports import xlsx_response
 from core.models import AccessAction
 from relogement import services
@@ -19,24 +19,8 @@ from relogement.models import Household
 from relogement.tables import HouseholdTable
 
 PAGE_SIZE = 50
-DOMAIN = "relogement"
-
-
-def _log(request, action: str, *, model: str = "Household", object_ref: str = "", count: int = 1) -> None:
-    access_log(
-        user=request.user,
-        action=action,
-        domain=DOMAIN,
-        model=model,
-        object_ref=object_ref,
-        count=count,
-        path=request.get_full_path(),
-    )
-
-
-def _forbidden(request, *, editors_only: bool = False):
-    """403 with a page that explains the grant (and MFA) needed."""
-    return render(request, "relogement/household_forbidden.html", {"editors_only": editors_only}, status=403)
+DOMAIN = "relogement"  # registered in relogement/apps.py
+HOUSEHOLD = "Household"
 
 
 def _visible(request):
@@ -53,15 +37,12 @@ def _programme_households(request):
     )
 
 
-@programme_required
+@personal_data(DOMAIN, AccessAction.LIST, model=HOUSEHOLD)
 def household_list(request):
-    if not request.user.has_perm("relogement.view_household", request.programme):
-        return _forbidden(request)
     filterset = HouseholdFilter(request.GET, queryset=_programme_households(request), request=request)
     table = HouseholdTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    shown = len(table.page.object_list) if hasattr(table, "page") else 0
-    _log(request, AccessAction.LIST, count=shown)
+    request.access_record.record(count=len(table.page.object_list) if hasattr(table, "page") else 0)
     context = {
         "filter": filterset,
         "table": table,
@@ -74,15 +55,11 @@ def household_list(request):
     return render(request, template, context)
 
 
-@programme_required
+@personal_data(DOMAIN, AccessAction.EXPORT, model=HOUSEHOLD, editors_only=True)
 def household_export(request):
-    if not request.user.has_perm("relogement.view_household", request.programme):
-        return _forbidden(request)
-    if not request.user.has_perm("relogement.export_household", request.programme):
-        return _forbidden(request, editors_only=True)
     queryset = _programme_households(request).order_by("reference", "pk")
     rows = list(HouseholdFilter(request.GET, queryset=queryset, request=request).qs)
-    _log(request, AccessAction.EXPORT, count=len(rows))
+    request.access_record.record(count=len(rows))
     return xlsx_response(
         filename=f"menages-{request.programme.slug}",
         sheet_title="Ménages",
@@ -125,10 +102,10 @@ def household_timeline(household: Household) -> list[dict]:
     return events
 
 
-@programme_required
+@personal_data(DOMAIN, AccessAction.VIEW, model=HOUSEHOLD, object_page=True)
 def household_detail(request, pk):
     household = get_object_or_404(_visible(request), pk=pk)
-    _log(request, AccessAction.VIEW, object_ref=household.reference)
+    request.access_record.record(object_ref=household.reference)
     offers = household.offers.select_related("landlord")
     rehousings = household.rehousings.select_related("landlord")
     context = {
@@ -141,10 +118,8 @@ def household_detail(request, pk):
     return render(request, "relogement/household_detail.html", context)
 
 
-@programme_required
+@personal_data(DOMAIN, None, model=HOUSEHOLD)  # the blank form shows nobody: an event once created
 def household_create(request):
-    if not request.user.has_perm("relogement.view_household", request.programme):
-        return _forbidden(request)
     if not request.user.has_perm("relogement.add_household", request.programme):
         raise PermissionDenied
     form = HouseholdForm(request.POST or None, programme=request.programme, user=request.user)
@@ -154,17 +129,18 @@ def household_create(request):
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            _log(request, AccessAction.EDIT, object_ref=household.reference)
+            request.access_record.record(action=AccessAction.EDIT, object_ref=household.reference)
             messages.success(request, f"Le ménage {household.reference} a été créé.")
             return redirect("relogement:household_detail", pk=household.pk)
     return render(request, "relogement/household_form.html", {"form": form, "household": None})
 
 
-@programme_required
+@personal_data(DOMAIN, AccessAction.VIEW, model=HOUSEHOLD, object_page=True)  # the form shows the household
 def household_edit(request, pk):
     household = get_object_or_404(_visible(request), pk=pk)
     if not request.user.has_perm("relogement.change_household", household):
         raise PermissionDenied
+    request.access_record.record(object_ref=household.reference)
     form = HouseholdForm(
         request.POST or None, instance=household, programme=household.programme, user=request.user
     )
@@ -174,10 +150,9 @@ def household_edit(request, pk):
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            _log(request, AccessAction.EDIT, object_ref=household.reference)
+            request.access_record.record(action=AccessAction.EDIT)
             messages.success(request, f"Le ménage {household.reference} a été mis à jour.")
             return redirect("relogement:household_detail", pk=household.pk)
-    _log(request, AccessAction.VIEW, object_ref=household.reference)  # the form shows the household
     return render(request, "relogement/household_form.html", {"form": form, "household": household})
 
 
@@ -185,6 +160,7 @@ def _child_form(request, pk, *, form_class, record, perm: str, model: str, templ
     household = get_object_or_404(_visible(request), pk=pk)
     if not request.user.has_perm(perm, household):
         raise PermissionDenied
+    request.access_record.record(object_ref=household.reference)  # the form shows the household
     form = form_class(request.POST or None, programme=household.programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,14 +168,13 @@ def _child_form(request, pk, *, form_class, record, perm: str, model: str, templ
         except ValidationError as error:
             apply_service_error(form, error, field_map)
         else:
-            _log(request, AccessAction.EDIT, model=model, object_ref=household.reference)
+            request.access_record.record(action=AccessAction.EDIT, model=model)
             messages.success(request, f"Enregistré pour le ménage {household.reference}.")
             return redirect("relogement:household_detail", pk=household.pk)
-    _log(request, AccessAction.VIEW, object_ref=household.reference)  # the form shows the household
     return render(request, template, {"form": form, "household": household})
 
 
-@programme_required
+@personal_data(DOMAIN, AccessAction.VIEW, model=HOUSEHOLD, object_page=True)
 def offer_add(request, pk):
     return _child_form(
         request,
@@ -212,7 +187,7 @@ def offer_add(request, pk):
     )
 
 
-@programme_required
+@personal_data(DOMAIN, AccessAction.VIEW, model=HOUSEHOLD, object_page=True)
 def rehousing_add(request, pk):
     return _child_form(
         request,
@@ -227,12 +202,13 @@ def rehousing_add(request, pk):
     )
 
 
-@programme_required
+@personal_data(DOMAIN, AccessAction.VIEW, model=HOUSEHOLD, object_page=True)
 def offer_answer(request, pk, offer_pk):
     household = get_object_or_404(_visible(request), pk=pk)
     offer = get_object_or_404(household.offers.select_related("landlord"), pk=offer_pk)
     if not request.user.has_perm("relogement.add_offer", household):
         raise PermissionDenied
+    request.access_record.record(object_ref=household.reference)
     form = OfferAnswerForm(request.POST or None, instance=offer, programme=household.programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,9 +216,8 @@ def offer_answer(request, pk, offer_pk):
         except ValidationError as error:
             apply_service_error(form, error, None)
         else:
-            _log(request, AccessAction.EDIT, model="Offer", object_ref=household.reference)
+            request.access_record.record(action=AccessAction.EDIT, model="Offer")
             messages.success(request, f"Réponse enregistrée pour le ménage {household.reference}.")
             return redirect("relogement:household_detail", pk=household.pk)
-    _log(request, AccessAction.VIEW, object_ref=household.reference)
     context = {"form": form, "household": household, "offer": offer}
     return render(request, "relogement/household_offer_answer.html", context)

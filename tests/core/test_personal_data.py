@@ -1,8 +1,13 @@
 """The registry of personal-data domains: a domain app registers, the rest reads the registry."""
 
 import pytest
+from django.http import Http404, HttpResponse
 
+from accounts.models import Role
 from core import personal_data
+from core.decorators import personal_data as personal_data_page
+from core.models import AccessAction, AccessEvent
+from tests.accounts.factories import MembershipFactory
 
 
 @pytest.fixture
@@ -28,8 +33,6 @@ def test_there_is_no_insertion_domain_until_the_app_registers_it():
 
 
 def test_a_registered_domain_is_a_valid_grant_and_a_choice(photos, programme):
-    from tests.accounts.factories import MembershipFactory
-
     membership = MembershipFactory(programme=programme, personal_data_domains=["photos_test"])
     membership.full_clean()
     assert ("photos_test", "Photos GUSP") in personal_data.domain_choices()
@@ -42,3 +45,66 @@ def test_registering_twice_the_same_key_differently_fails(photos):
     )  # the same declaration again is fine (a re-import)
     with pytest.raises(ValueError, match="photos_test"):
         personal_data.register_domain(key="photos_test", label="Autre", records="x", pages="y")
+
+
+# The decorator: the grant check and one access event per page, for any registered domain.
+
+
+def _request(rf, membership, path="/photos/?page=2"):
+    request = rf.get(path)
+    request.user = membership.user
+    request.membership = membership
+    request.programme = membership.programme
+    request.session = {}
+    return request
+
+
+def _view(action=AccessAction.VIEW, **options):
+    @personal_data_page("photos_test", action, model="Photo", **options)
+    def view(request, status=200):
+        if status == 200:
+            request.access_record.record(object_ref="P-0001")
+        return HttpResponse("photo", status=status)
+
+    return view
+
+
+def test_a_granted_page_writes_one_event_with_what_the_view_showed(rf, photos, programme):
+    membership = MembershipFactory(programme=programme, personal_data_domains=["photos_test"])
+    assert _view()(_request(rf, membership)).status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.domain, event.action, event.model, event.object_ref) == (
+        "photos_test",
+        "view",
+        "Photo",
+        "P-0001",
+    )
+    assert event.path == "/photos/?page=2"
+    assert event.user == membership.user
+
+
+def test_no_event_when_the_view_refuses_or_shows_nobody(rf, photos, programme):
+    membership = MembershipFactory(programme=programme, personal_data_domains=["photos_test"])
+    assert _view()(_request(rf, membership), status=404).status_code == 404
+    assert _view(action=None)(_request(rf, membership)).status_code == 200
+    assert not AccessEvent.objects.exists()
+
+
+def test_without_the_grant_the_page_explains_it_or_the_record_is_404(rf, photos, programme):
+    membership = MembershipFactory(programme=programme, personal_data_domains=["relogement"])
+    response = _view()(_request(rf, membership))
+    assert response.status_code == 403
+    assert "données personnelles photos gusp" in response.content.decode()
+    with pytest.raises(Http404):
+        _view(object_page=True)(_request(rf, membership))
+    assert not AccessEvent.objects.exists()
+
+
+def test_editors_only_refuses_a_granted_reader(rf, photos, programme):
+    membership = MembershipFactory(
+        programme=programme, role=Role.DIRECTION, personal_data_domains=["photos_test"]
+    )
+    response = _view(editors_only=True)(_request(rf, membership))
+    assert response.status_code == 403
+    assert "export des photos" in response.content.decode()
+    assert not AccessEvent.objects.exists()

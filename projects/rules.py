@@ -1,4 +1,6 @@
-"""Object permissions (django-rules). Reads are scoped by `visible_to(user)`; these say who may write."""
+"""Who may write the programme's reference data (django-rules); other apps build on `edits_programme`.
+
+Reads are scoped by `visible_to(user)`; these say who may write."""
 
 import rules
 
