@@ -47,7 +47,6 @@ def governance(scope: PackScope) -> dict:
         # Sanitised again here: minutes may have come through an import or the admin.
         "last_minutes": sanitize_html(last.minutes) if last else "",
         "today": scope.period_end,
-        "show_people": scope.audience.is_internal,
     }
 
 
