@@ -4,7 +4,7 @@ from core.charts import grouped_bar, render_svg, semester_gantt, stacked_bar, sv
 from projects import selectors
 from projects.models import STATUS_COLORS, Operation, OperationStatus
 from projects.selectors import SectorSummary
-from projects.semesters import add_semesters
+from projects.semesters import add_semesters, semester_first_day
 
 
 def status_chart(summaries: list[SectorSummary]) -> str | None:
@@ -63,8 +63,7 @@ def funding_chart(funders: list[dict]) -> str | None:
 
 
 def _semester_start(semester: str) -> str:
-    year, half = semester.split("-S")
-    return f"{year}-{'01' if half == '1' else '07'}-01"
+    return semester_first_day(semester).isoformat()
 
 
 # Gantt labels short enough to fit the axis' label limit (260 px): Vega then measures each label once

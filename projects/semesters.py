@@ -1,5 +1,6 @@
 """Semesters as ANRU's financial annex writes them ("S2 2024"), stored as sortable "2024-S2"."""
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -32,6 +33,26 @@ def add_semesters(semester: str, count: int) -> str:
         raise ValidationError("Semestre invalide : %(value)s", params={"value": semester})
     index = int(match["year"]) * 2 + int(match["half"]) - 1 + count
     return f"{index // 2}-S{index % 2 + 1}"
+
+
+def semester_of(day: datetime.date) -> str:
+    return f"{day.year}-S{1 if day.month <= 6 else 2}"
+
+
+def semester_index(semester: str) -> int:
+    """A count of semesters (consecutive semesters differ by one)."""
+    year, half = semester.split("-S")
+    return int(year) * 2 + int(half) - 1
+
+
+def semester_first_day(semester: str) -> datetime.date:
+    year, half = semester.split("-S")
+    return datetime.date(int(year), 1 if half == "1" else 7, 1)
+
+
+def semester_last_day(semester: str) -> datetime.date:
+    year, half = semester.split("-S")
+    return datetime.date(int(year), 6, 30) if half == "1" else datetime.date(int(year), 12, 31)
 
 
 def semester_label(semester: str) -> str:

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db.models import F, Q, Sum
 
 from accounts.models import Domain, Membership, Organisation, Role, User
-from projects import demo
 from projects.models import (
     Amendment,
     Convention,
@@ -22,6 +21,9 @@ from projects.models import (
     Programme,
     Sector,
 )
+from projects.seeders.accounts import DEMO_PASSWORD
+from projects.seeders.demo import ring_area_km2
+from projects.semesters import semester_of
 
 TODAY = datetime.date(2026, 11, 21)
 DEMO_SECTORS = ["Moulins", "Pointe des Bois Blancs", "Concorde", "Faubourg d'Arras"]
@@ -158,7 +160,7 @@ def check_moas_fit_the_families(programme):
 
 
 def check_statuses_follow_the_semesters(programme):
-    now = demo.semester_of(TODAY)
+    now = semester_of(TODAY)
     operations = list(Operation.objects.filter(programme=programme))
     for operation in operations:
         if operation.status in {S.LIVREE, S.SOLDEE}:
@@ -259,7 +261,7 @@ def overlap(ring_a, ring_b) -> bool:
 def test_demo_perimeters_are_distinct_small_polygons_around_lille(programme):
     sector_rings = {sector.name: rings(sector.perimeter) for sector in programme.sectors.all()}
     for name, parts in sector_rings.items():
-        area = sum(demo.ring_area_km2(ring) for ring in parts)
+        area = sum(ring_area_km2(ring) for ring in parts)
         assert 0.5 <= area <= 1.5, name
         for ring in parts:
             assert ring[0] == ring[-1]
@@ -291,7 +293,7 @@ def check_accounts_one_per_role(programme):
     }
     assert {email: m.role for email, m in memberships.items()} == expected
     for membership in memberships.values():
-        assert membership.user.check_password(demo.DEMO_PASSWORD)
+        assert membership.user.check_password(DEMO_PASSWORD)
         assert not membership.user.needs_mfa
     admin = memberships["admin@demo.npru.fr"].user
     assert admin.is_superuser
@@ -403,7 +405,7 @@ def test_metro_scale():
     assert Sector.objects.visible_to(landlord).count() == 2
     sector_rings = [rings(sector.perimeter) for sector in metro.sectors.all()]
     for parts in sector_rings:
-        assert 0.5 <= sum(demo.ring_area_km2(ring) for ring in parts) <= 1.5
+        assert 0.5 <= sum(ring_area_km2(ring) for ring in parts) <= 1.5
     all_rings = [ring for parts in sector_rings for ring in parts]
     assert not any(overlap(a, b) for a, b in itertools.combinations(all_rings, 2))
     for operation in operations[::37]:

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from projects.models import Family, Operation, OperationStatus, Programme
-from relogement import demo_data
 from relogement.models import (
     DEFINITIVELY_REHOUSED,
     IN_PROGRESS,
@@ -23,6 +22,7 @@ from relogement.models import (
     RehousingKind,
     RelogementPlan,
 )
+from relogement.seeders import data as demo_data
 
 TODAY = datetime.date(2026, 11, 21)
 H = HouseholdStatus

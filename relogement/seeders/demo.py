@@ -21,7 +21,6 @@ import datetime
 import hashlib
 import math
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,8 +29,10 @@ from django.db.models import Count, Q
 
 from accounts import services as account_services
 from accounts.models import Organisation, OrganisationKind
+from core.dates import days, months
+from core.seeding import Log
 from projects.models import Family, Operation, OperationStatus, Programme
-from relogement import demo_data as data
+from projects.semesters import semester_first_day
 from relogement import retention, services
 from relogement.models import (
     DEFINITIVELY_REHOUSED,
@@ -43,8 +44,8 @@ from relogement.models import (
     Rehousing,
     RehousingKind,
 )
+from relogement.seeders import data
 
-Log = Callable[[str], None]
 H = HouseholdStatus
 S = OperationStatus
 FINISHED = (S.LIVREE, S.SOLDEE)
@@ -116,21 +117,6 @@ REHOUSING_FIELDS = [
 # --- Helpers ------------------------------------------------------------------------------------------------
 
 
-def days(count: float) -> datetime.timedelta:
-    return datetime.timedelta(days=round(count))
-
-
-def months(count: float) -> datetime.timedelta:
-    return days(count * 30.44)
-
-
-def semester_start(semester: str) -> datetime.date | None:
-    if not semester:
-        return None
-    year, half = semester.split("-S")
-    return datetime.date(int(year), 1 if half == "1" else 7, 1)
-
-
 def euros(value: float) -> Decimal:
     return Decimal(str(round(max(value, 0), 2))).quantize(Decimal("0.01"))
 
@@ -198,8 +184,9 @@ def relocating_operations(programme: Programme) -> list[Operation]:
 
 def window(operation: Operation) -> tuple[datetime.date, datetime.date]:
     """When the operation's households are rehoused (see the module's docstring)."""
-    start = semester_start(operation.actual_start or operation.planned_start) or datetime.date(2024, 1, 1)
-    planned_end = semester_start(operation.actual_end or operation.planned_end) or start + months(24)
+    start = semester_first_day(operation.actual_start or operation.planned_start or "2024-S1")
+    planned_end = operation.actual_end or operation.planned_end
+    planned_end = semester_first_day(planned_end) if planned_end else start + months(24)
     if operation.status in FINISHED:
         end = start + months(3)
     elif operation.status in UNDER_WAY:
@@ -579,12 +566,6 @@ def seed_relogement(programme: Programme, *, target, today: datetime.date, log: 
     created, rewritten = sync_households(scene, drafts_for(scene, sites))
     anonymised = retention.households_anonymise(today=today, programme=programme)
     log_counts(scene, created, rewritten, anonymised, log)
-
-
-def reset(programme: Programme | None) -> None:
-    """Households protect their operation: they go before the programme."""
-    if programme is not None:
-        Household.objects.filter(programme=programme).delete()
 
 
 def log_counts(scene: Scene, created: int, rewritten: int, anonymised: int, log: Log) -> None:

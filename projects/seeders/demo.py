@@ -12,22 +12,19 @@ import datetime
 import json
 import math
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import services as account_services
-from accounts.models import Domain, Organisation, OrganisationKind, Role, User
-from governance import demo as governance_demo
+from accounts.models import Organisation, OrganisationKind
+from core.dates import working_day
+from core.seeding import Log, Target
 from projects import services
-from projects.demo_data import catalogue as cat
 from projects.models import (
     Convention,
     Family,
@@ -39,36 +36,32 @@ from projects.models import (
     Programme,
     Sector,
 )
-from projects.semesters import add_semesters
-from relogement import demo as relogement_demo
+from projects.seeders import data as cat
+from projects.seeders.accounts import ensure_accounts
+from projects.semesters import (
+    add_semesters,
+    semester_first_day,
+    semester_index,
+    semester_last_day,
+    semester_of,
+)
 
-DEMO_PASSWORD = "demo-npru-2026"
-DEMO_PERIMETERS = Path(__file__).resolve().parent / "demo_data" / "perimetres_demo.geojson"
-SCALES = ("demo", "metro")
+DEMO_PERIMETERS = Path(__file__).resolve().parent / "perimetres_demo.geojson"
+# The reference data of each target's programme (name, slug, ANRU project code…).
+PROGRAMMES = {"demo": cat.DEMO_PROGRAMME, "metro": cat.METRO_PROGRAMME}
 
 F = Family
 S = OperationStatus
-Log = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Target:
-    """One seeded programme: its reference data, the domain of its accounts, its random seed."""
-
-    key: str
-    programme: dict[str, str]
-    email_domain: str
-    seed: int
-
-    @property
-    def slug(self) -> str:
-        return self.programme["slug"]
+def programme_slug(target: Target) -> str:
+    return PROGRAMMES[target.key]["slug"]
 
 
-TARGETS = {
-    "demo": Target("demo", cat.DEMO_PROGRAMME, "demo.npru.fr", 591),
-    "metro": Target("metro", cat.METRO_PROGRAMME, "metro.npru.fr", 599),
-}
+def demo_programme(target: Target) -> Programme:
+    """The programme a target seeds (for the seeders of the apps that come after projects)."""
+    return Programme.objects.get(slug=programme_slug(target))
+
 
 # ANRU's family numbers, used in operation identifiers ("C0591-21-0003").
 FAMILY_CODES = {
@@ -189,36 +182,6 @@ STARTED = {S.ENGAGEE, S.TRAVAUX, S.LIVREE, S.SOLDEE}
 FINISHED = {S.LIVREE, S.SOLDEE}
 
 
-# --- Semesters and dates ------------------------------------------------------------------------------
-
-
-def semester_of(day: datetime.date) -> str:
-    return f"{day.year}-S{1 if day.month <= 6 else 2}"
-
-
-def semester_index(semester: str) -> int:
-    year, half = semester.split("-S")
-    return int(year) * 2 + int(half) - 1
-
-
-def semester_first_day(semester: str) -> datetime.date:
-    year, half = semester.split("-S")
-    return datetime.date(int(year), 1 if half == "1" else 7, 1)
-
-
-def semester_last_day(semester: str) -> datetime.date:
-    year, half = semester.split("-S")
-    return datetime.date(int(year), 6, 30) if half == "1" else datetime.date(int(year), 12, 31)
-
-
-def working_day(day: datetime.date, *, backward: bool = False) -> datetime.date:
-    """The same day, or for a weekend day the next Monday (the previous Friday when backward)."""
-    if day.weekday() < 5:
-        return day
-    shift = day.weekday() - 4 if backward else 7 - day.weekday()
-    return day + datetime.timedelta(days=-shift if backward else shift)
-
-
 # --- Perimeters ---------------------------------------------------------------------------------------
 
 KM_PER_DEGREE_LAT = 111.2
@@ -275,7 +238,7 @@ def demo_perimeters() -> dict[str, dict[str, Any]]:
 
 
 def build_demo_perimeter_file(seed: int = 591) -> dict[str, Any]:
-    """The content of ``demo_data/perimetres_demo.geojson`` (kept for regenerating the file)."""
+    """The content of ``perimetres_demo.geojson`` (kept for regenerating the file)."""
     rng = random.Random(seed)
     features = []
     for sector in cat.DEMO_SECTORS:
@@ -836,7 +799,7 @@ def seed_demo_programme(target: Target, *, today: datetime.date, log: Log) -> Pr
     organisations = ensure_organisations(programme, cat.DEMO_ORGANISATIONS, log)
     conventions = ensure_conventions(programme, log)
     sectors = ensure_demo_sectors(programme, log)
-    ctx = Context(today, target.programme["project_code"], target.seed, organisations, conventions)
+    ctx = Context(today, PROGRAMMES[target.key]["project_code"], target.seed, organisations, conventions)
     specs = [build_operation(draft, ctx=ctx) for draft in demo_drafts(sectors, organisations)]
     write_operations(programme, specs, log)
     ensure_accounts(target, programme, organisations, [sectors["Moulins"], sectors["Concorde"]], log)
@@ -844,9 +807,12 @@ def seed_demo_programme(target: Target, *, today: datetime.date, log: Log) -> Pr
 
 
 def ensure_programme(target: Target, log: Log) -> Programme:
-    fields = {key: value for key, value in target.programme.items() if key not in {"slug", "project_code"}}
-    programme, created = services.programme_upsert(slug=target.slug, **fields)
-    log(f"Programme « {programme.name} » ({target.slug}) {'créé' if created else 'mis à jour'}")
+    slug = programme_slug(target)
+    fields = {
+        key: value for key, value in PROGRAMMES[target.key].items() if key not in {"slug", "project_code"}
+    }
+    programme, created = services.programme_upsert(slug=slug, **fields)
+    log(f"Programme « {programme.name} » ({slug}) {'créé' if created else 'mis à jour'}")
     return programme
 
 
@@ -1126,10 +1092,10 @@ def seed_metro_programme(target: Target, *, today: datetime.date, log: Log) -> P
     rng = random.Random(target.seed)
     programme = ensure_programme(target, log)
     orgs = ensure_metro_organisations(programme, log)
-    conventions = ensure_metro_conventions(programme, code=target.programme["project_code"])
+    conventions = ensure_metro_conventions(programme, code=PROGRAMMES[target.key]["project_code"])
     sectors = ensure_metro_sectors(programme, log)
     funders = {**orgs.funders, "ville": orgs.villes[sectors[0][1][0]]}
-    ctx = Context(today, target.programme["project_code"], target.seed, funders, conventions)
+    ctx = Context(today, PROGRAMMES[target.key]["project_code"], target.seed, funders, conventions)
     specs = []
     for draft in metro_drafts(sectors, orgs, rng):
         if draft.sector is not None:
@@ -1140,188 +1106,3 @@ def seed_metro_programme(target: Target, *, today: datetime.date, log: Log) -> P
     organisations = {**orgs.funders, "hm": orgs.pools["bailleur"][0]}
     ensure_accounts(target, programme, organisations, landlord_sectors, log)
     return programme
-
-
-# --- Accounts -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccountRow:
-    email: str
-    role: str
-    organisation: str
-    scope: str
-
-
-# local part, role, organisation key, first name, last name, referent domain, limited to sectors, superuser
-ACCOUNTS = [
-    ("mission", Role.MISSION, "mel", "Camille", "Lambert", "", False, False),
-    ("admin", Role.ADMIN, "mel", "Dominique", "Roussel", "", False, True),
-    ("direction", Role.DIRECTION, "mel", "Claire", "Dubois", "", False, False),
-    ("referent", Role.REFERENT, "mel", "Karim", "Benali", Domain.RELOGEMENT, False, False),
-    ("bailleur", Role.PARTNER, "hm", "Sophie", "Lefebvre", "", True, False),
-    ("etat", Role.PARTNER, "etat", "Julien", "Moreau", "", False, False),
-]
-
-
-def ensure_accounts(
-    target: Target, programme: Programme, organisations: dict[str, Organisation], landlord_sectors, log: Log
-) -> list[AccountRow]:
-    rows = []
-    for local, role, org_key, first, last, domain, limited, superuser in ACCOUNTS:
-        email = f"{local}@{target.email_domain}"
-        user, _ = account_services.account_upsert(
-            email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, is_superuser=superuser
-        )
-        sectors = list(landlord_sectors) if limited else []
-        account_services.membership_set(
-            user=user,
-            programme=programme,
-            organisation=organisations[org_key],
-            role=role,
-            referent_domain=domain,
-            sectors=sectors,
-        )
-        scope = ", ".join(sector.name for sector in sectors) if sectors else "Tout le programme"
-        rows.append(AccountRow(email, Role(role).label, organisations[org_key].name, scope))
-    log(f"  {len(rows)} comptes @{target.email_domain}")
-    return rows
-
-
-def role_label(membership) -> str:
-    label = membership.get_role_display()
-    if membership.referent_domain:
-        label += f" ({membership.get_referent_domain_display().lower()})"
-    if membership.user.is_superuser:
-        label += " et superutilisateur"
-    return label
-
-
-def account_rows(target: Target) -> list[AccountRow]:
-    """The seeded accounts as they stand in the database, in the order of ACCOUNTS."""
-    order = {f"{local}@{target.email_domain}": rank for rank, (local, *_) in enumerate(ACCOUNTS)}
-    memberships = (
-        Programme.objects.get(slug=target.slug)
-        .memberships.filter(user__email__in=order)
-        .select_related("user", "organisation")
-        .prefetch_related("sectors")
-    )
-    rows = [
-        AccountRow(
-            m.user.email,
-            role_label(m),
-            m.organisation.name,
-            ", ".join(s.name for s in m.sectors.all()) or "Tout le programme",
-        )
-        for m in memberships
-    ]
-    return sorted(rows, key=lambda row: order[row.email])
-
-
-# --- Entry points ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Summary:
-    """Figures of one seeded programme, for the command's report."""
-
-    name: str
-    slug: str
-    sectors: int
-    operations: int
-    funding_lines: int
-    milestones: int
-    accounts: list[AccountRow]
-    cost: Decimal
-    planned: Decimal
-    committed: Decimal
-    paid: Decimal
-    anru: Decimal
-    at_risk: int
-    demolished: int
-    rebuilt: int
-    rehabilitated: int
-    moas: int
-
-
-def summarise(target: Target) -> Summary:
-    programme = Programme.objects.get(slug=target.slug)
-    operations = Operation.objects.filter(programme=programme).aggregate(
-        count=Count("pk"),
-        cost=Sum("cost_excl_tax"),
-        at_risk=Count("pk", filter=Q(at_risk=True)),
-        demolished=Sum("housing_demolished"),
-        rebuilt=Sum("housing_rebuilt"),
-        rehabilitated=Sum("housing_rehabilitated"),
-        moas=Count("moa", distinct=True),
-    )
-    lines = FundingLine.objects.filter(operation__programme=programme).aggregate(
-        count=Count("pk"),
-        total_planned=Sum("planned"),
-        total_committed=Sum("committed"),
-        total_paid=Sum("paid"),
-        anru=Sum("planned", filter=Q(funder__kind=OrganisationKind.ANRU)),
-    )
-    return Summary(
-        name=programme.name,
-        slug=programme.slug,
-        sectors=programme.sectors.count(),
-        operations=operations["count"],
-        funding_lines=lines["count"],
-        milestones=Milestone.objects.filter(operation__programme=programme).count(),
-        accounts=account_rows(target),
-        cost=operations["cost"] or Decimal(0),
-        planned=lines["total_planned"] or Decimal(0),
-        committed=lines["total_committed"] or Decimal(0),
-        paid=lines["total_paid"] or Decimal(0),
-        anru=lines["anru"] or Decimal(0),
-        at_risk=operations["at_risk"],
-        demolished=operations["demolished"] or 0,
-        rebuilt=operations["rebuilt"] or 0,
-        rehabilitated=operations["rehabilitated"] or 0,
-        moas=operations["moas"],
-    )
-
-
-def reset(target: Target, log: Log) -> None:
-    """Delete the programme of this target and the accounts of its e-mail domain."""
-    programme = Programme.objects.filter(slug=target.slug).first()
-    relogement_demo.reset(programme)
-    if programme is not None:
-        services.programme_delete(programme=programme)
-        log(f"Programme « {programme.name} » supprimé")
-    users = list(User.objects.filter(email__iendswith=f"@{target.email_domain}"))
-    for user in users:
-        account_services.user_delete(user=user)
-    if users:
-        log(f"{len(users)} comptes @{target.email_domain} supprimés")
-
-
-SEEDERS = {"demo": seed_demo_programme, "metro": seed_metro_programme}
-
-
-def seed(
-    scale: str = "demo",
-    *,
-    reset_first: bool = False,
-    today: datetime.date | None = None,
-    dry_run: bool = False,
-    log: Log = print,
-) -> list[Summary]:
-    """Seed the demo programme, and the metropolitan load set too at scale "metro"; one transaction."""
-    if scale not in SCALES:
-        raise ValueError(f"Unknown scale: {scale}")
-    today = today or timezone.localdate()
-    targets = [TARGETS["demo"]] + ([TARGETS["metro"]] if scale == "metro" else [])
-    with transaction.atomic():
-        for target in targets:
-            if reset_first:
-                reset(target, log)
-            programme = SEEDERS[target.key](target, today=today, log=log)
-            governance_demo.seed_governance(programme, target=target, today=today, log=log)
-            relogement_demo.seed_relogement(programme, target=target, today=today, log=log)
-        summaries = [summarise(target) for target in targets]
-        if dry_run:
-            transaction.set_rollback(True)
-            log("Essai à blanc : aucune modification enregistrée.")
-    return summaries

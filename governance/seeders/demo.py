@@ -13,9 +13,8 @@ writes nothing. Every write goes through ``governance.services``.
 
 import collections
 import datetime
-import functools
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +24,8 @@ from django.utils.html import escape
 
 from accounts import services as account_services
 from accounts.models import Organisation, OrganisationKind, User
-from governance import demo_data as data
+from core.dates import days, months_between, open_day, public_holidays
+from core.seeding import Log
 from governance import services
 from governance.models import (
     Action,
@@ -40,10 +40,10 @@ from governance.models import (
     MeetingStatus,
     PublicEvent,
 )
-from projects.demo_data import catalogue as projects_catalogue
+from governance.seeders import data
 from projects.models import Operation, Programme, Sector
+from projects.seeders import data as projects_catalogue
 
-Log = Callable[[str], None]
 K = OrganisationKind
 A = ActionStatus
 FB = FeedbackStatus
@@ -57,30 +57,6 @@ FEEDBACK_RANK = {FB.RECEIVED: 0, FB.IN_PROGRESS: 1, FB.ANSWERED: 2, FB.CLOSED: 3
 # --- Calendar -------------------------------------------------------------------------------------------
 
 
-def easter(year: int) -> datetime.date:
-    """Easter Sunday (anonymous Gregorian algorithm)."""
-    golden, century, rest = year % 19, year // 100, year % 100
-    leap_century, century_rest = divmod(century, 4)
-    correction = (century - (century + 8) // 25 + 1) // 3
-    epact = (19 * golden + century - leap_century - correction + 15) % 30
-    leap_year, year_rest = divmod(rest, 4)
-    weekday = (32 + 2 * century_rest + 2 * leap_year - epact - year_rest) % 7
-    shift = (golden + 11 * epact + 22 * weekday) // 451
-    month, day = divmod(epact + weekday - 7 * shift + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
-FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
-
-
-@functools.cache
-def public_holidays(year: int) -> frozenset[datetime.date]:
-    """French public holidays: fixed ones, Easter Monday, Ascension and Whit Monday."""
-    sunday = easter(year)
-    movable = {sunday + datetime.timedelta(days=days) for days in (1, 39, 50)}
-    return frozenset({datetime.date(year, month, day) for month, day in FIXED_HOLIDAYS} | movable)
-
-
 def slot_day(year: int, month: int, weekday: int, nth: int) -> datetime.date:
     """The nth given weekday of the month, put off by a week when it is a public holiday."""
     first = datetime.date(year, month, 1)
@@ -88,22 +64,6 @@ def slot_day(year: int, month: int, weekday: int, nth: int) -> datetime.date:
     while day in public_holidays(day.year):
         day += datetime.timedelta(days=7)
     return day
-
-
-def open_day(day: datetime.date, *, saturday: bool = True) -> datetime.date:
-    """The day itself, or the next one that is not a Sunday (nor a Saturday) nor a public holiday."""
-    while day.weekday() == 6 or (day.weekday() == 5 and not saturday) or day in public_holidays(day.year):
-        day += datetime.timedelta(days=1)
-    return day
-
-
-def months_between(start: datetime.date, end: datetime.date) -> list[tuple[int, int]]:
-    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
-    return [(index // 12, index % 12 + 1) for index in range(first, last + 1)]
-
-
-def days(count: int) -> datetime.timedelta:
-    return datetime.timedelta(days=count)
 
 
 def at(day: datetime.date, time: str) -> datetime.datetime:

@@ -1,1 +1,0 @@
-"""Static data of the demo and benchmark seeds (names, sectors, hand-written operations)."""
