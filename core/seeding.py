@@ -26,13 +26,11 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
-from importlib import import_module
 
 import pghistory
-from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import autodiscover_modules
 
 Log = Callable[[str], None]
 
@@ -103,12 +101,9 @@ def seeder(
 def discover() -> None:
     """Import every installed app's `seeders` module once (they register their seeders)."""
     global _discovered
-    if _discovered:
-        return
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "seeders"):
-            import_module(f"{config.name}.seeders")
-    _discovered = True
+    if not _discovered:
+        autodiscover_modules("seeders")
+        _discovered = True
 
 
 def seeders() -> list[Seeder]:

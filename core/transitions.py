@@ -9,15 +9,13 @@ A domain app declares each lifecycle once, next to the services that enforce it:
         "relogement.household",
         HouseholdStatus,
         {
-            H.TO_SURVEY: State(
-                to=[H.SURVEYED, H.LEFT],
-                role="équipe projet habilitée",
-                services=["household_update"],
-                case="diagnostic social réalisé",
-            ),
-            H.SURVEYED: State(to=[step(H.TO_SURVEY, "correction"), H.SEARCHING, H.LEFT], ...),
+            H.TO_SURVEY: State(to=[H.SURVEYED, H.LEFT], case="diagnostic social réalisé"),
+            H.SURVEYED: State(to=[step(H.TO_SURVEY, "correction"), H.SEARCHING, H.LEFT], case=...),
+            H.SEARCHING: State(..., services=["household_update", "offer_record"]),
             ...
         },
+        role="équipe projet habilitée",  # unless a state says otherwise
+        services=["household_update"],
     )
 
 and then:
@@ -37,13 +35,11 @@ and returns the registered machines by key.
 
 import collections
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from importlib import import_module
+from dataclasses import dataclass, field, replace
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import autodiscover_modules
 
 
 @dataclass(frozen=True)
@@ -83,12 +79,18 @@ class StateMachine:
         choices: type[models.TextChoices],
         states: Mapping[str, State],
         *,
+        role: str = "",
+        services: Iterable[str] = (),
         field_name: str = "status",
     ):
+        """`role` and `services` are the defaults of the states that do not give their own."""
         self.key = key
         self.choices_class = choices
         self.field_name = field_name
-        self.states = {str(value): state for value, state in states.items()}
+        self.states = {
+            str(value): replace(state, role=state.role or role, services=state.services or tuple(services))
+            for value, state in states.items()
+        }
         known = set(choices.values)
         undeclared = known - set(self.states)
         unknown = (set(self.states) | {s.target for st in self.states.values() for s in st.steps}) - known
@@ -185,9 +187,7 @@ def machines() -> dict[str, StateMachine]:
     """Every declared machine by key, after importing each installed app's `services` module once."""
     global _discovered
     if not _discovered:
-        for config in apps.get_app_configs():
-            if module_has_submodule(config.module, "services"):
-                import_module(f"{config.name}.services")
+        autodiscover_modules("services")
         _discovered = True
     return dict(sorted(_REGISTRY.items()))
 

@@ -35,26 +35,18 @@ MEETING_LIFECYCLE = StateMachine(
     {
         M.PLANNED: State(
             to=[M.HELD, M.CANCELLED],
-            role="équipe projet, administrateur",
-            services=["meeting_update"],
             case=(
                 "la séance a eu lieu (on saisit alors présences, compte rendu et relevé de décisions) ou "
                 "elle est annulée"
             ),
         ),
-        M.HELD: State(
-            to=[step(M.PLANNED, "correction")],
-            role="équipe projet, administrateur",
-            services=["meeting_update"],
-            case="séance marquée tenue par erreur",
-        ),
+        M.HELD: State(to=[step(M.PLANNED, "correction")], case="séance marquée tenue par erreur"),
         M.CANCELLED: State(
-            to=[M.PLANNED],
-            role="équipe projet, administrateur",
-            services=["meeting_update"],
-            case="séance annulée puis maintenue ou reportée (on modifie alors sa date)",
+            to=[M.PLANNED], case="séance annulée puis maintenue ou reportée (on modifie alors sa date)"
         ),
     },
+    role="équipe projet, administrateur",
+    services=["meeting_update"],
 )
 A = ActionStatus
 ACTION_LIFECYCLE = StateMachine(
@@ -63,29 +55,16 @@ ACTION_LIFECYCLE = StateMachine(
     {
         A.TODO: State(
             to=[A.IN_PROGRESS, A.DONE, A.DROPPED],
-            role="équipe projet, administrateur",
-            services=["action_update"],
             case="l'action démarre, est réalisée ou n'a plus lieu d'être",
         ),
         A.IN_PROGRESS: State(
-            to=[step(A.TODO, "correction"), A.DONE, A.DROPPED],
-            role="équipe projet, administrateur",
-            services=["action_update"],
-            case="réalisée ou abandonnée",
+            to=[step(A.TODO, "correction"), A.DONE, A.DROPPED], case="réalisée ou abandonnée"
         ),
-        A.DONE: State(
-            to=[A.IN_PROGRESS],
-            role="équipe projet, administrateur",
-            services=["action_update"],
-            case="action rouverte (réalisation contestée en séance)",
-        ),
-        A.DROPPED: State(
-            to=[A.TODO],
-            role="équipe projet, administrateur",
-            services=["action_update"],
-            case="action relancée",
-        ),
+        A.DONE: State(to=[A.IN_PROGRESS], case="action rouverte (réalisation contestée en séance)"),
+        A.DROPPED: State(to=[A.TODO], case="action relancée"),
     },
+    role="équipe projet, administrateur",
+    services=["action_update"],
 )
 F = FeedbackStatus
 FEEDBACK_LIFECYCLE = StateMachine(
@@ -94,29 +73,19 @@ FEEDBACK_LIFECYCLE = StateMachine(
     {
         F.RECEIVED: State(
             to=[F.IN_PROGRESS, F.ANSWERED, F.CLOSED],
-            role="équipe projet, administrateur",
             services=["feedback_update", "feedback_answer", "feedback_to_action"],
             case="instruction de la remontée, réponse directe ou classement",
         ),
         F.IN_PROGRESS: State(
-            to=[F.ANSWERED, F.CLOSED],
-            role="équipe projet, administrateur",
-            services=["feedback_update", "feedback_answer"],
-            case="une réponse est donnée ou la remontée est classée",
+            to=[F.ANSWERED, F.CLOSED], case="une réponse est donnée ou la remontée est classée"
         ),
         F.ANSWERED: State(
-            to=[F.IN_PROGRESS, F.CLOSED],
-            role="équipe projet, administrateur",
-            services=["feedback_update", "feedback_answer"],
-            case="clôture, ou réexamen si la réponse ne suffit pas",
+            to=[F.IN_PROGRESS, F.CLOSED], case="clôture, ou réexamen si la réponse ne suffit pas"
         ),
-        F.CLOSED: State(
-            to=[F.IN_PROGRESS],
-            role="équipe projet, administrateur",
-            services=["feedback_update", "feedback_answer"],
-            case="remontée rouverte",
-        ),
+        F.CLOSED: State(to=[F.IN_PROGRESS], case="remontée rouverte"),
     },
+    role="équipe projet, administrateur",
+    services=["feedback_update", "feedback_answer"],
 )
 
 

@@ -31,42 +31,27 @@ OPERATION_LIFECYCLE = StateMachine(
     {
         S.ETUDE: State(
             to=[S.PROGRAMMEE, S.ABANDONNEE],
-            role="équipe projet, administrateur",
-            services=["operation_update"],
             case="l'opération est inscrite à la convention ou abandonnée après étude",
         ),
         S.PROGRAMMEE: State(
             to=[step(S.ETUDE, "correction"), S.ENGAGEE, S.ABANDONNEE],
-            role="équipe projet, administrateur",
-            services=["operation_update"],
             case="premier engagement juridique (marché, ordre de service, décision de financement)",
         ),
         S.ENGAGEE: State(
-            to=[step(S.PROGRAMMEE, "correction"), S.TRAVAUX, S.ABANDONNEE],
-            role="équipe projet, administrateur",
-            services=["operation_update"],
-            case="ordre de service travaux",
+            to=[step(S.PROGRAMMEE, "correction"), S.TRAVAUX, S.ABANDONNEE], case="ordre de service travaux"
         ),
         S.TRAVAUX: State(
-            to=[step(S.ENGAGEE, "correction"), S.LIVREE, S.ABANDONNEE],
-            role="équipe projet, administrateur",
-            services=["operation_update"],
-            case="réception des travaux",
+            to=[step(S.ENGAGEE, "correction"), S.LIVREE, S.ABANDONNEE], case="réception des travaux"
         ),
         S.LIVREE: State(
             to=[step(S.TRAVAUX, "correction"), S.SOLDEE],
-            role="équipe projet, administrateur",
-            services=["operation_update"],
             case="solde financier versé par l'ANRU et les cofinanceurs",
         ),
         S.SOLDEE: State(),
-        S.ABANDONNEE: State(
-            to=[S.ETUDE],
-            role="équipe projet, administrateur",
-            services=["operation_update"],
-            case="relance d'une opération abandonnée",
-        ),
+        S.ABANDONNEE: State(to=[S.ETUDE], case="relance d'une opération abandonnée"),
     },
+    role="équipe projet, administrateur",
+    services=["operation_update"],
 )
 
 

@@ -27,61 +27,35 @@ HOUSEHOLD_LIFECYCLE = StateMachine(
     "relogement.household",
     HouseholdStatus,
     {
-        H.TO_SURVEY: State(
-            to=[H.SURVEYED, H.LEFT],
-            role="équipe projet habilitée",
-            services=["household_update"],
-            case="diagnostic social réalisé",
-        ),
+        H.TO_SURVEY: State(to=[H.SURVEYED, H.LEFT], case="diagnostic social réalisé"),
         H.SURVEYED: State(
             to=[step(H.TO_SURVEY, "correction"), H.SEARCHING, H.LEFT],
-            role="équipe projet habilitée",
-            services=["household_update"],
             case="souhaits et besoins connus, recherche lancée",
         ),
         H.SEARCHING: State(
             to=[step(H.SURVEYED, "correction"), H.OFFER, H.LEFT],
-            role="équipe projet habilitée",
             services=["household_update", "offer_record"],
             case="une proposition est faite (comité technique, CAL)",
         ),
         H.OFFER: State(
             to=[step(H.SEARCHING, "refus"), H.REHOUSED, H.TEMPORARY, H.LEFT],
-            role="équipe projet habilitée",
             services=["household_update", "offer_answer", "rehousing_record"],
             case="réponse du ménage, bail signé, emménagement",
         ),
         H.TEMPORARY: State(
             to=[H.SEARCHING, H.OFFER, H.REHOUSED, H.LEFT],
-            role="équipe projet habilitée",
             services=["household_update", "rehousing_record"],
             case="relogement définitif après un logement tiroir",
         ),
         H.REHOUSED: State(
-            to=[H.FOLLOW_UP, H.CLOSED],
-            role="équipe projet habilitée",
-            services=["household_update"],
-            case="accompagnement après le déménagement, enquête de satisfaction",
+            to=[H.FOLLOW_UP, H.CLOSED], case="accompagnement après le déménagement, enquête de satisfaction"
         ),
-        H.FOLLOW_UP: State(
-            to=[H.CLOSED],
-            role="équipe projet habilitée",
-            services=["household_update"],
-            case="fin de l'accompagnement",
-        ),
-        H.CLOSED: State(
-            to=[step(H.FOLLOW_UP, "réouverture")],
-            role="équipe projet habilitée",
-            services=["household_update"],
-            case="difficulté signalée après la clôture",
-        ),
-        H.LEFT: State(
-            to=[H.CLOSED],
-            role="équipe projet habilitée",
-            services=["household_update"],
-            case="départ volontaire, décès, expulsion…",
-        ),
+        H.FOLLOW_UP: State(to=[H.CLOSED], case="fin de l'accompagnement"),
+        H.CLOSED: State(to=[step(H.FOLLOW_UP, "réouverture")], case="difficulté signalée après la clôture"),
+        H.LEFT: State(to=[H.CLOSED], case="départ volontaire, décès, expulsion…"),
     },
+    role="équipe projet habilitée",
+    services=["household_update"],
 )
 CLOSING_STATUSES = (H.CLOSED, H.LEFT)
 
