@@ -106,13 +106,18 @@ class Column:
     field: str
     label: str
     _: KW_ONLY
-    synonyms: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] | str = ()
     parser: Any = parse_text
     required: bool = False
     # What a value of the file may be mapped to (core.import_mappings): an object with
     # targets(programme) and target(programme, code); a Vocabulary parser is one already.
     values: Any = None
     hidden: bool = False  # never offered as the field of an unknown column (e.g. personal data dropped)
+
+    def __post_init__(self):
+        # Other spellings may be written as one text: "Réf. ménage | Référence ménage | N° dossier".
+        if isinstance(self.synonyms, str):
+            object.__setattr__(self, "synonyms", tuple(word.strip() for word in self.synonyms.split("|")))
 
     @property
     def headers(self) -> list[str]:
@@ -123,6 +128,15 @@ class Column:
         if self.values is not None:
             return self.values
         return self.parser if hasattr(self.parser, "targets") else None
+
+
+class Headers(dict):
+    """An import's column headers as data: field → "Label | other spelling | …" (the first one is the
+    label shown). `column(field, …)` declares the column with them."""
+
+    def column(self, name: str, **options: Any) -> Column:
+        label, *synonyms = (header.strip() for header in self[name].split("|"))
+        return Column(name, label, synonyms=tuple(synonyms), **options)
 
 
 @dataclass
@@ -856,7 +870,17 @@ def _is_total_row(values: tuple) -> bool:
     return isinstance(first, str) and bool(_TOTAL_ROW.match(normalize_key(first)))
 
 
-def _parse_cells(row: Row, table: Table, values: tuple, mappings: MappingSet) -> None:
+def _matchers(spec: ImportSpec) -> dict[str, Any]:
+    """The columns naming an object of the programme (their lookup has a `matcher`), each with the
+    matcher that turns the cell into the object, loaded once for the run."""
+    return {
+        column.field: column.lookup.matcher(spec.programme)
+        for column in spec.columns
+        if hasattr(column.lookup, "matcher")
+    }
+
+
+def _parse_cells(row: Row, table: Table, values: tuple, mappings: MappingSet, matchers: dict) -> None:
     for column, cell in zip(table.positions.values(), values, strict=True):
         if is_blank(cell):
             if column.required:
@@ -871,6 +895,12 @@ def _parse_cells(row: Row, table: Table, values: tuple, mappings: MappingSet) ->
                 row.unknown(column.field, cell, " ".join(error.messages))
             else:
                 row.error(column.field, " ".join(error.messages))
+            continue
+        if column.field in matchers and row.values[column.field]:
+            try:
+                row.values[column.field] = matchers[column.field].find(row.values[column.field])
+            except ValidationError as error:
+                row.unknown(column.field, cell, " ".join(error.messages))
 
 
 def validate(
@@ -884,6 +914,7 @@ def validate(
     mappings = mappings or MappingSet()
     spec.mappings = mappings
     spec.prepare()
+    matchers = _matchers(spec)
     keys: dict[str, int] = {}
     for index, (number, values) in enumerate(table.rows, start=1):
         if index % PROGRESS_EVERY_ROWS == 0:
@@ -892,7 +923,7 @@ def validate(
             result.warnings.append(f"Ligne {number} : ligne de total ignorée.")
             continue
         row = Row(number=number, columns={column.field: column for column in spec.columns})
-        _parse_cells(row, table, values, mappings)
+        _parse_cells(row, table, values, mappings, matchers)
         key = row.values.get(spec.key_field)
         if key is not None and str(key) in keys:
             row.error(

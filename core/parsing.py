@@ -285,3 +285,36 @@ def choice_parser(
         return found
 
     return parse
+
+
+def bounded(
+    parser: Callable[[Any], Any], *, minimum: Any = None, maximum: Any = None, message: str
+) -> Callable[[Any], Any]:
+    """`parser`, with its result checked within [minimum, maximum]; `message` names the cell as %(value)s."""
+
+    def parse(value: Any) -> Any:
+        result = parser(value)
+        if result is not None and (
+            (minimum is not None and result < minimum) or (maximum is not None and result > maximum)
+        ):
+            raise invalid(message, value)
+        return result
+
+    return parse
+
+
+def text_of(max_length: int) -> Callable[[Any], str]:
+    """Text of at most `max_length` characters (see parse_text)."""
+
+    def parse(value: Any) -> str:
+        return parse_text(value, max_length=max_length)
+
+    return parse
+
+
+_LIST_SEPARATORS = re.compile(r"[;,|/\n]")
+
+
+def parse_list(value: Any) -> list[str]:
+    """Several values in a cell, joined by "; " (or ",", "|", "/", a line break)."""
+    return [item for item in (parse_text(part) for part in _LIST_SEPARATORS.split(parse_text(value))) if item]
