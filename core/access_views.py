@@ -19,6 +19,7 @@ from core.exports import INTEGER, TEXT, Column, cell_value, escape_formula, xlsx
 from core.models import AccessAction, AccessEvent
 from core.personal_data import domain_choices
 from core.readonly import readonly
+from core.tables import DateTimeColumn, Table
 
 PAGE_SIZE = 50
 
@@ -74,8 +75,8 @@ class AccessEventFilter(django_filters.FilterSet):
             filter_field.widget.attrs["class"] = css
 
 
-class AccessEventTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name="Le", format="d/m/Y H:i:s")
+class AccessEventTable(Table):
+    at = DateTimeColumn(verbose_name="Le", seconds=True)
     user = tables.Column(verbose_name="Utilisateur", accessor="user__email", default="—")
     action = tables.Column(verbose_name="Action")
     domain = tables.Column(verbose_name="Domaine")

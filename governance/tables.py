@@ -1,14 +1,20 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from core.scoping import EditorScope
+from core.tables import RowUrl, Table
 from governance.models import Action, Body, Feedback, Meeting, PublicEvent
 from governance.services import ACTION_LIFECYCLE
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+BODY_URL = RowUrl("governance:body_detail")
+MEETING_URL = RowUrl("governance:meeting_detail")
+ACTION_URL = RowUrl("governance:action_detail")
+EVENT_URL = RowUrl("governance:event_detail")
+FEEDBACK_URL = RowUrl("governance:feedback_detail")
 
 
 def _date(value) -> str:
@@ -19,7 +25,7 @@ def _datetime(value) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else "—"
 
 
-class BodyTable(tables.Table):
+class BodyTable(Table):
     name = tables.Column(verbose_name="Instance")
     kind = tables.Column(verbose_name="Type")
     sectors = tables.Column(verbose_name="Périmètre", empty_values=(), orderable=False)
@@ -44,7 +50,7 @@ class BodyTable(tables.Table):
         attrs = {**TABLE_ATTRS, "id": "bodies-table"}
 
     def render_name(self, record):
-        url = reverse("governance:body_detail", args=[record.pk])
+        url = BODY_URL(record.pk)
         inactive = format_html(' <span class="badge text-bg-secondary">{}</span>', "inactive")
         return format_html('<a href="{}">{}</a>{}', url, record.name, "" if record.is_active else inactive)
 
@@ -68,7 +74,7 @@ class BodyTable(tables.Table):
         return queryset.order_by(f"{prefix}kind", "name", "pk"), True
 
 
-class MeetingTable(tables.Table):
+class MeetingTable(Table):
     starts_at = tables.Column(verbose_name="Date", attrs={"td": {"class": "text-nowrap"}})
     body = tables.Column(verbose_name="Instance", order_by=("body__name", "starts_at", "pk"))
     place = tables.Column(verbose_name="Lieu", default="—")
@@ -82,7 +88,7 @@ class MeetingTable(tables.Table):
         attrs = {**TABLE_ATTRS, "id": "meetings-table"}
 
     def render_starts_at(self, record):
-        url = reverse("governance:meeting_detail", args=[record.pk])
+        url = MEETING_URL(record.pk)
         return format_html('<a href="{}">{}</a>', url, _datetime(record.starts_at))
 
     def render_status(self, record):
@@ -94,7 +100,7 @@ class MeetingTable(tables.Table):
         return queryset.order_by(("-" if is_descending else "") + "starts_at", "pk"), True
 
 
-class ActionTable(tables.Table):
+class ActionTable(Table):
     title = tables.Column(verbose_name="Action")
     owner_organisation = tables.Column(verbose_name="Porteur", order_by=("owner_organisation__name", "pk"))
     due_on = tables.Column(verbose_name="Échéance", attrs={"td": {"class": "text-nowrap"}})
@@ -116,7 +122,7 @@ class ActionTable(tables.Table):
         self.editor_scope = editor_scope
 
     def render_title(self, record):
-        url = reverse("governance:action_detail", args=[record.pk])
+        url = ACTION_URL(record.pk)
         operation = (
             format_html('<span class="small text-secondary d-block">{}</span>', record.operation.identifier)
             if record.operation_id
@@ -151,7 +157,7 @@ class ActionTable(tables.Table):
         )
 
     def render_meeting(self, record):
-        url = reverse("governance:meeting_detail", args=[record.meeting_id])
+        url = MEETING_URL(record.meeting_id)
         return format_html(
             '<a href="{}">{}</a>',
             url,
@@ -176,7 +182,7 @@ def action_status_context(action: Action, editor_scope: EditorScope, **extra) ->
     }
 
 
-class PublicEventTable(tables.Table):
+class PublicEventTable(Table):
     held_on = tables.Column(verbose_name="Date", attrs={"td": {"class": "text-nowrap"}})
     title = tables.Column(verbose_name="Intitulé")
     kind = tables.Column(verbose_name="Type")
@@ -199,7 +205,7 @@ class PublicEventTable(tables.Table):
         return _date(value)
 
     def render_title(self, record):
-        url = reverse("governance:event_detail", args=[record.pk])
+        url = EVENT_URL(record.pk)
         return format_html('<a href="{}">{}</a>', url, record.title)
 
     def render_attendance(self, record):
@@ -213,7 +219,7 @@ class PublicEventTable(tables.Table):
         return queryset.order_by(("-" if is_descending else "") + "held_on", "pk"), True
 
 
-class FeedbackTable(tables.Table):
+class FeedbackTable(Table):
     received_on = tables.Column(verbose_name="Reçue le", attrs={"td": {"class": "text-nowrap"}})
     text = tables.Column(verbose_name="Remontée")
     theme = tables.Column(verbose_name="Thème")
@@ -231,7 +237,7 @@ class FeedbackTable(tables.Table):
         return _date(value)
 
     def render_text(self, record):
-        url = reverse("governance:feedback_detail", args=[record.pk])
+        url = FEEDBACK_URL(record.pk)
         text = record.text if len(record.text) <= 120 else record.text[:119] + "…"
         return format_html('<a href="{}">{}</a>', url, text)
 
@@ -241,7 +247,7 @@ class FeedbackTable(tables.Table):
         )
 
     def render_action(self, record):
-        url = reverse("governance:action_detail", args=[record.action_id])
+        url = ACTION_URL(record.action_id)
         return format_html('<a href="{}">{}</a>', url, record.action.get_status_display())
 
     def order_received_on(self, queryset, is_descending):

@@ -1,10 +1,12 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
 from core.formatting import format_euros
+from core.tables import RowUrl, Table
 from projects.models import Operation
 from projects.semesters import semester_label
+
+OPERATION_URL = RowUrl("projects:operation_detail")
 
 
 class EurosColumn(tables.Column):
@@ -16,7 +18,7 @@ class EurosColumn(tables.Column):
         return format_euros(value)
 
 
-class OperationTable(tables.Table):
+class OperationTable(Table):
     identifier = tables.Column(verbose_name="Identifiant", attrs={"td": {"class": "text-nowrap"}})
     label = tables.Column(verbose_name="Libellé")
     sector = tables.Column(verbose_name="Quartier", order_by=("sector__name", "pk"), default="—")
@@ -45,7 +47,7 @@ class OperationTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "operations-table"}
 
     def render_identifier(self, record):
-        url = reverse("projects:operation_detail", args=[record.pk])
+        url = OPERATION_URL(record.pk)
         return format_html('<a href="{}">{}</a>', url, record.identifier)
 
     def render_label(self, record):

@@ -1,11 +1,13 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
+from core.tables import BooleanColumn, DateColumn, RowUrl, Table
 from relogement.models import Household
 
+HOUSEHOLD_URL = RowUrl("relogement:household_detail")
 
-class HouseholdTable(tables.Table):
+
+class HouseholdTable(Table):
     reference = tables.Column(verbose_name="Référence", attrs={"td": {"class": "text-nowrap"}})
     landlord_reference = tables.Column(verbose_name="Réf. bailleur")
     origin_operation = tables.Column(
@@ -20,9 +22,9 @@ class HouseholdTable(tables.Table):
     origin_landlord = tables.Column(verbose_name="Bailleur", order_by=("origin_landlord__name", "pk"))
     status = tables.Column(verbose_name="Statut")
     composition = tables.Column(verbose_name="Composition", empty_values=(), orderable=False)
-    reinforced_support = tables.BooleanColumn(verbose_name="Renforcé", yesno="Oui,Non")
+    reinforced_support = BooleanColumn(verbose_name="Renforcé", yesno="Oui,Non")
     offer_count = tables.Column(verbose_name="Propositions", attrs={"td": {"class": "text-end"}})
-    last_contact_on = tables.DateColumn(verbose_name="Dernier contact", format="d/m/Y", default="—")
+    last_contact_on = DateColumn(verbose_name="Dernier contact", default="—")
 
     class Meta:
         model = Household
@@ -43,7 +45,7 @@ class HouseholdTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "households-table"}
 
     def render_reference(self, record):
-        url = reverse("relogement:household_detail", args=[record.pk])
+        url = HOUSEHOLD_URL(record.pk)
         return format_html('<a href="{}">{}</a>', url, record.reference)
 
     def render_origin_operation(self, record):
