@@ -24,4 +24,5 @@ RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=postgres
 RUN useradd --create-home --uid 1000 npru && mkdir -p /app/var/media && chown -R npru /app/var
 USER npru
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+# Workers and their class come from the host (config/gunicorn.conf.py; GUNICORN_* variables).
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -59,3 +62,26 @@ class RequireMfaMiddleware:
         ):
             return redirect(reverse("mfa_activate_totp") + "?obligatoire=1")
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Keeps the idle expiry (SESSION_COOKIE_AGE after the last activity) without writing the session
+    on every request: the session is saved, and its expiry pushed back, only when the activity stamp it
+    holds is older than SESSION_ACTIVITY_REFRESH_SECONDS. A session thus expires between
+    SESSION_COOKIE_AGE − refresh and SESSION_COOKIE_AGE after the last request."""
+
+    key = "_last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not request.user.is_authenticated:
+            return response
+        now = int(time.time())
+        last = session.get(self.key)
+        if not isinstance(last, int) or now - last >= settings.SESSION_ACTIVITY_REFRESH_SECONDS:
+            session[self.key] = now
+        return response

@@ -28,3 +28,19 @@ def test_no_missing_migrations():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_gunicorn_settings_come_from_the_environment_with_host_defaults(monkeypatch):
+    import runpy
+    from pathlib import Path
+
+    path = str(Path(__file__).resolve().parent.parent / "config" / "gunicorn.conf.py")
+    for name in ("GUNICORN_WORKERS", "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = runpy.run_path(path)
+    assert defaults["workers"] == min(2 * defaults["host_cpus"]() + 1, 12)
+    assert defaults["worker_class"] == "gthread"
+    monkeypatch.setenv("GUNICORN_WORKERS", "7")
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "sync")
+    configured = runpy.run_path(path)
+    assert (configured["workers"], configured["worker_class"], configured["threads"]) == (7, "sync", 1)

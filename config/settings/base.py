@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -167,7 +168,10 @@ AXES_RESET_ON_SUCCESS = True
 
 # Idle sessions expire: the cookie is refreshed on each request.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle expiry without a session write per request: accounts.middleware.IdleSessionMiddleware saves the
+# session (and so pushes its expiry back) when its activity stamp is older than this.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ACTIVITY_REFRESH_SECONDS = env.int("DJANGO_SESSION_ACTIVITY_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -94,8 +94,50 @@ def test_needs_mfa_reads_the_grants(programme):
 
 
 def test_session_expires_when_idle(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 2 * 60 * 60
+    assert settings.SESSION_ACTIVITY_REFRESH_SECONDS < settings.SESSION_COOKIE_AGE
+
+
+def _stored_session(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+@pytest.mark.django_db
+def test_session_written_only_when_its_activity_stamp_is_old(mission_client, settings):
+    """The idle timer is refreshed at most once per SESSION_ACTIVITY_REFRESH_SECONDS, not per request."""
+    from accounts.middleware import IdleSessionMiddleware
+
+    mission_client.get(reverse("projects:dashboard"))
+    first = _stored_session(mission_client)
+    stamp = first.get_decoded()[IdleSessionMiddleware.key]
+    mission_client.get(reverse("projects:dashboard"))
+    assert _stored_session(mission_client).expire_date == first.expire_date  # not written again
+
+    session = mission_client.session
+    session[IdleSessionMiddleware.key] = stamp - settings.SESSION_ACTIVITY_REFRESH_SECONDS
+    session.save()
+    before = _stored_session(mission_client).expire_date
+    mission_client.get(reverse("projects:dashboard"))
+    after = _stored_session(mission_client)
+    assert after.get_decoded()[IdleSessionMiddleware.key] >= stamp
+    assert after.expire_date >= before
+
+
+@pytest.mark.django_db
+def test_idle_session_logs_out(mission_client):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(session_key=mission_client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = mission_client.get(reverse("projects:dashboard"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
 
 
 def test_weak_password_is_refused():
