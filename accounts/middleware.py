@@ -85,3 +85,10 @@ class IdleSessionMiddleware:
         if not isinstance(last, int) or now - last >= settings.SESSION_ACTIVITY_REFRESH_SECONDS:
             session[self.key] = now
         return response
+
+
+def stamp_activity_at_login(sender, request, user, **kwargs) -> None:
+    """Login writes the session anyway: stamp it then, so that the next requests need not."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[IdleSessionMiddleware.key] = int(time.time())

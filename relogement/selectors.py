@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
@@ -27,13 +28,12 @@ from django.db.models.functions import Coalesce
 
 from core.disclosure import is_masked
 from core.formatting import format_euros, format_percent, group_thousands
+from projects.models import Operation
 from relogement.models import (
     DEFINITIVELY_REHOUSED,
     Household,
     HouseholdStatus,
-    Offer,
     OfferAnswer,
-    Rehousing,
     RehousingKind,
     RelogementPlan,
 )
@@ -77,8 +77,9 @@ def _remaining_cost_before(prefix: str = ""):
     )
 
 
-REMAINING_AFTER = F("rent") + F("charges") - F("aid")
-COST_CHANGE = REMAINING_AFTER - _remaining_cost_before("household__")
+# Seen from a household joined to its rehousings.
+REMAINING_AFTER = F("rehousings__rent") + F("rehousings__charges") - F("rehousings__aid")
+COST_CHANGE = REMAINING_AFTER - _remaining_cost_before()
 
 
 @dataclass
@@ -140,22 +141,58 @@ def _ratio(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict[int | None, dict]:
-    """{key value: aggregates} in one query (a single `None` entry for the programme level)."""
-    if key is None:
-        return {None: queryset.aggregate(**aggregates)}
-    return {row.pop("key"): row for row in queryset.values(key=F(key)).annotate(**aggregates).order_by()}
+# The keys of the three levels in the households' table, and their names in a grouped row.
+LEVEL_COLUMNS = {"operation": OPERATION, "sector": SECTOR}
 
 
-def _prefixed(key: str | None) -> str | None:
-    return None if key is None else f"household__{key}"
+def _grouping_sets(queryset: QuerySet, **aggregates) -> dict[str, dict[int | None, dict]]:
+    """{"operation" | "sector" | "programme": {key: aggregates}} in one query over `queryset` (rows of
+    households, possibly joined to their offers or rehousings): `GROUP BY GROUPING SETS ((operation),
+    (sector), ())`. `GROUPING()` tells a sector row of operations with no sector (key None) from the
+    programme row. Django has no grouping sets: the grouped query it writes is rewritten, its two
+    grouped columns checked."""
+    rows = queryset.values(**{name: F(path) for name, path in LEVEL_COLUMNS.items()}).annotate(**aggregates)
+    query = rows.order_by().query
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    select, separator, grouped = sql.rpartition(" GROUP BY ")
+    columns = [compiler.compile(query.annotations[name])[0] for name in LEVEL_COLUMNS]
+    # PostgreSQL's backend groups by position ("1, 2": the two keys come first in the SELECT).
+    if not separator or grouped not in (", ".join(columns), "1, 2"):
+        raise ValueError(f"unexpected grouping: {grouped!r}")  # pragma: no cover - Django's SQL changed
+    operation, sector = columns
+    sql = (
+        f"SELECT GROUPING({operation}, {sector}) AS level, {select.removeprefix('SELECT ')}"
+        f" GROUP BY GROUPING SETS (({operation}), ({sector}), ())"
+    )
+    converters = {
+        name: [
+            *connection.ops.get_db_converters(query.annotations[name]),
+            *query.annotations[name].get_db_converters(connection),
+        ]
+        for name in aggregates
+    }
+    levels: dict[str, dict[int | None, dict]] = {"operation": {}, "sector": {}, "programme": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            level = {1: "operation", 2: "sector", 3: "programme"}[row.pop("level")]
+            key = None if level == "programme" else row[level]
+            for name in LEVEL_COLUMNS:
+                row.pop(name)
+            for name, functions in converters.items():
+                for function in functions:
+                    row[name] = function(row[name], query.annotations[name], connection)
+            levels[level][key] = row
+    return levels
 
 
-def household_counts(households: QuerySet[Household], key: str | None) -> dict[int | None, dict]:
+def household_counts(households: QuerySet[Household]) -> dict[str, dict[int | None, dict]]:
     S = HouseholdStatus
-    return _grouped(
+    return _grouping_sets(
         households,
-        key,
         households=Count("pk"),
         definitive=Count("pk", filter=Q(status__in=DEFINITIVELY_REHOUSED)),
         temporary=Count("pk", filter=Q(status=S.TEMPORARY)),
@@ -164,44 +201,40 @@ def household_counts(households: QuerySet[Household], key: str | None) -> dict[i
     )
 
 
-def definitive_rehousings(households: QuerySet[Household]) -> QuerySet[Rehousing]:
-    return Rehousing.objects.filter(
-        household__in=households,
-        household__status__in=DEFINITIVELY_REHOUSED,
-        kind=RehousingKind.DEFINITIVE,
-    )
-
-
-def rehousing_figures(households: QuerySet[Household], key: str | None) -> dict[int | None, dict]:
-    has_costs = Q(household__origin_rent__isnull=False)
-    max_increase = F("household__origin_operation__relogement_plan__max_rent_increase")
-    delay = DaysBetween(F("rehoused_on"), F("household__diagnostic_on"))
-    return _grouped(
-        definitive_rehousings(households).annotate(cost_change=COST_CHANGE),
-        _prefixed(key),
-        rehoused=Count("pk"),
-        new_or_recent=Count("pk", filter=Q(new_or_recent=True)),
-        outside_qpv=Count("pk", filter=Q(in_qpv=False)),
-        off_site=Count("pk", filter=Q(same_site=False)),
-        with_costs=Count("pk", filter=has_costs),
+def rehousing_figures(households: QuerySet[Household]) -> dict[str, dict[int | None, dict]]:
+    """The definitive rehousings of the definitively rehoused households: the households joined to
+    their rehousings (one filter() call, so that the aggregates count the joined rows it keeps)."""
+    has_costs = Q(origin_rent__isnull=False)
+    max_increase = F("origin_operation__relogement_plan__max_rent_increase")
+    delay = DaysBetween(F("rehousings__rehoused_on"), F("diagnostic_on"))
+    rehoused = households.filter(
+        status__in=DEFINITIVELY_REHOUSED, rehousings__kind=RehousingKind.DEFINITIVE
+    ).annotate(cost_change=COST_CHANGE)
+    return _grouping_sets(
+        rehoused,
+        rehoused=Count("rehousings"),
+        new_or_recent=Count("rehousings", filter=Q(rehousings__new_or_recent=True)),
+        outside_qpv=Count("rehousings", filter=Q(rehousings__in_qpv=False)),
+        off_site=Count("rehousings", filter=Q(rehousings__same_site=False)),
+        with_costs=Count("rehousings", filter=has_costs),
         median_cost_change=Median("cost_change", filter=has_costs),
-        cost_increased=Count("pk", filter=has_costs & Q(cost_change__gt=0)),
-        above_max_increase=Count("pk", filter=has_costs & Q(cost_change__gt=max_increase)),
-        with_delay=Count("pk", filter=Q(household__diagnostic_on__isnull=False)),
-        median_delay_days=Median(delay, filter=Q(household__diagnostic_on__isnull=False)),
-        surveyed=Count("pk", filter=Q(satisfaction__isnull=False)),
-        satisfaction_avg=Avg("satisfaction"),
-        satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED_FROM)),
+        cost_increased=Count("rehousings", filter=has_costs & Q(cost_change__gt=0)),
+        above_max_increase=Count("rehousings", filter=has_costs & Q(cost_change__gt=max_increase)),
+        with_delay=Count("rehousings", filter=Q(diagnostic_on__isnull=False)),
+        median_delay_days=Median(delay, filter=Q(diagnostic_on__isnull=False)),
+        surveyed=Count("rehousings", filter=Q(rehousings__satisfaction__isnull=False)),
+        satisfaction_avg=Avg("rehousings__satisfaction"),
+        satisfied=Count("rehousings", filter=Q(rehousings__satisfaction__gte=SATISFIED_FROM)),
     )
 
 
-def offer_figures(households: QuerySet[Household], key: str | None) -> dict[int | None, dict]:
-    return _grouped(
-        Offer.objects.filter(household__in=households),
-        _prefixed(key),
-        offers_to_rehoused=Count("pk", filter=Q(household__status__in=DEFINITIVELY_REHOUSED)),
-        offered_households=Count("household", distinct=True),
-        refusals=Count("pk", filter=Q(answer=OfferAnswer.REFUSED)),
+def offer_figures(households: QuerySet[Household]) -> dict[str, dict[int | None, dict]]:
+    """The households joined to their offers (households with no offer are left out)."""
+    return _grouping_sets(
+        households.filter(offers__isnull=False),
+        offers_to_rehoused=Count("offers", filter=Q(status__in=DEFINITIVELY_REHOUSED)),
+        offered_households=Count("pk", distinct=True),
+        refusals=Count("offers", filter=Q(offers__answer=OfferAnswer.REFUSED)),
     )
 
 
@@ -239,31 +272,29 @@ def _targets(plans: list[dict]) -> dict:
     }
 
 
-def _level(households: QuerySet[Household], key: str | None) -> dict[int | None, Figures]:
-    figures: dict[int | None, Figures] = {}
-    for source in (household_counts, rehousing_figures, offer_figures):
-        for value, row in source(households, key).items():
-            entry = figures.setdefault(value, Figures(key=value))
-            for name, number in row.items():
-                setattr(entry, name, number)
-    return figures
-
-
 def relogement_indicators(households: QuerySet[Household]) -> Indicators:
-    """Indicators for the programme (or the scope), each sector and each operation of the households."""
+    """Indicators for the programme (or the scope), each sector and each operation of the households.
+
+    Three passes over the households (counts; joined to their rehousings; joined to their offers),
+    each grouping the three levels at once; then the labels and plans of the operations found."""
+    levels: dict[str, dict[int | None, Figures]] = {"operation": {}, "sector": {}, "programme": {}}
+    for source in (household_counts, rehousing_figures, offer_figures):
+        for level, groups in source(households).items():
+            for value, row in groups.items():
+                entry = levels[level].setdefault(value, Figures(key=value))
+                for name, number in row.items():
+                    setattr(entry, name, number)
+    by_operation, by_sector = levels["operation"], levels["sector"]
+    total = levels["programme"].get(None, Figures())
+    operation_ids = [key for key in by_operation if key is not None]
     labels = list(
-        households.values(
-            OPERATION,
-            "origin_operation__identifier",
-            "origin_operation__label",
-            SECTOR,
-            "origin_operation__sector__name",
-        )
-        .distinct()
+        Operation.objects.filter(pk__in=operation_ids)
+        .values("pk", "identifier", "label", "sector_id", "sector__name")
         .order_by()
     )
     plans = list(
-        RelogementPlan.objects.filter(operation__in=households.values(OPERATION)).values(
+        RelogementPlan.objects.filter(operation_id__in=operation_ids)
+        .values(
             "operation_id",
             "operation__sector_id",
             "households_planned",
@@ -271,23 +302,21 @@ def relogement_indicators(households: QuerySet[Household]) -> Indicators:
             "target_outside_qpv_share",
             "max_rent_increase",
         )
+        .order_by()
     )
-    total = _level(households, PROGRAMME).get(None, Figures())
-    by_sector = _level(households, SECTOR)
-    by_operation = _level(households, OPERATION)
     for name, value in _targets(plans).items():
         setattr(total, name, value)
-    sector_names = {row[SECTOR]: row["origin_operation__sector__name"] for row in labels}
+    sector_names = {row["sector_id"]: row["sector__name"] for row in labels}
     for sector_id, figures in by_sector.items():
         figures.label = sector_names.get(sector_id) or PROGRAMME_WIDE
         for name, value in _targets([p for p in plans if p["operation__sector_id"] == sector_id]).items():
             setattr(figures, name, value)
     operation_sectors = {}
     for row in labels:
-        figures = by_operation[row[OPERATION]]
-        figures.label = f"{row['origin_operation__identifier']} — {row['origin_operation__label']}"
-        operation_sectors[row[OPERATION]] = row[SECTOR]
-        for name, value in _targets([p for p in plans if p["operation_id"] == row[OPERATION]]).items():
+        figures = by_operation[row["pk"]]
+        figures.label = f"{row['identifier']} — {row['label']}"
+        operation_sectors[row["pk"]] = row["sector_id"]
+        for name, value in _targets([p for p in plans if p["operation_id"] == row["pk"]]).items():
             setattr(figures, name, value)
     sectors = sorted(by_sector.values(), key=lambda f: (f.key is None, f.label))
     for sector in sectors:
