@@ -1,6 +1,6 @@
 """Reads on organisations shared by the imports."""
 
-from accounts.models import Organisation
+from accounts.models import Membership, Organisation
 from core.parsing import normalize_key
 
 
@@ -14,3 +14,15 @@ def organisations_by_name_key() -> dict[str, Organisation]:
     for organisation in organisations:
         lookup[normalize_key(organisation.name)] = organisation
     return lookup
+
+
+def scope_cache_key(user, *, programme_id: int) -> str:
+    """A short key naming what `scope_q` lets the user see of a programme, so that users with the same
+    perimeter share cached figures: "tout" (the whole programme) or the granted sectors' ids."""
+    if user.is_superuser:
+        return "tout"
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    if memberships.filter(programme_id=programme_id, sectors__isnull=True).exists():
+        return "tout"
+    sectors = sorted(set(memberships.filter(sectors__isnull=False).values_list("sectors", flat=True)))
+    return "quartiers-" + "-".join(str(pk) for pk in sectors)

@@ -6,7 +6,10 @@ class RelogementConfig(AppConfig):
     verbose_name = "Relogement"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from core.personal_data import register_domain
+        from relogement.models import Household, Offer, Rehousing, RelogementPlan
 
         # Households one by one: reading them needs this grant on the membership (and a second factor).
         register_domain(
@@ -15,3 +18,16 @@ class RelogementConfig(AppConfig):
             records="ménages",
             pages="Le suivi ménage par ménage",
         )
+        for model in (Household, Offer, Rehousing, RelogementPlan):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _figures_changed, sender=model, dispatch_uid=f"relogement.figures.{model.__name__}"
+                )
+
+
+def _figures_changed(sender, **kwargs) -> None:
+    """Any single write of relogement data makes the cached dashboard figures stale (bulk writes call
+    the same bump in relogement.services)."""
+    from relogement.selectors import dashboard_cache_bump
+
+    dashboard_cache_bump()

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core import cache
 from core.disclosure import is_masked
 from core.formatting import format_euros, format_percent, group_thousands
 from projects.models import Operation
@@ -328,6 +329,20 @@ def relogement_indicators(households: QuerySet[Household]) -> Indicators:
     return Indicators(total=total, sectors=sectors, operations=operations)
 
 
+DASHBOARD_CACHE = "relogement-dashboard"
+
+
+def dashboard_indicators(households: QuerySet[Household], *, programme_id: int, scope: str) -> Indicators:
+    """`relogement_indicators` of a programme seen by one perimeter (`accounts.selectors.scope_cache_key`),
+    kept a few minutes; every relogement write makes it stale (`dashboard_cache_bump`)."""
+    return cache.cached(DASHBOARD_CACHE, f"{programme_id}:{scope}", lambda: relogement_indicators(households))
+
+
+def dashboard_cache_bump() -> None:
+    """Called by every write of households, offers, rehousings or plans (signals, bulk services)."""
+    cache.bump(DASHBOARD_CACHE)
+
+
 # --- Display -------------------------------------------------------------------------------------------
 
 CountsFn = Callable[..., list[list[str]]]
@@ -417,8 +432,8 @@ def indicator_tables(indicators: Indicators, counts: CountsFn, *, masked: bool, 
     }
 
 
-def level_tables(tables: dict, *, with_sectors: bool = True) -> list[dict]:
-    """The tables of `indicator_tables` as a list for templates: per sector (if wanted), per operation."""
+def level_tables(tables: dict, *, with_sectors: bool = True, with_operations: bool = True) -> list[dict]:
+    """The tables of `indicator_tables` as a list for templates: per sector, per operation (if wanted)."""
     levels = []
     if with_sectors:
         levels.append(
@@ -429,12 +444,13 @@ def level_tables(tables: dict, *, with_sectors: bool = True) -> list[dict]:
                 "rows": tables["sector_rows"],
             }
         )
-    levels.append(
-        {
-            "key": "operations",
-            "title": "par opération",
-            "heading": "Opération",
-            "rows": tables["operation_rows"],
-        }
-    )
+    if with_operations:
+        levels.append(
+            {
+                "key": "operations",
+                "title": "par opération",
+                "heading": "Opération",
+                "rows": tables["operation_rows"],
+            }
+        )
     return levels

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.services import model_save
 from core.transitions import State, StateMachine, step
 from core.utils import assign_changed
+from relogement import selectors
 from relogement.models import (
     Household,
     HouseholdStatus,
@@ -159,6 +160,7 @@ def households_bulk_create(*, households: list[Household]) -> list[Household]:
     for household, reference in zip(households, new_household_references(len(households)), strict=True):
         household.reference = reference
         household.landlord_reference = household.landlord_reference.strip()
+    selectors.dashboard_cache_bump()
     return Household.objects.bulk_create(households)
 
 
@@ -177,6 +179,7 @@ def households_bulk_update(
             setattr(household, name, value)
         names.update(fields)
     if names:
+        selectors.dashboard_cache_bump()
         Household.objects.bulk_update([household for household, _ in changes], sorted(names))
 
 
@@ -185,6 +188,7 @@ def rehousings_bulk_set(
     *, rehousings: list[Rehousing], changed: list[tuple[Rehousing, dict[str, Any]]]
 ) -> None:
     """Insert new rehousings and update the changed fields of existing ones."""
+    selectors.dashboard_cache_bump()
     Rehousing.objects.bulk_create(rehousings)
     names: set[str] = set()
     for rehousing, fields in changed:

@@ -4,6 +4,7 @@ from relogement.views import dashboard, households
 
 urlpatterns: list = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("operations/", dashboard.dashboard_operations, name="dashboard_operations"),
     path("menages/", households.household_list, name="household_list"),
     path("menages/export.xlsx", households.household_export, name="household_export"),
     path("menages/nouveau/", households.household_create, name="household_create"),

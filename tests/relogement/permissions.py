@@ -21,6 +21,7 @@ NO_GRANT_HOUSEHOLD = row(LOGIN, 404, 404, 404, 404, 404)
 
 MATRIX = {
     "relogement:dashboard": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
+    "relogement:dashboard_operations": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
     "relogement:household_list": [("none", NO_GRANT_PAGE)],
     "relogement:household_export": [("none", NO_GRANT_PAGE)],
     "relogement:household_create": [("none", NO_GRANT_PAGE)],

@@ -52,8 +52,10 @@ def test_mission_sees_figures_tables_and_charts(mission_client, data_set):
     assert (total["households"], total["definitive"], total["temporary"]) == ("8", "4", "1")
     assert total["new_share"] == f"50{NNBSP}%"
     assert total["median_cost_change"] == f"80{NNBSP}€"
-    for label in ("Moulins", "Concorde", "OA — Tour A", "OB — Barre B"):
+    for label in ("Moulins", "Concorde"):
         assert label in html
+    assert "OA — Tour A" not in html  # the operations are one click away
+    assert reverse("relogement:dashboard_operations") in html
     assert "objectif 42" in html
     assert html.count("data:image/svg+xml;base64,") == 2
     assert "M-" not in html  # never a household reference
@@ -72,6 +74,38 @@ def test_partner_sees_only_masked_aggregates_of_their_sectors(partner_client_a, 
     assert "OB — Barre B" not in html
     assert "data:image/svg+xml" not in html
     assert "secret statistique" in html
+
+
+def test_operations_drill_down(mission_client, data_set, sector_a):
+    url = reverse("relogement:dashboard_operations")
+    html = unescape(mission_client.get(url).content.decode())
+    assert "OA — Tour A" in html
+    assert "OB — Barre B" in html
+    response = mission_client.get(url, {"quartier": sector_a.pk})
+    html = unescape(response.content.decode())
+    assert "OA — Tour A" in html
+    assert "OB — Barre B" not in html
+    assert response.context["total_row"]["households"] == "6"  # the sector's total
+
+
+def test_partner_drill_down_stays_in_their_sectors(partner_client_a, data_set, sector_b):
+    url = reverse("relogement:dashboard_operations")
+    html = unescape(partner_client_a.get(url).content.decode())
+    assert "OA — Tour A" in html
+    assert "OB — Barre B" not in html
+    assert "secret statistique" in html
+    html = unescape(partner_client_a.get(url, {"quartier": sector_b.pk}).content.decode())
+    assert "OB — Barre B" not in html
+
+
+def test_figures_are_cached_per_perimeter_and_fresh_after_a_write(mission_client, data_set):
+    url = reverse(URL)
+    first = count_queries(mission_client, url)
+    assert count_queries(mission_client, url) < first  # figures read from the cache
+    operation_a, _ = data_set
+    HouseholdFactory(programme=operation_a.programme, origin_operation=operation_a)
+    response = mission_client.get(url)
+    assert response.context["total_row"]["households"] == "9"
 
 
 def test_query_count_is_the_same_for_10_and_300_households(mission_client, programme):
