@@ -6,6 +6,7 @@ app_name = "projects"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("quartiers/", sectors.sector_list, name="sector_list"),
+    path("quartiers/perimetres.geojson", sectors.sectors_geojson, name="sectors_geojson"),
     path("quartiers/<slug:slug>/", sectors.sector_detail, name="sector_detail"),
     path("operations/", operations.operation_list, name="operation_list"),
     path("operations/export.xlsx", operations.operation_export, name="operation_export"),

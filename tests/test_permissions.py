@@ -31,6 +31,7 @@ MATRIX: dict[str, list[tuple[str, dict[str, int]]]] = {
     "accounts:programme_switch": [("none", row(LOGIN, 405, 405, 405, 405, 405))],
     "projects:dashboard": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
     "projects:sector_list": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
+    "projects:sectors_geojson": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
     "projects:sector_detail": [
         ("sector_a", row(LOGIN, 200, 200, 200, 200, 404)),
         ("sector_b", row(LOGIN, 200, 200, 200, 404, 404)),

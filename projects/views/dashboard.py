@@ -4,7 +4,6 @@ from django.utils import timezone
 from core.decorators import programme_required
 from core.readonly import readonly
 from projects import charts, selectors
-from projects.maps import sectors_feature_collection
 from projects.models import OperationStatus
 
 
@@ -26,7 +25,6 @@ def dashboard(request):
         "milestones": selectors.upcoming_milestones(operations=operations),
         "status_chart": charts.status_chart(summaries),
         "funding_chart": charts.funding_chart(funders),
-        "map_data": sectors_feature_collection(sectors),
         "conventions": selectors.programme_conventions(user=request.user, programme=programme),
         "today": timezone.localdate(),
     }

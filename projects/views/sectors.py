@@ -1,10 +1,16 @@
+import hashlib
+import json
+
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 
+from accounts.selectors import scope_cache_key
+from core import cache
 from core.decorators import programme_required
 from core.readonly import readonly
 from projects import charts, selectors
 from projects.forms import DocumentForm
-from projects.maps import sectors_feature_collection
+from projects.maps import MAP_CACHE, sectors_feature_collection
 from projects.models import Document, Qpv
 
 
@@ -16,9 +22,40 @@ def sector_list(request):
     context = {
         "summaries": selectors.sector_summaries(operations=operations, sectors=sectors),
         "sectors": sectors,
-        "map_data": sectors_feature_collection(sectors),
     }
     return render(request, "projects/sector_list.html", context)
+
+
+MAP_MAX_AGE = 300
+
+
+@readonly
+@programme_required
+def sectors_geojson(request):
+    """The perimeters of the visible sectors (or of one, `?quartier=<slug>`), simplified for display.
+
+    Cached a few minutes per programme and perimeter on the server (stale once a sector is saved) and
+    in the browser (private: it depends on the user), with an ETag to answer 304 when unchanged."""
+    sectors = selectors.visible_sectors(user=request.user, programme=request.programme)
+    wanted = request.GET.get("quartier", "")
+    if wanted:
+        sectors = sectors.filter(slug=wanted)
+    scope = scope_cache_key(request.user, programme_id=request.programme.pk)
+
+    def build() -> bytes:
+        collection = sectors_feature_collection(sectors.order_by("order", "name", "pk"), simplified=True)
+        return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+
+    body = cache.cached(MAP_CACHE, f"{request.programme.pk}:{scope}:{wanted}", build)
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"private, max-age={MAP_MAX_AGE}"
+    response["Vary"] = "Cookie"
+    return response
 
 
 @readonly
@@ -38,7 +75,6 @@ def sector_detail(request, slug):
         "funders": selectors.funding_by_funder(operations=operations),
         "timeline": timeline,
         "timeline_chart": charts.timeline_chart(timeline),
-        "map_data": sectors_feature_collection(sectors.filter(pk=sector.pk)),
         "documents": Document.objects.visible_to(request.user, request.membership).attached_to(sector),
         "document_form": DocumentForm() if can_edit else None,
         "can_edit": can_edit,

@@ -1,9 +1,19 @@
-// Sector maps: reads GeoJSON from a json_script element named by data-npru-map.
+// Sector maps: fetches the perimeters (GeoJSON) from the URL in data-npru-map-url, then draws them.
 (function () {
-  function draw(container) {
-    var source = document.getElementById(container.dataset.npruMap);
-    if (!source || typeof L === "undefined") return;
-    var data = JSON.parse(source.textContent);
+  function load(container) {
+    if (typeof L === "undefined") return;
+    fetch(container.dataset.npruMapUrl, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (data) { draw(container, data); })
+      .catch(function () {
+        container.textContent = "La carte n'a pas pu être chargée ; les quartiers figurent dans le tableau.";
+        container.classList.add("map-failed");
+      });
+  }
+  function draw(container, data) {
     var map = L.map(container, { scrollWheelZoom: false, attributionControl: true });
     var tiles = container.dataset.npruTiles;
     if (tiles) {
@@ -26,5 +36,5 @@
       map.setView([46.6, 2.4], 5);
     }
   }
-  document.querySelectorAll("[data-npru-map]").forEach(draw);
+  document.querySelectorAll("[data-npru-map-url]").forEach(load);
 })();

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from projects.models import Operation
 
@@ -28,7 +29,8 @@ def test_mission_login_dashboard_operation(demo, page, check_page, console_error
     login(page, demo, "mission@demo.npru.fr")
     page.wait_for_url(f"{demo.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "NPRU de la Métropole exemple"
-    assert page.locator(".leaflet-interactive").count() == 4  # the four sectors' perimeters
+    # The four sectors' perimeters, fetched from the GeoJSON URL once the page is loaded.
+    expect(page.locator(".leaflet-interactive")).to_have_count(4)
     check_page(page, "01-tableau-de-bord")
 
     page.get_by_role("link", name="Opérations", exact=True).click()
@@ -73,7 +75,7 @@ def test_mission_login_dashboard_operation(demo, page, check_page, console_error
 def test_partner_sees_only_its_sectors(demo, page, check_page, console_errors):
     login(page, demo, "bailleur@demo.npru.fr")
     page.wait_for_url(f"{demo.url}/")
-    assert page.locator(".leaflet-interactive").count() == 2
+    expect(page.locator(".leaflet-interactive")).to_have_count(2)
     page.get_by_role("link", name="Quartiers", exact=True).click()
     check_page(page, "07-partenaire-quartiers")
     rows = page.locator("table tbody tr").all_inner_texts()
