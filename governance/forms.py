@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from core.forms import BootstrapFormMixin
+from core.widgets import use_autocomplete
 from governance.models import (
     Action,
     ActionStatus,
@@ -215,12 +216,14 @@ class AgendaItemForm(ServiceValidatedForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         labels = {"operation": "Opération concernée"}
 
-    def __init__(self, *args, programme: Programme, **kwargs):
+    def __init__(self, *args, programme: Programme, operation_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = programme_organisations(programme)
         self.fields["operation"].queryset = Operation.objects.filter(programme=programme).order_by(
             "identifier"
         )
+        if operation_url:
+            use_autocomplete(self.fields["operation"], operation_url)
 
 
 class AttendanceForm(ServiceValidatedForm):
@@ -241,13 +244,15 @@ class DecisionForm(ServiceValidatedForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         labels = {"sector": "Quartier concerné", "operation": "Opération concernée"}
 
-    def __init__(self, *args, programme: Programme, **kwargs):
+    def __init__(self, *args, programme: Programme, operation_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
         self.fields["sector"].empty_label = "Échelle du programme"
         self.fields["operation"].queryset = Operation.objects.filter(programme=programme).order_by(
             "identifier"
         )
+        if operation_url:
+            use_autocomplete(self.fields["operation"], operation_url)
 
 
 class ActionForm(ServiceValidatedForm):

@@ -15,6 +15,11 @@ urlpatterns = [
     path("seances/ajouter/", meetings.meeting_create, name="meeting_create"),
     path("seances/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("seances/<int:pk>/modifier/", meetings.meeting_edit, name="meeting_edit"),
+    path(
+        "seances/<int:pk>/operations.json",
+        meetings.meeting_operation_choices,
+        name="meeting_operation_choices",
+    ),
     path("seances/<int:pk>/seance.ics", ics.meeting_ics, name="meeting_ics"),
     path("seances/<int:pk>/ordre-du-jour/", meetings.agenda_item_add, name="agenda_item_add"),
     path(

@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 from core.decorators import programme_required
 from core.readonly import readonly
 from core.richtext import sanitize_html
+from core.widgets import autocomplete_response
 from governance import selectors, services
 from governance.filters import MeetingFilter, MeetingListFilter
 from governance.forms import AgendaItemForm, AttendanceForm, DecisionForm, MeetingCreateForm, MeetingForm
@@ -25,6 +26,7 @@ from governance.views.common import (
     require_perm,
     service_error_message,
 )
+from projects import selectors as project_selectors
 from projects.forms import DocumentForm
 
 PAGE_SIZE = 50
@@ -153,6 +155,7 @@ def meeting_detail(request, pk: int):
     )
     can_edit = request.user.has_perm("governance.change_meeting", meeting)
     programme = meeting.body.programme
+    choices_url = reverse("governance:meeting_operation_choices", args=[meeting.pk])
     context = {
         "meeting": meeting,
         "minutes_html": sanitize_html(meeting.minutes),
@@ -162,12 +165,33 @@ def meeting_detail(request, pk: int):
         ),
         "can_edit": can_edit,
         "can_add_action": request.user.has_perm("governance.add_action", programme),
-        "agenda_form": AgendaItemForm(programme=programme, prefix="odj") if can_edit else None,
+        "agenda_form": (
+            AgendaItemForm(programme=programme, prefix="odj", operation_url=choices_url) if can_edit else None
+        ),
         "attendance_form": AttendanceForm(programme=programme, prefix="presence") if can_edit else None,
-        "decision_form": DecisionForm(programme=programme, prefix="decision") if can_edit else None,
+        "decision_form": (
+            DecisionForm(programme=programme, prefix="decision", operation_url=choices_url)
+            if can_edit
+            else None
+        ),
         "document_form": DocumentForm() if can_edit else None,
     }
     return render(request, "governance/meeting_detail.html", context)
+
+
+@readonly
+@programme_required
+def meeting_operation_choices(request, pk: int):
+    """Search-as-you-type choices of the séance's operation fields: the operations the user sees, in
+    the body's sectors when it has some."""
+    meeting = get_object_or_404(_meetings(request).select_related("body"), pk=pk)
+    operations = project_selectors.visible_operations(user=request.user, programme=request.programme)
+    sector_ids = list(meeting.body.sectors.values_list("pk", flat=True))
+    if sector_ids:
+        operations = operations.filter(sector__in=sector_ids)
+    return autocomplete_response(
+        request, operations, fields=["identifier", "label"], order_by=["identifier", "pk"]
+    )
 
 
 @programme_required

@@ -49,6 +49,7 @@ MATRIX = {
     "governance:meeting_create": [("none", EDIT_PROGRAMME)],
     "governance:meeting_detail": [("meeting_a", READ_A), ("meeting_b", READ_B), ("meeting_prog", READ_A)],
     "governance:meeting_edit": [("meeting_a", EDIT_A), ("meeting_b", EDIT_B)],
+    "governance:meeting_operation_choices": [("meeting_a", READ_A), ("meeting_b", READ_B)],
     "governance:meeting_ics": [("meeting_a", READ_A), ("meeting_b", READ_B)],
     "governance:agenda_item_add": [("meeting_a", POST_ONLY)],
     "governance:agenda_item_remove": [("agenda_item_a", POST_ONLY)],
