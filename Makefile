@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run    — installe, prépare la base, charge la démo et lance l'application"
 	@echo "make test   — lance toute la suite (ruff, migrations, pytest, navigateur)"
-	@echo "make bench  — mesures de performance sur le jeu de charge métropolitain"
+	@echo "make bench  — mesures de performance sur les jeux de charge métropolitain puis national (10×)"
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,9 @@ test: quality
 	@eval "$$($(PY) scripts/services.py)" && $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: install
-	@eval "$$($(PY) scripts/services.py)" && $(PY) scripts/bench.py && $(PY) scripts/bench_packs.py --no-seed \
-		&& $(PY) scripts/bench_relogement.py --no-seed
+	@eval "$$($(PY) scripts/services.py)" && $(PY) scripts/bench.py && $(PY) scripts/bench_tables.py --no-seed \
+		&& $(PY) scripts/bench_packs.py --no-seed && $(PY) scripts/bench_relogement.py --no-seed \
+		&& $(PY) scripts/bench.py --scale national --no-seed
 
 clean-var:
 	rm -rf var/media var/test-media var/staticfiles
