@@ -9,6 +9,10 @@
     root.querySelectorAll("select[data-autocomplete-url]").forEach(function (select) {
       if (select.tomselect) return;
       var url = select.dataset.autocompleteUrl;
+      // Tom Select points the label at its own input: the hidden select keeps its name for assistive
+      // technologies through aria-label.
+      var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+      if (label && !select.hasAttribute("aria-label")) select.setAttribute("aria-label", label.textContent.trim());
       new TomSelect(select, {
         valueField: "value",
         labelField: "text",

@@ -61,13 +61,21 @@ def test_mission_follows_a_meeting_to_the_actions_board(demo, page, check_page, 
     page.get_by_role("heading", level=1, name=f"{BODY_NAME} — séance du").wait_for()
     check_page(page, "21-seance")
 
-    # relevé de décisions (the form is open while the séance has none)
+    # relevé de décisions (the form is open while the séance has none); its operation is searched as
+    # you type (Tom Select asking governance:meeting_operation_choices), not picked among every one
+    page.locator("#id_decision-operation-ts-control").click()
+    options = page.locator("#id_decision-operation-ts-dropdown .option")
+    options.first.wait_for()
+    check_page(page, "21b-seance-recherche-operation")
+    options.first.click()
+    assert page.locator("#id_decision-operation").input_value() != ""
     page.get_by_role("textbox", name="Décision").fill(
         "Le groupe valide le principe d'une place piétonne, sous réserve d'étude."
     )
     page.get_by_role("button", name="Ajouter la décision").click()
     page.get_by_text("Décision ajoutée au relevé.").wait_for()
     decision = Decision.objects.get(meeting__body__name=BODY_NAME)
+    assert decision.operation_id is not None
 
     page.get_by_role("link", name="Ajouter une action pour la décision 1").click()
     page.wait_for_url("**/gouvernance/actions/ajouter/?decision=*")
