@@ -25,7 +25,6 @@ class Vocabulary:
     choices: tuple[tuple[str, str], ...]
     synonyms: Mapping[str, str] = field(default_factory=dict)
     key: Callable[[Any], str] = normalize_key
-    allow_create: bool = False  # fixed choices: a value can only be mapped to one of them
 
     @classmethod
     def of(
