@@ -167,3 +167,27 @@ def test_unknown_columns_are_listed_with_a_suggested_field(site):
     result = import_run(spec_class=RelogementImport, data=data, filename="s.xlsx", programme=site)
     unknown = {item["header"]: item["label"] for item in result.unknown_columns}
     assert unknown == {"Typo. actuelle": "Typologie origine", "Nb propositions": ""}
+
+
+def test_operations_families_and_sectors_are_mappable(programme):
+    from projects.imports import OperationsImport
+    from tests.data import xlsx_bytes
+    from tests.projects.factories import SectorFactory
+
+    SectorFactory(programme=programme, name="Moulins", slug="moulins")
+    data = xlsx_bytes(
+        [
+            ["Identifiant", "Libellé", "Famille", "Maître d'ouvrage", "Quartier"],
+            ["OP-1", "Voirie du mail", "Voirie", "Lille Métropole Habitat", "Les Moulins"],
+        ]
+    )
+
+    refused = import_run(spec_class=OperationsImport, data=data, filename="m.xlsx", programme=programme)
+    assert {group["field"] for group in refused.summary()["unknown_values"]} == {"family", "sector"}
+
+    mappings = MappingSet(values={"family": {"voirie": "amenagement"}, "sector": {"les moulins": "moulins"}})
+    result = import_run(
+        spec_class=OperationsImport, data=data, filename="m.xlsx", programme=programme, mappings=mappings
+    )
+    assert result.ok, result.errors
+    assert result.counts["create"] == 1
