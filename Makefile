@@ -10,7 +10,8 @@ PORT ?= 8000
 
 help:
 	@echo "make run    — installe, prépare la base, charge la démo et lance l'application"
-	@echo "make test   — lance toute la suite (ruff, migrations, pytest, navigateur)"
+	@echo "make test   — lance toute la suite (ruff, mypy, migrations, pytest, navigateur, PDF)"
+	@echo "             NPRU_SKIP_BROWSER=1 / NPRU_SKIP_PDF=1 : sans navigateur / sans lecture des PDF (annoncé)"
 	@echo "make bench  — mesures de performance sur les jeux de charge métropolitain puis national (10×)"
 
 $(VENV)/.installed: pyproject.toml
@@ -32,6 +33,7 @@ quality: install
 		$(PY) manage.py makemigrations --check --dry-run --noinput
 
 test: quality
+	@bash scripts/system_deps.sh
 	@eval "$$($(PY) scripts/services.py)" && $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: install
