@@ -12,7 +12,7 @@ help:
 	@echo "make run    — installe, prépare la base, charge la démo et lance l'application"
 	@echo "make test   — lance toute la suite (ruff, mypy, migrations, pytest, navigateur, PDF)"
 	@echo "             NPRU_SKIP_BROWSER=1 / NPRU_SKIP_PDF=1 : sans navigateur / sans lecture des PDF (annoncé)"
-	@echo "make bench  — mesures de performance sur les jeux de charge métropolitain puis national (10×)"
+	@echo "make bench  — mesures de performance sur les jeux de charge métropolitain puis national (10×), semis compris"
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ test: quality
 	@eval "$$($(PY) scripts/services.py)" && $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: install
-	@eval "$$($(PY) scripts/services.py)" && $(PY) scripts/bench.py && $(PY) scripts/bench_tables.py --no-seed \
+	@eval "$$($(PY) scripts/services.py)" && $(PY) scripts/bench_seed.py && $(PY) scripts/bench.py && $(PY) scripts/bench_tables.py --no-seed \
 		&& $(PY) scripts/bench_packs.py --no-seed && $(PY) scripts/bench_relogement.py --no-seed \
 		&& $(PY) scripts/bench.py --scale national --no-seed
 

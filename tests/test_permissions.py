@@ -1,111 +1,97 @@
-"""Every URL of ours, as every role, on own and foreign objects, against a declared table.
+"""Every URL of ours, as every role, on own and foreign objects, GET and POST, against declared tables.
 
-A new URL pattern with no entry here makes `test_every_url_is_in_the_matrix` fail.
+Each app with URLs declares its table in tests/<app>/permissions.py (vocabulary in tests/matrix.py); the
+tables are found from the installed apps, and a URL missing from its app's table, or an app with URLs and
+no table, fails `test_every_url_is_in_its_apps_table`.
 """
 
 import importlib
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
-from core.models import ImportRecord
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.projects.factories import OperationFactory, ProgrammeFactory, SectorFactory
+from tests.matrix import LOGIN, OK, ROLES
+from tests.projects.factories import ProgrammeFactory, SectorFactory
 
-# Namespaces of third-party apps, tested upstream; our own pages are all listed below.
+# Namespaces of third-party apps, tested upstream; our own pages are all in the tables.
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "mfa_", "socialaccount_", "usersessions_", "headless:")
-
-ROLES = ["anonymous", "mission", "direction", "referent", "partner_a", "outsider"]
-LOGIN = 302
+REFUSED = (403, 404, 405)
 
 
-def row(*codes: int) -> dict[str, int]:
-    return dict(zip(ROLES, codes, strict=True))
+def our_apps() -> list:
+    """The project's apps: packages at the root of the repository (not the virtualenv's)."""
+    root = Path(settings.BASE_DIR).resolve()
+    return [app for app in apps.get_app_configs() if Path(app.path).resolve().parent == root]
 
 
-# url name → list of (object used in the URL, expected status per role for a GET)
-# partner_a sees only sector A; outsider belongs to another programme.
-MATRIX: dict[str, list[tuple[str, dict[str, int]]]] = {
-    "healthz": [("none", row(200, 200, 200, 200, 200, 200))],
-    "accounts:programme_switch": [("none", row(LOGIN, 405, 405, 405, 405, 405))],
-    "projects:dashboard": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
-    "projects:sector_list": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
-    "projects:sectors_geojson": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
-    "projects:sector_detail": [
-        ("sector_a", row(LOGIN, 200, 200, 200, 200, 404)),
-        ("sector_b", row(LOGIN, 200, 200, 200, 404, 404)),
-    ],
-    "projects:operation_list": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
-    "projects:operation_export": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
-    "projects:operation_detail": [
-        ("operation_a", row(LOGIN, 200, 200, 200, 200, 404)),
-        ("operation_b", row(LOGIN, 200, 200, 200, 404, 404)),
-    ],
-    "projects:operation_edit": [
-        ("operation_a", row(LOGIN, 200, 403, 403, 403, 404)),
-        ("operation_b", row(LOGIN, 200, 403, 403, 404, 404)),
-    ],
-    "projects:operation_history": [
-        ("operation_a", row(LOGIN, 200, 200, 200, 403, 404)),
-        ("operation_b", row(LOGIN, 200, 200, 200, 403, 404)),
-    ],
-    "projects:sector_document_upload": [("upload_sector_a", row(LOGIN, 405, 405, 405, 405, 405))],
-    "projects:operation_document_upload": [("upload_operation_a", row(LOGIN, 405, 405, 405, 405, 405))],
-    "imports:list": [("none", row(LOGIN, 200, 403, 403, 403, 200))],
-    "imports:upload": [("kind_operations", row(LOGIN, 200, 403, 403, 403, 200))],
-    "imports:preview": [("import_a", row(LOGIN, 200, 403, 403, 403, 404))],
-    "imports:status": [("import_a", row(LOGIN, 204, 403, 403, 403, 404))],
-    "imports:confirm": [("import_a", row(LOGIN, 405, 405, 405, 405, 405))],
-    "imports:cancel": [("import_a", row(LOGIN, 405, 405, 405, 405, 405))],
-    "projects:document_download": [
-        ("document_a", row(LOGIN, 200, 200, 200, 200, 404)),
-        ("document_b_internal", row(LOGIN, 200, 200, 200, 404, 404)),
-    ],
-}
-
-
-# Each app adds its URLs and the objects they need in tests/<app>/permissions.py.
-APP_MATRICES: list[dict] = []
-APP_OBJECT_BUILDERS: list = []
-for module_name in (
-    "tests.governance.permissions",
-    "tests.relogement.permissions",
-    "tests.reporting.permissions",
-    "tests.core.permissions",
-):
+def table_module(app_label: str) -> ModuleType | None:
+    name = f"tests.{app_label}.permissions"
     try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        continue
-    MATRIX.update(module.MATRIX)
-    APP_OBJECT_BUILDERS.append(module.build_objects)
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None
 
 
-def _our_url_names(resolver=None, namespace="") -> set[str]:
-    names = set()
+def _url_owners(resolver=None, namespace="") -> dict[str, str]:
+    """URL name → label of the app whose module defines the view."""
+    owners = {}
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             child = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _our_url_names(pattern, child)
+            owners |= _url_owners(pattern, child)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return {name for name in names if not name.startswith(THIRD_PARTY_PREFIXES)}
+            owners[f"{namespace}{pattern.name}"] = pattern.callback.__module__.split(".")[0]
+    return {name: app for name, app in owners.items() if not name.startswith(THIRD_PARTY_PREFIXES)}
 
 
-def test_every_url_is_in_the_matrix():
-    missing = _our_url_names() - set(MATRIX)
-    assert not missing, f"Ajoutez ces URL à la matrice des droits : {sorted(missing)}"
+TABLES: dict[str, ModuleType] = {
+    app.label: module for app in our_apps() if (module := table_module(app.label)) is not None
+}
+MATRIX: dict[str, list[tuple]] = {
+    name: cases for table in TABLES.values() for name, cases in table.MATRIX.items()
+}
+BUILDERS: list[Callable[..., dict]] = [table.build_objects for table in TABLES.values()]
+
+
+def test_every_url_is_in_its_apps_table():
+    missing: dict[str, list[str]] = {}
+    for name, app in _url_owners().items():
+        if name not in getattr(TABLES.get(app), "MATRIX", {}):
+            missing.setdefault(f"tests/{app}/permissions.py", []).append(name)
+    assert not missing, f"Déclarez ces URL dans la matrice des droits : {missing}"
+
+
+def test_the_tables_are_found_for_every_app_with_urls():
+    assert set(_url_owners().values()) <= set(TABLES)
+    assert {"core", "accounts", "projects", "governance", "relogement", "reporting"} <= set(TABLES)
+
+
+def test_post_only_urls_declare_their_post_column():
+    undeclared = [
+        name
+        for name, cases in MATRIX.items()
+        for case in cases
+        if len(case) == 2 and all(case[1][role] == 405 for role in ROLES if role != "anonymous")
+    ]
+    assert not undeclared, f"Donnez la colonne POST de ces URL (POST seulement) : {undeclared}"
 
 
 @pytest.fixture
 def world(programme, sector_a, sector_b):
-    from django.core.files.base import ContentFile
-
-    from projects.models import Confidentiality
-    from projects.services import document_attach
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     other_programme = ProgrammeFactory()
+    SectorFactory(programme=other_programme)
     users = {
         "mission": MembershipFactory(programme=programme, role=Role.MISSION).user,
         "direction": MembershipFactory(programme=programme, role=Role.DIRECTION).user,
@@ -117,71 +103,84 @@ def world(programme, sector_a, sector_b):
             sectors=[sector_a],
         ).user,
         "outsider": MembershipFactory(programme=other_programme, role=Role.MISSION).user,
+        "granted": MembershipFactory(programme=programme, role=Role.MISSION, personal_data=True).user,
     }
-    operation_a = OperationFactory(programme=programme, sector=sector_a)
-    operation_b = OperationFactory(programme=programme, sector=sector_b)
-    SectorFactory(programme=other_programme)
-    objects = {
-        "kind_operations": {"kind": "operations"},
-        "import_a": {
-            "pk": ImportRecord.objects.create(
-                kind="operations",
-                programme=programme,
-                filename="m.xlsx",
-                file_hash="0" * 64,
-                status="preview",
-            ).pk
-        },
-        "sector_a": {"slug": sector_a.slug},
-        "sector_b": {"slug": sector_b.slug},
-        "operation_a": {"pk": operation_a.pk},
-        "operation_b": {"pk": operation_b.pk},
-        "document_a": {
-            "pk": document_attach(
-                target=operation_a,
-                title="Plan masse",
-                file=ContentFile(b"%PDF-1.4", name="plan.pdf"),
-                confidentiality=Confidentiality.PARTNERS,
-                user=users["mission"],
-            ).pk
-        },
-        "document_b_internal": {
-            "pk": document_attach(
-                target=operation_b,
-                title="Note interne",
-                file=ContentFile(b"%PDF-1.4", name="note.pdf"),
-                confidentiality=Confidentiality.INTERNAL,
-                user=users["mission"],
-            ).pk
-        },
-        # upload URLs name their target "key"
-        "upload_sector_a": {"key": sector_a.slug},
-        "upload_operation_a": {"key": operation_a.pk},
-    }
-    for build in APP_OBJECT_BUILDERS:
+    TOTP.activate(users["granted"], generate_totp_secret())
+    objects: dict[str, dict] = {}
+    for build in BUILDERS:
         objects.update(build(programme=programme, sector_a=sector_a, sector_b=sector_b, users=users))
     return users, objects
 
 
-def _url(name: str, key: str, objects: dict) -> str:
-    return reverse(name) if key == "none" else reverse(name, kwargs=objects[key])
+def _request(key: str, objects: dict) -> tuple[dict, dict]:
+    """URL kwargs and POST data of an object key (data under "_data")."""
+    if key == "none":
+        return {}, {}
+    kwargs = dict(objects[key])
+    return kwargs, kwargs.pop("_data", {})
+
+
+def _login_redirect(response) -> bool:
+    return response.status_code == LOGIN and response["Location"].startswith(reverse(settings.LOGIN_URL))
+
+
+def _consume(response) -> None:
+    if response.streaming:
+        b"".join(response.streaming_content)  # consuming a download closes its file
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_matrix(client, world, role):
+def test_get_matrix(client, world, role):
     users, objects = world
     if role != "anonymous":
         client.force_login(users[role])
     failures = []
     for name, cases in MATRIX.items():
-        for key, expected in cases:
-            url = _url(name, key, objects)
+        for key, expected, *_ in cases:
+            kwargs, _data = _request(key, objects)
+            url = reverse(name, kwargs=kwargs)
             response = client.get(url)
-            if response.streaming:
-                b"".join(response.streaming_content)  # consuming a download closes its file
-            status = response.status_code
-            if status != expected[role]:
-                failures.append(f"{name} [{key}] {url}: {status}, attendu {expected[role]}")
+            _consume(response)
+            if response.status_code != expected[role]:
+                failures.append(f"{name} [{key}] {url}: {response.status_code}, attendu {expected[role]}")
+    assert not failures, "\n".join(failures)
+
+
+def _post_outcome(response, expected) -> bool:
+    refused = response.status_code in REFUSED or _login_redirect(response)
+    if expected == OK:
+        return not refused
+    if expected == "refused":
+        return refused
+    if expected == LOGIN:
+        return _login_redirect(response)
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix(client, world, role):
+    """POST as every role: the declared POST column, or refused wherever the GET is refused. Each POST is
+    rolled back, so that one accepted POST does not change the objects of the next."""
+    users, objects = world
+    if role != "anonymous":
+        client.force_login(users[role])
+    failures = []
+    for name, cases in MATRIX.items():
+        for key, get_row, *post_rows in cases:
+            if post_rows:
+                expected = post_rows[0][role]
+            elif get_row[role] in (LOGIN, 403, 404):
+                expected = "refused"
+            else:
+                continue  # a page this role may open: what a POST does there is the app's own tests' business
+            kwargs, data = _request(key, objects)
+            url = reverse(name, kwargs=kwargs)
+            with transaction.atomic():
+                response = client.post(url, data)
+                _consume(response)
+                transaction.set_rollback(True)
+            if not _post_outcome(response, expected):
+                failures.append(f"POST {name} [{key}] {url}: {response.status_code}, attendu {expected}")
     assert not failures, "\n".join(failures)
 
 

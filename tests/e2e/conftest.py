@@ -1,30 +1,19 @@
 """Browser journeys in Debian's Chromium (no browser download), driven by Playwright, checked with axe."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.conftest import CHROMIUM  # a missing Chromium fails the journeys (or NPRU_SKIP_BROWSER=1)
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the tests are
 # still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def pytest_collection_modifyitems(config, items):
-    if CHROMIUM:
-        return
-    skip = pytest.mark.skip(
-        reason="Chromium absent : installez le paquet Debian « chromium » (fait par .ci/run)."
-    )
-    for item in items:
-        if "e2e" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

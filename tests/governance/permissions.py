@@ -1,7 +1,5 @@
-"""Governance and concertation URLs in the permission matrix of tests/test_permissions.py.
-
-Roles: anonymous, mission, direction, referent, partner_a (sees sector A only), outsider (another
-programme). Objects named *_a are in sector A, *_b in sector B, *_prog concern the whole programme.
+"""Governance and concertation URLs in the permission matrix (tests/test_permissions.py, vocabulary in
+tests/matrix.py). Objects named *_a are in sector A, *_b in sector B, *_prog concern the whole programme.
 """
 
 from django.core.files.base import ContentFile
@@ -18,23 +16,16 @@ from tests.governance.factories import (
     MeetingFactory,
     PublicEventFactory,
 )
-
-ROLES = ["anonymous", "mission", "direction", "referent", "partner_a", "outsider"]  # as in test_permissions
-LOGIN = 302
-
-
-def row(*codes: int) -> dict[str, int]:
-    return dict(zip(ROLES, codes, strict=True))
-
+from tests.matrix import LOGIN, OK, POST_ONLY, row
 
 ALL = row(LOGIN, 200, 200, 200, 200, 200)
 EDIT_PROGRAMME = row(LOGIN, 200, 403, 403, 403, 200)  # outsider is mission in its own programme
 INTERNAL = row(LOGIN, 200, 200, 200, 403, 200)
-POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405)
 READ_A = row(LOGIN, 200, 200, 200, 200, 404)
 READ_B = row(LOGIN, 200, 200, 200, 404, 404)
 EDIT_A = row(LOGIN, 200, 403, 403, 403, 404)
 EDIT_B = row(LOGIN, 200, 403, 403, 404, 404)
+POST_EDIT_A = row(LOGIN, OK, 403, 403, 403, 404)
 
 MATRIX = {
     # Instances
@@ -51,12 +42,12 @@ MATRIX = {
     "governance:meeting_edit": [("meeting_a", EDIT_A), ("meeting_b", EDIT_B)],
     "governance:meeting_operation_choices": [("meeting_a", READ_A), ("meeting_b", READ_B)],
     "governance:meeting_ics": [("meeting_a", READ_A), ("meeting_b", READ_B)],
-    "governance:agenda_item_add": [("meeting_a", POST_ONLY)],
-    "governance:agenda_item_remove": [("agenda_item_a", POST_ONLY)],
-    "governance:attendance_set": [("meeting_a", POST_ONLY)],
-    "governance:decision_add": [("meeting_a", POST_ONLY)],
+    "governance:agenda_item_add": [("meeting_a", POST_ONLY, POST_EDIT_A)],
+    "governance:agenda_item_remove": [("agenda_item_a", POST_ONLY, POST_EDIT_A)],
+    "governance:attendance_set": [("meeting_a", POST_ONLY, POST_EDIT_A)],
+    "governance:decision_add": [("meeting_a", POST_ONLY, POST_EDIT_A)],
     "governance:decision_edit": [("decision_a", EDIT_A), ("decision_b", EDIT_B)],
-    "governance:meeting_document_upload": [("meeting_a", POST_ONLY)],
+    "governance:meeting_document_upload": [("meeting_a", POST_ONLY, POST_EDIT_A)],
     "governance:meeting_document_download": [
         ("meeting_document_a", READ_A),
         # a partner sees the programme-wide séance, not its internal note
@@ -74,7 +65,7 @@ MATRIX = {
     "governance:action_create": [("none", EDIT_PROGRAMME)],
     "governance:action_detail": [("action_a", READ_A), ("action_b", READ_B)],
     "governance:action_edit": [("action_a", EDIT_A), ("action_b", EDIT_B)],
-    "governance:action_status": [("action_a", POST_ONLY)],
+    "governance:action_status": [("action_a", POST_ONLY, POST_EDIT_A)],
     # Concertation
     "governance:concertation_dashboard": [("none", ALL)],
     "governance:event_list": [("none", ALL)],
@@ -87,8 +78,8 @@ MATRIX = {
         ("feedback_a", row(LOGIN, 200, 200, 200, 403, 404)),
         ("feedback_b", row(LOGIN, 200, 200, 200, 403, 404)),
     ],
-    "governance:feedback_answer": [("feedback_a", POST_ONLY)],
-    "governance:feedback_convert": [("feedback_a", POST_ONLY)],
+    "governance:feedback_answer": [("feedback_a", POST_ONLY, POST_EDIT_A)],
+    "governance:feedback_convert": [("feedback_a", POST_ONLY, POST_EDIT_A)],
 }
 
 

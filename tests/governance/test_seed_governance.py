@@ -1,6 +1,5 @@
 import datetime
 import re
-import time
 from collections import Counter
 from io import StringIO
 
@@ -23,8 +22,9 @@ from governance.models import (
     PublicEvent,
 )
 from projects.models import Programme
+from tests.conftest import DEMO_TODAY
 
-TODAY = datetime.date(2026, 11, 21)
+TODAY = DEMO_TODAY
 YEAR_AGO, IN_3_MONTHS = TODAY - datetime.timedelta(days=365), TODAY + datetime.timedelta(days=92)
 DECIDING = [BodyKind.COPIL, BodyKind.COTEC, BodyKind.REVUE_PROJET]
 FIRST_NAMES = {
@@ -44,8 +44,8 @@ def seed(**options) -> str:
 
 
 @pytest.fixture
-def demo_programme():
-    seed()
+def demo_programme(seeded_demo):
+    """The shared demo, seeded once per run (tests/conftest.py); tests that change it roll back."""
     return Programme.objects.get(slug="npru-demo")
 
 
@@ -258,8 +258,7 @@ def test_running_twice_changes_nothing(demo_programme):
     assert governance_snapshot() == before
 
 
-def test_dry_run_writes_no_governance():
-    seed(dry_run=True)
+def test_dry_run_writes_no_governance(demo_dry_run):
     assert not Body.objects.filter(programme__slug="npru-demo").exists()
     assert not PublicEvent.objects.filter(programme__slug="npru-demo").exists()
 
@@ -299,29 +298,3 @@ def test_a_later_run_moves_meetings_and_actions_forward(demo_programme):
     )
     next_week = actions.open().filter(due_on__gte=later, due_on__lte=later + datetime.timedelta(days=7))
     assert next_week.count() >= 2
-
-
-# --- Metropolitan load set --------------------------------------------------------------------------------
-
-
-def test_metro_scale():
-    started = time.monotonic()
-    seed(scale="metro")
-    assert time.monotonic() - started < 120
-    metro = Programme.objects.get(slug="npru-metro")
-    assert metro.bodies.count() >= 20
-    assert metro.bodies.filter(kind=BodyKind.COPIL, sectors__isnull=False).distinct().count() == 10
-    held = Meeting.objects.filter(body__programme=metro, status=S.HELD, starts_at__date__gt=YEAR_AGO)
-    assert 50 <= held.count() <= 75
-    ahead = Meeting.objects.filter(body__programme=metro, starts_at__date__gte=TODAY)
-    assert ahead.filter(status=S.PLANNED).count() >= 10
-    actions = Action.objects.filter(programme=metro)
-    assert actions.count() >= 80
-    assert 0.05 <= actions.overdue(TODAY).count() / actions.count() <= 0.35
-    assert 35 <= metro.public_events.count() <= 65
-    assert 90 <= metro.feedbacks.count() <= 160
-    check_no_personal_names(metro)
-
-    before = governance_snapshot()
-    seed(scale="metro")
-    assert governance_snapshot() == before

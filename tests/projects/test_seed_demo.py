@@ -1,7 +1,6 @@
 import datetime
 import itertools
 from collections import Counter
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -24,8 +23,9 @@ from projects.models import (
 from projects.seeders.accounts import DEMO_PASSWORD
 from projects.seeders.demo import ring_area_km2
 from projects.semesters import semester_of
+from tests.conftest import DEMO_TODAY
 
-TODAY = datetime.date(2026, 11, 21)
+TODAY = DEMO_TODAY
 DEMO_SECTORS = ["Moulins", "Pointe des Bois Blancs", "Concorde", "Faubourg d'Arras"]
 S = OperationStatus
 
@@ -37,8 +37,9 @@ def seed(**options) -> str:
 
 
 @pytest.fixture
-def output():
-    return seed()
+def output(seeded_demo):
+    """The shared demo, seeded once per run (tests/conftest.py); tests that change it roll back."""
+    return seeded_demo
 
 
 @pytest.fixture
@@ -367,11 +368,9 @@ def test_reset_keeps_other_programmes_and_users(output):
     assert User.objects.filter(pk=stranger.pk).exists()
 
 
-def test_dry_run_writes_nothing():
-    before = row_counts()
-    output = seed(dry_run=True)
-    assert "Essai à blanc" in output
-    assert row_counts() == before
+def test_dry_run_writes_nothing(demo_dry_run):
+    assert "Essai à blanc" in demo_dry_run
+    assert not any(row_counts().values())
 
 
 def test_a_later_run_moves_statuses_forward(output):
@@ -384,34 +383,3 @@ def test_a_later_run_moves_statuses_forward(output):
     assert before != after
     assert funding_errors(programme) == []
     assert programme.operations.count() == len(before)
-
-
-# --- Metropolitan load set ----------------------------------------------------------------------------------
-
-
-def test_metro_scale():
-    seed(scale="metro")
-    metro = Programme.objects.get(slug="npru-metro")
-    assert Programme.objects.filter(slug="npru-demo").exists()
-    assert metro.sectors.count() == 10
-    operations = Operation.objects.filter(programme=metro)
-    assert operations.count() == 300
-    assert operations.values("moa").distinct().count() == 50
-    assert funding_errors(metro) == []
-    assert FundingLine.objects.filter(operation__programme=metro).count() >= 900
-    assert Milestone.objects.filter(operation__programme=metro).count() >= 600
-    assert metro.memberships.count() == 6
-    landlord = User.objects.get(email="bailleur@metro.npru.fr")
-    assert Sector.objects.visible_to(landlord).count() == 2
-    sector_rings = [rings(sector.perimeter) for sector in metro.sectors.all()]
-    for parts in sector_rings:
-        assert 0.5 <= sum(ring_area_km2(ring) for ring in parts) <= 1.5
-    all_rings = [ring for parts in sector_rings for ring in parts]
-    assert not any(overlap(a, b) for a, b in itertools.combinations(all_rings, 2))
-    for operation in operations[::37]:
-        operation.full_clean()
-
-    before = row_counts()
-    seed(scale="metro")
-    assert row_counts() == before
-    assert operations.aggregate(total=Sum("cost_excl_tax"))["total"] > Decimal(500_000_000)

@@ -1,7 +1,6 @@
 """Relogement dashboard and pack section: aggregates only, masked for partners, same figures in both."""
 
 import datetime
-import shutil
 import subprocess
 from html import unescape
 
@@ -160,14 +159,12 @@ def test_pack_leaves_the_section_out_without_households(programme):
     assert 'id="relogement"' not in html
 
 
-def test_pack_tables_fit_the_page(programme, data_set, tmp_path):
+def test_pack_tables_fit_the_page(programme, data_set, tmp_path, pdftotext):
     """Every column of the relogement tables stands on the A4 page: pdftotext leaves out what a too wide
     table pushes past the page's edge."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) n'est pas installé.")
     path = tmp_path / "copil.pdf"
     path.write_bytes(render_pdf(packs.pack_html(packs.pack_scope(_pack(programme)))).content)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
     words = set(text.stdout.decode().split())
     last_columns = {"temporairement", "reloger", "Satisfaits", "Refus", "Délai", "Propositions", "site"}
     assert last_columns <= words, last_columns - words

@@ -1,7 +1,6 @@
 import datetime
 import re
 import statistics
-import time
 from collections import Counter
 from io import StringIO
 
@@ -23,8 +22,9 @@ from relogement.models import (
     RelogementPlan,
 )
 from relogement.seeders import data as demo_data
+from tests.conftest import DEMO_TODAY
 
-TODAY = datetime.date(2026, 11, 21)
+TODAY = DEMO_TODAY
 H = HouseholdStatus
 FIRST_NAMES = {
     "Alain", "Anne", "Camille", "Catherine", "Claire", "Dominique", "Fatima", "Jean", "Julie", "Julien",
@@ -42,8 +42,8 @@ def seed(**options) -> str:
 
 
 @pytest.fixture
-def demo():
-    seed()
+def demo(seeded_demo):
+    """The shared demo, seeded once per run (tests/conftest.py); tests that change it roll back."""
     return Programme.objects.get(slug="npru-demo")
 
 
@@ -232,9 +232,7 @@ def test_later_run_moves_households_forward_without_duplicates(demo):
     assert Household.objects.values("reference").distinct().count() == count
 
 
-def test_dry_run_writes_nothing():
-    seed(dry_run=True)
-
+def test_dry_run_writes_nothing(demo_dry_run):
     assert not Household.objects.exists()
     assert not RelogementPlan.objects.exists()
 
@@ -245,19 +243,3 @@ def test_reset_deletes_and_reseeds(demo):
     seed(reset=True)
 
     assert Household.objects.count() == before
-
-
-def test_metro_scale_is_proportional_and_fast():
-    started = time.monotonic()
-    seed(scale="metro")
-    elapsed = time.monotonic() - started
-
-    metro = Programme.objects.get(slug="npru-metro")
-    total = Household.objects.filter(programme=metro).count()
-    assert 1500 <= total <= 2500
-    rehousings = definitive(metro)
-    assert 0.40 <= rehousings.filter(same_site=False).count() / rehousings.count() <= 0.62
-    assert 0.22 <= rehousings.filter(new_or_recent=True).count() / rehousings.count() <= 0.42
-    assert elapsed < 90
-    refs = Household.objects.values_list("origin_landlord", "landlord_reference")
-    assert len(set(refs)) == Household.objects.count()

@@ -1,4 +1,4 @@
-"""Pack URLs in the permission matrix of tests/test_permissions.py.
+"""Pack URLs in the permission matrix (tests/test_permissions.py, vocabulary in tests/matrix.py).
 
 Internal roles (mission, direction, referent) open every pack of their programme; a partner of sector A
 opens only the packs meant for partners, of sector A or of the whole programme; anything else is a 404.
@@ -10,14 +10,7 @@ import datetime
 from django.core.files.base import ContentFile
 
 from reporting.models import Pack, PackAudience, PackKind, PackStatus
-
-LOGIN = 302
-
-
-def row(*codes: int) -> dict[str, int]:
-    roles = ["anonymous", "mission", "direction", "referent", "partner_a", "outsider"]
-    return dict(zip(roles, codes, strict=True))
-
+from tests.matrix import LOGIN, OK, POST_ONLY, row
 
 PACK_CASES = [
     ("pack_internal_programme", row(LOGIN, 200, 200, 200, 404, 404)),
@@ -30,7 +23,7 @@ PACK_CASES = [
 
 MATRIX = {
     "reporting:pack_list": [("none", row(LOGIN, 200, 200, 200, 200, 200))],
-    "reporting:pack_request": [("none", row(LOGIN, 405, 405, 405, 405, 405))],
+    "reporting:pack_request": [("none", POST_ONLY, row(LOGIN, OK, OK, 403, 403, OK))],
     "reporting:pack_detail": PACK_CASES,
     "reporting:pack_status": PACK_CASES,
     "reporting:pack_download": PACK_CASES,

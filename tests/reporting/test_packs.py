@@ -3,7 +3,6 @@
 import datetime
 import io
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from html import unescape
@@ -548,17 +547,13 @@ def test_default_periods():
 # --- The command, and the figures of the sector page ---------------------------------------------------
 
 
-def _pdftotext(path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip(
-            "pdftotext (poppler-utils) n'est pas installé : le texte du PDF ne peut pas être extrait."
-        )
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+def _pdftotext(pdftotext: str, path) -> str:
+    result = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
     return SPACES.sub(" ", result.stdout.decode())
 
 
 def test_pack_copil_command_shows_the_figures_of_the_sector_page(
-    tmp_path, mission_client, programme, sector_a, pack_data
+    tmp_path, mission_client, programme, sector_a, pack_data, pdftotext
 ):
     output = tmp_path / "copil.pdf"
     stdout = io.StringIO()
@@ -574,7 +569,7 @@ def test_pack_copil_command_shows_the_figures_of_the_sector_page(
         stdout=stdout,
     )
     assert re.search(r"\d+ pages en \d+,\d s \(dont rendu PDF \d+,\d s\)", stdout.getvalue())
-    text = _pdftotext(output)
+    text = _pdftotext(pdftotext, output)
 
     page = mission_client.get(reverse("projects:sector_detail", args=[sector_a.slug]))
     page_text = SPACES.sub(" ", page.content.decode())

@@ -1,13 +1,15 @@
 """The personal-data access log: written by the household pages, read by administrators and the DPO."""
 
 import csv
+import datetime
 from io import BytesIO, StringIO
 
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from core.access import access_log
+from core.access import access_events_purge, access_log
 from core.models import AccessAction, AccessEvent
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.projects.factories import ProgrammeFactory
@@ -77,3 +79,25 @@ def test_access_log_is_closed_to_mission_and_to_granted_users(client, programme)
     client.force_login(granted_user(programme))
     assert client.get(reverse("access_log:list")).status_code == 403
     assert client.get(reverse("access_log:export")).status_code == 403
+
+
+def _event_at(at: datetime.datetime) -> AccessEvent:
+    event = AccessEvent.objects.create(domain="relogement", action=AccessAction.VIEW, model="household")
+    AccessEvent.objects.filter(pk=event.pk).update(at=at)
+    return event
+
+
+def test_purge_deletes_access_events_older_than_12_months_only():
+    tz = timezone.get_current_timezone()
+    old = _event_at(datetime.datetime(2025, 11, 20, 23, 0, tzinfo=tz))
+    older = _event_at(datetime.datetime(2024, 2, 1, 9, 0, tzinfo=tz))
+    kept = _event_at(datetime.datetime(2025, 11, 21, 0, 30, tzinfo=tz))
+    recent = _event_at(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=tz))
+
+    assert access_events_purge(today=datetime.date(2026, 11, 21), dry_run=True) == 2
+    assert AccessEvent.objects.count() == 4
+    assert access_events_purge(today=datetime.date(2026, 11, 21)) == 2
+
+    remaining = set(AccessEvent.objects.values_list("pk", flat=True))
+    assert remaining == {kept.pk, recent.pk}
+    assert not {old.pk, older.pk} & remaining
