@@ -33,3 +33,11 @@ def querystring_without(context, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list:
+    """The main menu's entries for this request (registry filled by each app's navigation.py)."""
+    from core.navigation import menu
+
+    return menu(context["request"])

@@ -16,6 +16,20 @@ def demo(transactional_db, live_server):
     return live_server
 
 
+# The main menu (core/navigation.py, filled by each app's navigation.py) as a mission member sees it.
+MENU = [
+    "Tableau de bord",
+    "Quartiers",
+    "Opérations",
+    "Relogement",
+    "Instances",
+    "Actions",
+    "Concertation",
+    "Dossiers",
+    "Imports",
+]
+
+
 def login(page, server, email: str) -> None:
     page.goto(f"{server.url}/comptes/login/")
     page.get_by_label("Adresse électronique").fill(email)
@@ -31,10 +45,14 @@ def test_mission_login_dashboard_operation(demo, page, check_page, console_error
     assert page.get_by_role("heading", level=1).inner_text() == "NPRU de la Métropole exemple"
     # The four sectors' perimeters, fetched from the GeoJSON URL once the page is loaded.
     expect(page.locator(".leaflet-interactive")).to_have_count(4)
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    assert menu.locator(".navbar-nav.me-auto .nav-link").all_inner_texts() == MENU
+    assert menu.locator('[aria-current="page"]').inner_text() == "Tableau de bord"
     check_page(page, "01-tableau-de-bord")
 
     page.get_by_role("link", name="Opérations", exact=True).click()
     page.wait_for_url("**/operations/")
+    assert page.locator(".navbar-nav .nav-link.active").inner_text() == "Opérations"
     check_page(page, "02-operations")
 
     page.get_by_label("Quartier").select_option(label="Concorde")
@@ -76,6 +94,8 @@ def test_partner_sees_only_its_sectors(demo, page, check_page, console_errors):
     login(page, demo, "bailleur@demo.npru.fr")
     page.wait_for_url(f"{demo.url}/")
     expect(page.locator(".leaflet-interactive")).to_have_count(2)
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    assert menu.locator(".navbar-nav.me-auto .nav-link").all_inner_texts() == MENU[:-1]  # no imports
     page.get_by_role("link", name="Quartiers", exact=True).click()
     check_page(page, "07-partenaire-quartiers")
     rows = page.locator("table tbody tr").all_inner_texts()
