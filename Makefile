@@ -29,6 +29,7 @@ quality: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint templates --lint --quiet
+	@eval "$$($(PY) scripts/services.py)" && bash scripts/mypy.sh
 	@eval "$$($(PY) scripts/services.py)" && DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(PY) manage.py makemigrations --check --dry-run --noinput
 

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -6,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from core.personal_data import validate_domain
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -32,13 +34,13 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who logs in with an e-mail address."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # the e-mail address is the identifier
     email = models.EmailField("adresse électronique", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # e-mail, no username
 
     class Meta:
         verbose_name = "utilisateur"

@@ -16,6 +16,7 @@ one template serves every audience.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 
@@ -62,13 +63,13 @@ class Audience:
         """A count of people, masked below the threshold when it leaves the mission team."""
         if not self.masks_counts:
             return "—" if value is None else group_thousands(value)
-        return mask_small_counts(value, self.threshold)
+        return cast(str, mask_small_counts(value, self.threshold))
 
     def counts(self, rows: Sequence[Sequence[int | None]], **totals: bool) -> list[list[str]]:
         """A table of counts of people (see `mask_small_counts` for `row_totals`/`column_totals`)."""
         if not self.masks_counts:
             return [["—" if value is None else group_thousands(value) for value in row] for row in rows]
-        return mask_small_counts(rows, self.threshold, **totals)
+        return cast(list[list[str]], mask_small_counts(rows, self.threshold, **totals))
 
     def with_threshold(self, threshold: int | None) -> "Audience":
         return Audience(self.key, self.label, self.outside, threshold)

@@ -2,6 +2,7 @@
 and deleted on the « Correspondances » page. Mission team and programme administrators only."""
 
 import contextlib
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -136,7 +137,7 @@ class MappingForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = choices
+        cast(forms.ChoiceField, self.fields["target"]).choices = choices
 
 
 def _mapping_or_404(request, pk: int) -> ImportMapping:

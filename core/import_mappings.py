@@ -12,6 +12,7 @@ on the « Correspondances » page.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,13 +44,13 @@ def column_named(spec_class: type[ImportSpec], name: str) -> Column:
     for column in spec_class.columns:
         if column.field == text:
             return column
-    column = spec_class._header_lookup.get(header_key(text))
-    if column is None:
+    found = spec_class._header_lookup.get(header_key(text))
+    if found is None:
         labels = ", ".join(f"« {column.label} »" for column in spec_class.columns if not column.hidden)
         raise ValidationError(
             f"Champ « {text} » inconnu pour l'import « {spec_class.label} ». Champs : {labels}."
         )
-    return column
+    return found
 
 
 def mappable_column(spec_class: type[ImportSpec], name: str) -> Column:
@@ -171,7 +172,8 @@ def mappings_save(
         (MappingType.VALUE, name, normalize_key(value), value, {"field": name, "target": target})
         for name, value, target in values
     ]
-    created, changed = {}, {}
+    created: dict[tuple, Any] = {}
+    changed: dict[int, Any] = {}
     for mapping_type, name, key, source, fields in wanted:
         mapping = existing.get((mapping_type, name, key)) or created.get((mapping_type, name, key))
         if mapping is None:

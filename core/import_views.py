@@ -42,7 +42,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > settings.IMPORT_MAX_FILE_BYTES:
-            self.request.import_file_too_large = True
+            self.request.import_file_too_large = True  # type: ignore[union-attr]  # read by the view
             raise SkipFile
         return raw_data
 
@@ -182,7 +182,8 @@ def _preview_context(record: ImportRecord) -> dict:
 def _progress_context(record: ImportRecord) -> dict:
     pending = record.status in ImportRecord.PENDING_STATUSES
     progress = import_progress(record) if pending else None
-    since = record.confirmed_at if record.status == ImportStatus.COMMITTING else record.created_at
+    confirmed = record.confirmed_at if record.status == ImportStatus.COMMITTING else None
+    since = confirmed or record.created_at
     return {
         "pending": pending,
         "progress": progress,

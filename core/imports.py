@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard
 
 import openpyxl
 import pghistory
@@ -212,7 +212,7 @@ class Row:
     `failed()`), so that `validate_row` can still check the other columns without repeating the error.
     """
 
-    number: int
+    number: int | None  # None for an error no row can be blamed for (a bulk write)
     columns: dict[str, Column]
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
@@ -349,7 +349,7 @@ class ImportSpec:
     def column(cls, name: str) -> Column:
         return next(column for column in cls.columns if column.field == name)
 
-    def row_errors_from(self, row_number: int, error: ValidationError) -> list[RowError]:
+    def row_errors_from(self, row_number: int | None, error: ValidationError) -> list[RowError]:
         """Locate a ValidationError raised by a model or a service on the columns of this import."""
         row = Row(number=row_number, columns={column.field: column for column in self.columns})
         self.record_validation_error(row, error)
@@ -523,13 +523,13 @@ def unknown_columns(spec_class: type[ImportSpec], headers: Iterable[str], found:
     return unknown
 
 
-def _usable(match: HeaderMatch | None, spec_class: type[ImportSpec]) -> bool:
+def _usable(match: HeaderMatch | None, spec_class: type[ImportSpec]) -> TypeGuard[HeaderMatch]:
     return match is not None and not match.duplicates and not match.missing(spec_class)
 
 
 def _data_rows(rows: Iterable[Sequence[Any]], *, start: int, positions: dict[int, Column]) -> list:
     """Keep the recognised columns of the non-empty rows; stop beyond IMPORT_MAX_ROWS."""
-    kept = []
+    kept: list[tuple[int, tuple]] = []
     for number, cells in enumerate(rows, start=start):
         values = tuple(cells[position] if position < len(cells) else None for position in positions)
         if all(is_blank(value) for value in values):

@@ -63,7 +63,7 @@ def entries() -> list[NavEntry]:
     """Every installed app's `navigation.ENTRIES`, by order then label (read once)."""
     global _entries
     if _entries is None:
-        found = []
+        found: list[NavEntry] = []
         for config in apps.get_app_configs():
             if module_has_submodule(config.module, "navigation"):
                 found += getattr(import_module(f"{config.name}.navigation"), "ENTRIES", [])

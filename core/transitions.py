@@ -177,6 +177,8 @@ _discovered = False
 
 
 def register(machine: StateMachine) -> None:
+    if machine.key is None:
+        raise ValueError(f"{machine!r} : seul un cycle de vie nommé s'enregistre.")
     current = _REGISTRY.get(machine.key)
     if current is not None and current.choices_class is not machine.choices_class:
         raise ValueError(f"Deux cycles de vie portent la clé « {machine.key} ».")

@@ -25,6 +25,7 @@ class Vocabulary:
     choices: tuple[tuple[str, str], ...]
     synonyms: Mapping[str, str] = field(default_factory=dict)
     key: Callable[[Any], str] = normalize_key
+    _table: dict[str, str] = field(init=False, repr=False, default_factory=dict)  # set by __post_init__
 
     @classmethod
     def of(

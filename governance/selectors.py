@@ -12,6 +12,7 @@ from django.utils import timezone
 from governance.models import (
     OPEN_ACTION_STATUSES,
     Action,
+    ActionQuerySet,
     AgendaItem,
     Attendance,
     Body,
@@ -174,7 +175,7 @@ def meeting_documents(*, meeting: Meeting, user, membership) -> QuerySet[Documen
 # --- Actions ----------------------------------------------------------------------------------------
 
 
-def actions_for_board(actions: QuerySet[Action], *, today: datetime.date) -> QuerySet[Action]:
+def actions_for_board(actions: ActionQuerySet, *, today: datetime.date) -> QuerySet[Action]:
     """Overdue actions first, then by due date; `is_overdue` is annotated for the table."""
     return (
         actions.with_board_data()
@@ -338,7 +339,7 @@ def meeting_proposal(
             detail="{owner} · échéance le {due}{late}".format(
                 owner=action.owner_organisation,
                 due=_date(action.due_on),
-                late=" · en retard" if action.is_overdue else "",
+                late=" · en retard" if action.is_overdue else "",  # type: ignore[attr-defined]  # annotated
             ),
         )
         for action in action_rows[:action_limit]
@@ -454,22 +455,22 @@ def concertation_figures(
         return by_sector.setdefault(sector_id, FeedbackRow(str(sector_id or ""), name or NO_SECTOR))
 
     for row in events.values("sector_id", "sector__name").annotate(**_attendance_sums()).order_by():
-        entry = sector_row(row["sector_id"], row["sector__name"])
-        entry.events = row["n"]
-        entry.attendance = row["residents_sum"] + row["conseil_sum"] + row["partners_sum"]
+        feedback_row = sector_row(row["sector_id"], row["sector__name"])
+        feedback_row.events = row["n"]
+        feedback_row.attendance = row["residents_sum"] + row["conseil_sum"] + row["partners_sum"]
     feedback_sums = {"received_n": Count("pk"), "answered_n": Count("pk", filter=ANSWERED)}
     for row in feedbacks.values("sector_id", "sector__name").annotate(**feedback_sums).order_by():
-        entry = sector_row(row["sector_id"], row["sector__name"])
-        entry.received, entry.answered = row["received_n"], row["answered_n"]
+        feedback_row = sector_row(row["sector_id"], row["sector__name"])
+        feedback_row.received, feedback_row.answered = row["received_n"], row["answered_n"]
 
     by_theme = {theme: FeedbackRow(theme, label) for theme, label in Theme.choices}
     for row in events.values("theme").annotate(**_attendance_sums()).order_by():
-        entry = by_theme[row["theme"]]
-        entry.events = row["n"]
-        entry.attendance = row["residents_sum"] + row["conseil_sum"] + row["partners_sum"]
+        feedback_row = by_theme[row["theme"]]
+        feedback_row.events = row["n"]
+        feedback_row.attendance = row["residents_sum"] + row["conseil_sum"] + row["partners_sum"]
     for row in feedbacks.values("theme").annotate(**feedback_sums).order_by():
-        entry = by_theme[row["theme"]]
-        entry.received, entry.answered = row["received_n"], row["answered_n"]
+        feedback_row = by_theme[row["theme"]]
+        feedback_row.received, feedback_row.answered = row["received_n"], row["answered_n"]
 
     themes = [row for row in by_theme.values() if row.events or row.received]
     return ConcertationFigures(

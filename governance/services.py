@@ -299,8 +299,8 @@ def meeting_document_attach(*, meeting: Meeting, title: str, file, confidentiali
     from projects.services import document_attach
 
     sector_ids = list(meeting.body.sectors.values_list("pk", flat=True))
-    meeting.programme_id = meeting.body.programme_id
-    meeting.sector_id = sector_ids[0] if len(sector_ids) == 1 else None
+    meeting.programme_id = meeting.body.programme_id  # type: ignore[attr-defined]  # read by document_attach
+    meeting.sector_id = sector_ids[0] if len(sector_ids) == 1 else None  # type: ignore[attr-defined]
     return document_attach(target=meeting, title=title, file=file, confidentiality=confidentiality, user=user)
 
 

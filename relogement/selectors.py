@@ -6,9 +6,10 @@ by its own grouped queries, so medians are true medians and the number of querie
 the number of households. Nothing here returns a household one by one.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -42,7 +43,7 @@ from relogement.models import (
 PROGRAMME_WIDE = "Échelle du programme"
 TOTAL_LABEL = "Ensemble"
 DAYS_PER_MONTH = Decimal("30.4375")
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 SATISFIED_FROM = 4
 
@@ -250,7 +251,7 @@ class Indicators:
         return not self.total.households
 
 
-def _targets(plans: list[dict]) -> dict:
+def _targets(plans: Sequence[Mapping[str, Any]]) -> dict:
     """Targets of a group of plans: one plan's own, else averages weighted by the households planned
     (the plain average when no plan gives a number); the smallest maximum increase of rent."""
 

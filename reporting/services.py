@@ -194,7 +194,7 @@ def pack_generate(*, pack: Pack) -> Pack:
 
 
 def pack_filename(pack: Pack) -> str:
-    scope = pack.sector.name if pack.sector_id else pack.programme.name
+    scope = pack.sector.name if pack.sector else pack.programme.name
     return f"{slugify(f'{pack.get_kind_display()} {scope}')}-{pack.period_end:%Y-%m-%d}.pdf"
 
 

@@ -113,7 +113,8 @@ class Command(BaseCommand):
 
     def _programme(self, slug: str):
         programme_model = ImportRecord._meta.get_field("programme").related_model
-        programme = programme_model.objects.filter(slug=slug).first()
+        assert isinstance(programme_model, type)  # a model class, not "self"
+        programme = programme_model._default_manager.filter(slug=slug).first()
         if programme is None:
             raise CommandError(f"Programme « {slug} » introuvable.")
         return programme
@@ -161,7 +162,7 @@ class Command(BaseCommand):
         )
         if record.status == ImportStatus.PREVIEW:
             import_record_confirm(record=record, user=user, enqueue=False)
-            record = import_record_commit(record_id=record.pk)
+            record = import_record_commit(record_id=record.pk) or record  # None: another worker took it
         errors = record_errors(record)
         if "counts" not in (record.summary or {}):
             # Refused as a whole (missing columns, unreadable file): one message, no row counted.
