@@ -83,6 +83,7 @@ class Job(models.Model):
     """Abstract: what every job row carries besides its own status and outcome."""
 
     job: ClassVar[JobKind]
+    status: str  # each concrete job declares its own status field and choices
 
     attempts = models.PositiveSmallIntegerField("envois au traitement", default=0)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
@@ -110,7 +111,7 @@ def enqueue(model: type[Job], pk: int) -> bool:
     except (BrokerError, RedisError, OSError) as error:
         logger.warning("job_enqueue_failed", job=model._meta.label, pk=pk, error=str(error))
         return False
-    model.objects.filter(pk=pk).update(attempts=F("attempts") + 1)
+    model._default_manager.filter(pk=pk).update(attempts=F("attempts") + 1)
     return True
 
 
@@ -228,9 +229,9 @@ def sweep(model: type[Job], *, now: datetime.datetime | None = None) -> int:
     resend = []
     with transaction.atomic():
         # A worker processing a job holds its row lock: skip_locked leaves those out.
-        locked = model.objects.select_for_update(skip_locked=True).order_by("pk")
+        locked = model._default_manager.select_for_update(skip_locked=True).order_by("pk")
         if kind.running and kind.running_stale_after is not None:
-            stale = locked.filter(status__in=kind.running, started_at__lt=now - kind.running_stale_after)
+            stale = locked.filter(Q(status__in=kind.running), started_at__lt=now - kind.running_stale_after)
             for job in stale:
                 logger.warning("job_given_up", job=model._meta.label, pk=job.pk, reason="running_stale")
                 give_up(job, kind.running_stale_message.format(pk=job.pk))
@@ -254,7 +255,7 @@ def cancel(model: type[Job], *, pk: int, statuses: tuple[str, ...], cancelled_st
         raise RuntimeError("cancel() holds a row lock: call it inside transaction.atomic().")
     try:
         with transaction.atomic():
-            job = model.objects.select_for_update(nowait=True).filter(pk=pk).first()
+            job = model._default_manager.select_for_update(nowait=True).filter(pk=pk).first()
     except DatabaseError:
         raise JobBusy from None
     if job is None or job.status not in statuses:
