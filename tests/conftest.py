@@ -1,5 +1,6 @@
 import datetime
 import os
+import re
 import shutil
 from io import StringIO
 
@@ -11,6 +12,8 @@ from django.db import transaction
 from accounts.models import Role
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.projects.factories import ProgrammeFactory, SectorFactory
+
+SAVEPOINT_ID = re.compile(r'"s\d+_x\d+"')
 
 # The day the shared demo is seeded for (tests/*/test_seed_*.py check dates against it).
 DEMO_TODAY = datetime.date(2026, 11, 21)
@@ -71,6 +74,35 @@ def pytest_terminal_summary(terminalreporter):
         count = sum(1 for report in skipped if f"{variable}=1" in str(report.longrepr))
         if count:
             terminalreporter.write_line(f"{variable}=1 : {count} test(s) ignoré(s) à votre demande — {what}.")
+
+
+@pytest.fixture
+def snapshot_queries(snapshot):
+    """Compare the SQL a block runs with the stored snapshot (tests/<app>/__snapshots__/, written by
+    `pytest --snapshot-update`): a new query, a lost join or an N+1 shows as a diff to review.
+
+        with snapshot_queries():
+            client.get(url)
+
+    The SQL is recorded before parameters are bound (ids and dates do not show), savepoint names are
+    normalised, and repeated identical statements are kept, so that a loop of queries shows as such."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    @contextmanager
+    def capture():
+        statements: list[str] = []
+
+        def record(execute, sql, params, many, context):
+            statements.append(SAVEPOINT_ID.sub('"<savepoint>"', sql))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            yield statements
+        assert statements == snapshot
+
+    return capture
 
 
 @pytest.fixture

@@ -1,0 +1,40 @@
+"""The SQL of the dashboards and main lists, compared with stored snapshots (tests/__snapshots__/).
+
+A change of the queries a page runs (one more per row, a lost join, a new aggregate) fails here with the
+diff; when the change is wanted, review it and write the new snapshot with `pytest --snapshot-update`.
+Each page is opened once before the measured request (caches of content types and templates, the
+session's first write) and the cache is emptied in between, so the snapshot shows the full work.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.governance.factories import ActionFactory
+from tests.projects.factories import FundingLineFactory, MilestoneFactory, OperationFactory
+from tests.relogement.test_indicators import build_data_set
+
+
+@pytest.fixture
+def data(programme, sector_a, sector_b):
+    build_data_set(programme, sector_a, sector_b)
+    for sector in (sector_a, sector_b, None):
+        for _ in range(2):
+            operation = OperationFactory(programme=programme, sector=sector)
+            FundingLineFactory(operation=operation)
+            MilestoneFactory(operation=operation)
+    ActionFactory.create_batch(3, programme=programme, sector=sector_a)
+    ActionFactory(programme=programme, overdue=True)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["projects:dashboard", "projects:operation_list", "relogement:dashboard", "governance:action_board"],
+)
+def test_page_sql(mission_client, data, snapshot_queries, url_name):
+    url = reverse(url_name)
+    assert mission_client.get(url).status_code == 200
+    cache.clear()
+    with snapshot_queries():
+        response = mission_client.get(url)
+    assert response.status_code == 200
