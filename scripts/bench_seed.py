@@ -58,7 +58,7 @@ def check_projects(metro: Programme) -> None:
     assert Sector.objects.visible_to(landlord).count() == 2
     sector_rings = [projects_checks.rings(sector.perimeter) for sector in metro.sectors.all()]
     for parts in sector_rings:
-        assert 0.5 <= sum(projects_checks.demo.ring_area_km2(ring) for ring in parts) <= 1.5
+        assert 0.5 <= sum(projects_checks.ring_area_km2(ring) for ring in parts) <= 1.5
     all_rings = [ring for parts in sector_rings for ring in parts]
     assert not any(projects_checks.overlap(a, b) for a, b in itertools.combinations(all_rings, 2))
     for operation in operations[::37]:

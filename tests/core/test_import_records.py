@@ -4,7 +4,6 @@ broker that may be down, tasks delivered twice and unexpected failures."""
 import contextlib
 import datetime
 import io
-import time
 from unittest import mock
 
 import psycopg
@@ -288,10 +287,10 @@ def test_a_record_held_by_a_worker_is_left_to_it(programme, mission_user, worker
         status=ImportStatus.ANALYSING, created_at=timezone.now() - datetime.timedelta(minutes=10)
     )
 
+    # A second delivery does not wait for the first: were it to wait on the row lock, the lock timeout
+    # would end it with an error.
     with lock_timeout("5s"), held_by_another_worker(record):
-        started = time.monotonic()
-        import_record_process(record_id=record.pk)  # a second delivery: does not wait for the first
-        assert time.monotonic() - started < 2
+        import_record_process(record_id=record.pk)
         assert imports_pending_sweep() == 0  # being processed: not sent again
         with pytest.raises(ImportStateError, match="L'analyse du fichier est en cours"):
             import_record_cancel(record=record)
