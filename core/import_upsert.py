@@ -32,7 +32,7 @@ def field_differs(instance: models.Model, name: str, wanted: Any) -> bool:
     if isinstance(wanted, PendingObject):
         return True
     field = instance._meta.get_field(name)
-    if field.is_relation:
+    if isinstance(field, models.Field) and field.is_relation:
         return getattr(instance, field.attname) != (wanted.pk if wanted is not None else None)
     current = getattr(instance, name)
     if isinstance(current, datetime.datetime) and not isinstance(wanted, datetime.datetime):
@@ -100,4 +100,5 @@ class ModelUpsertSpec(ImportSpec):
     def upsert_plan(self, row: Row, key: str, *, created: bool, changes: list[str], data: Any) -> RowPlan:
         """The plan of a row: created, updated (the labels of the changed columns), or unchanged."""
         action = Action.CREATE if created else (Action.UPDATE if changes else Action.UNCHANGED)
+        assert row.number is not None  # a row of the file (only a bulk write's error has no row)
         return RowPlan(row=row.number, key=key, action=action, changes=self.change_labels(changes), data=data)
