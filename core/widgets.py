@@ -7,6 +7,8 @@ The URL answers JSON built by `autocomplete_response`: `{"results": [{"value", "
 paginated, filtered accent-insensitively (core.search) within the user's visible objects.
 """
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import JsonResponse
@@ -31,11 +33,11 @@ class AutocompleteSelect(forms.Select):
     def optgroups(self, name, value, attrs=None):
         """Only the empty choice and the selected one: the others are searched for by the browser."""
         iterator = self.choices
-        queryset = getattr(iterator, "queryset", None)
-        if queryset is None:  # pragma: no cover - plain choices: nothing to gain
+        if not isinstance(iterator, forms.models.ModelChoiceIterator):  # pragma: no cover - plain choices
             return super().optgroups(name, value, attrs)
+        queryset = iterator.queryset
         selected = [item for item in value if item not in ("", None)]
-        choices = []
+        choices: list[tuple[Any, Any]] = []
         if iterator.field.empty_label is not None:
             choices.append(("", iterator.field.empty_label))
         if selected:
@@ -50,7 +52,7 @@ class AutocompleteSelect(forms.Select):
 def use_autocomplete(field: forms.ModelChoiceField, url: str) -> None:
     """Give a model choice field of a built form the search-as-you-type widget (same classes)."""
     widget = AutocompleteSelect(url, attrs=dict(field.widget.attrs))
-    widget.choices = field.choices
+    widget.choices = field.choices  # type: ignore[assignment]  # a ModelChoiceIterator, read by optgroups
     widget.is_required = field.widget.is_required
     field.widget = widget
 
