@@ -89,13 +89,6 @@ FEEDBACK_LIFECYCLE = StateMachine(
 )
 
 
-def check_transition(*, table: dict[str, set[str]], choices, current: str, target: str) -> None:
-    """Kept for the packs' generator until it moves to its own app; lifecycles use `StateMachine`."""
-    StateMachine(None, choices, {value: State(to=table.get(value, ())) for value in choices.values}).check(
-        current, target
-    )
-
-
 @transaction.atomic
 def body_upsert(
     *,

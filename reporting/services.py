@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from accounts.models import Membership, Role
 from core import jobs
 from core.pack_sections import PackScope
-from governance.services import check_transition
+from core.transitions import State, StateMachine
 from projects.models import Programme, Sector
 from reporting import generator
 from reporting.kinds import PROGRAMME_ONLY_KINDS, section_keys
@@ -44,13 +44,32 @@ FULL_CLEAN_EXCLUDE = ["requested_by"]
 SECTIONS_PROGRESS = (5, 80)
 
 S = PackStatus
-# See docs/packs.md.
-PACK_TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING: {S.RUNNING, S.FAILED},  # failed: given up by the sweep
-    S.RUNNING: {S.READY, S.FAILED},
-    S.READY: set(),
-    S.FAILED: set(),
-}
+# See docs/STATUTS.md and docs/packs.md. The claim (en attente → en cours) is `jobs.claim`'s atomic update.
+PACK_LIFECYCLE = StateMachine(
+    "reporting.pack",
+    PackStatus,
+    {
+        S.PENDING: State(
+            to=[S.RUNNING, S.FAILED],
+            case=(
+                "prise en charge par un worker (tâche `pack_generate_task`, renvoyée par le balayage si "
+                "Redis était arrêté) ; ou abandon après 2 heures d'attente (service de génération "
+                "indisponible)"
+            ),
+        ),
+        S.RUNNING: State(
+            to=[S.READY, S.FAILED],
+            case=(
+                "PDF enregistré (pages, durée totale, durée du rendu WeasyPrint) ; ou motif de l'échec "
+                "(section en erreur, rendu impossible, worker arrêté depuis plus de 30 minutes)"
+            ),
+        ),
+        S.READY: State(case="état final (pour actualiser, demander un nouveau dossier)"),
+        S.FAILED: State(case="état final, avec le motif affiché sur la page du dossier"),
+    },
+    role="tâche de fond (worker Celery, balayage `packs_pending_sweep`)",
+    services=["pack_generate", "pack_give_up"],
+)
 
 
 # --- Scope and rights -------------------------------------------------------------------------------
@@ -213,7 +232,7 @@ def _pack_claim(pack: Pack) -> bool:
 @transaction.atomic
 def _pack_finish(*, pack_id: int, rendered: "RenderedPdf", duration_ms: int) -> Pack:
     pack = Pack.objects.select_for_update(of=("self",)).select_related("programme", "sector").get(pk=pack_id)
-    check_transition(table=PACK_TRANSITIONS, choices=PackStatus, current=pack.status, target=PackStatus.READY)
+    PACK_LIFECYCLE.check(pack.status, PackStatus.READY)
     pack.file.save(pack_filename(pack), ContentFile(rendered.content), save=False)
     pack.status = PackStatus.READY
     pack.finished_at = timezone.now()
@@ -230,9 +249,7 @@ def _pack_finish(*, pack_id: int, rendered: "RenderedPdf", duration_ms: int) -> 
 @transaction.atomic
 def _pack_fail(*, pack_id: int, reason: str) -> Pack:
     pack = Pack.objects.select_for_update().get(pk=pack_id)
-    check_transition(
-        table=PACK_TRANSITIONS, choices=PackStatus, current=pack.status, target=PackStatus.FAILED
-    )
+    PACK_LIFECYCLE.check(pack.status, PackStatus.FAILED)
     pack.status = PackStatus.FAILED
     pack.error = reason[:2000]
     pack.finished_at = timezone.now()

@@ -26,7 +26,6 @@ CORE_IMPORTS_OF_PROJECTS = {"core/templatetags/npru.py"}
 PLATFORM_KNOWN = {
     ("projects/demo.py", "governance"),
     ("projects/demo.py", "relogement"),
-    ("reporting/services.py", "governance"),
 }
 
 

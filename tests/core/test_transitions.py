@@ -94,7 +94,9 @@ def test_paths_of_every_lifecycle_are_legal(key, data):
 
 
 def test_the_domain_lifecycles_are_registered():
-    assert {"projects.operation", "governance.meeting", "relogement.household"} <= set(machines())
+    assert {"projects.operation", "governance.meeting", "relogement.household", "reporting.pack"} <= set(
+        machines()
+    )
 
 
 def test_the_status_doc_matches_the_code():

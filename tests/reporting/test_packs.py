@@ -530,6 +530,15 @@ def test_a_ready_pack_cannot_fail_afterwards(programme):
         packs._pack_fail(pack_id=pack.pk, reason="trop tard")
 
 
+def test_the_pack_lifecycle_only_moves_forward_and_may_give_up_a_waiting_pack():
+    lifecycle = packs.PACK_LIFECYCLE
+    assert lifecycle.allowed(PackStatus.PENDING) == {PackStatus.RUNNING, PackStatus.FAILED}
+    assert lifecycle.allowed(PackStatus.RUNNING) == {PackStatus.READY, PackStatus.FAILED}
+    assert lifecycle.allowed(PackStatus.READY) == lifecycle.allowed(PackStatus.FAILED) == frozenset()
+    with pytest.raises(ValidationError, match="« En attente » à « Prête » impossible"):
+        lifecycle.check(PackStatus.PENDING, PackStatus.READY)
+
+
 def test_programme_only_kinds_refuse_a_sector(programme, sector_a):
     with pytest.raises(ValidationError):
         make_pack(programme, sector=sector_a, kind=PackKind.REVUE)
