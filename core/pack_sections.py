@@ -25,15 +25,15 @@ from typing import Any
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
-from core.audience import Audience, pack_audience
+from core.audience import Audience
 
 
 @dataclass(frozen=True)
 class PackScope:
     """What a pack covers: a programme or one of its sectors, a period, an audience.
 
-    The masking members (`mask_counts`, `threshold`, `count`, `counts`, `disclosure_legend`) are the
-    audience's (`core.audience`): give `audience`, or `mask_counts` and `threshold` as before.
+    Sections mask counts of people through the audience (`core.audience`):
+    `scope.audience.counts(...)`, `scope.audience.legend`.
     """
 
     programme: Any
@@ -42,33 +42,11 @@ class PackScope:
     kind_label: str
     period_start: datetime.date
     period_end: datetime.date
-    mask_counts: bool = False
-    threshold: int = 5
-    audience: Audience = None  # type: ignore[assignment]  # None: built from mask_counts and threshold
-
-    def __post_init__(self) -> None:
-        if self.audience is None:
-            audience = pack_audience(partners=self.mask_counts, threshold=self.threshold)
-            object.__setattr__(self, "audience", audience)
-        else:
-            object.__setattr__(self, "mask_counts", self.audience.masks_counts)
-            object.__setattr__(self, "threshold", self.audience.threshold)
+    audience: Audience
 
     @property
     def scope_name(self) -> str:
         return self.sector.name if self.sector is not None else self.programme.name
-
-    def count(self, value: int | None) -> str:
-        """A count of people, masked when the pack goes to partners."""
-        return self.audience.count(value)
-
-    def counts(self, rows: list[list[int | None]], **totals: bool) -> list[list[str]]:
-        """A table of counts of people (see `mask_small_counts` for `row_totals`/`column_totals`)."""
-        return self.audience.counts(rows, **totals)
-
-    @property
-    def disclosure_legend(self) -> str:
-        return self.audience.legend
 
 
 SectionBuilder = Callable[[PackScope], dict | None]

@@ -83,7 +83,7 @@ def document_html(
                 "sections": built,
                 "generated_at": timezone.localtime(generated_at or timezone.now()),
                 "audience_label": PackAudience.PARTNERS.label
-                if scope.mask_counts
+                if scope.audience.masks_counts
                 else PackAudience.INTERNAL.label,
             },
         )

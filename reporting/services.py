@@ -15,7 +15,6 @@ import time
 from typing import TYPE_CHECKING
 
 import structlog
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.utils.text import slugify
 
 from accounts.models import Membership, Role
 from core import jobs
+from core.audience import pack_audience
 from core.pack_sections import PackScope
 from core.transitions import State, StateMachine
 from projects.models import Programme, Sector
@@ -87,8 +87,7 @@ def pack_scope(pack: Pack) -> PackScope:
         kind_label=pack.get_kind_display(),
         period_start=pack.period_start,
         period_end=pack.period_end,
-        mask_counts=pack.audience == PackAudience.PARTNERS,
-        threshold=settings.DISCLOSURE_THRESHOLD,
+        audience=pack_audience(partners=pack.audience == PackAudience.PARTNERS),
     )
 
 

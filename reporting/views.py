@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import jobs
+from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.readonly import readonly
 from projects.models import Sector
@@ -36,11 +37,6 @@ def _request_form(request, data=None) -> PackRequestForm | None:
     return PackRequestForm(data, sectors=sectors, sector_required=restricted, today=timezone.localdate())
 
 
-def _is_internal(request) -> bool:
-    """Partners see what a pack holds, not the name of the person who asked for it."""
-    return request.user.is_superuser or bool(request.membership and request.membership.is_internal)
-
-
 def _list_page(request, form, status=200):
     packs_page = Paginator(_packs(request).order_by("-requested_at", "-pk"), PAGE_SIZE)
     page = packs_page.get_page(request.GET.get("page"))
@@ -49,7 +45,8 @@ def _list_page(request, form, status=200):
         "packs": page.object_list,
         "form": form,
         "polling": POLLING_STATUSES,
-        "show_requester": _is_internal(request),
+        # Partners see what a pack holds, not the name of the person who asked for it.
+        "show_requester": audience_for_request(request).is_internal,
     }
     return render(request, "reporting/pack_list.html", context, status=status)
 
@@ -85,7 +82,7 @@ def _detail_context(request, pack) -> dict:
         "duration": seconds,
         # The worker's figure, from the cache (0 until it starts).
         "progress": (jobs.progress_get(pack) or 0) if pack.status in POLLING_STATUSES else None,
-        "show_requester": _is_internal(request),
+        "show_requester": audience_for_request(request).is_internal,
     }
 
 

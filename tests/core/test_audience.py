@@ -59,7 +59,7 @@ def test_threshold_comes_from_the_settings_unless_given():
     assert pack_audience(partners=True, threshold=3).count(10) == "10"
 
 
-def test_pack_scope_delegates_its_masking_to_an_audience(programme):
+def test_a_pack_scope_masks_only_through_its_audience(programme):
     common = {
         "programme": programme,
         "sector": None,
@@ -68,15 +68,14 @@ def test_pack_scope_delegates_its_masking_to_an_audience(programme):
         "period_start": None,
         "period_end": None,
     }
-    legacy = PackScope(**common, mask_counts=True, threshold=7)
-    assert legacy.audience.masks_counts
-    assert legacy.audience.threshold == 7
-    assert legacy.count(6) == "< 7"
-    assert legacy.disclosure_legend == LEGEND.format(threshold=7)
-    given = PackScope(**common, audience=PARTNERS)
-    assert given.mask_counts is True
-    assert given.counts([[3, 20, 23]], row_totals=True) == [["< 5", "s", "23"]]
-    internal = PackScope(**common)
-    assert internal.audience.is_internal
-    assert internal.count(3) == "3"
-    assert internal.disclosure_legend == ""
+    partners = PackScope(**common, audience=pack_audience(partners=True, threshold=7))
+    assert partners.audience.count(6) == "< 7"
+    assert partners.audience.legend == LEGEND.format(threshold=7)
+    assert PackScope(**common, audience=PARTNERS).audience.counts([[3, 20, 23]], row_totals=True) == [
+        ["< 5", "s", "23"]
+    ]
+    # One way: no audience of its own by default, no masking flag beside the audience.
+    with pytest.raises(TypeError):
+        PackScope(**common)
+    with pytest.raises(TypeError):
+        PackScope(**common, audience=INTERNAL, mask_counts=True)

@@ -256,6 +256,7 @@ def test_two_sections_cannot_share_a_key():
 
 def test_any_list_of_sections_renders_for_any_scope(programme, sector_a, pack_data):
     """A later document (a partner's sector summary) picks its own sections, without a Pack."""
+    from core.audience import PARTNERS
     from core.pack_sections import PackScope
     from reporting import generator
 
@@ -266,7 +267,7 @@ def test_any_list_of_sections_renders_for_any_scope(programme, sector_a, pack_da
         kind_label="Synthèse du quartier",
         period_start=PERIOD_START,
         period_end=TODAY,
-        mask_counts=True,
+        audience=PARTNERS,
     )
     tree = _tree(
         generator.document_html(scope, section_keys=["concertation", "chiffres-cles", "gouvernance"])
@@ -325,6 +326,16 @@ def test_pack_html_holds_the_period_governance_and_concertation(programme, secto
     assert "Balade urbaine rue Sébastopol" in html
     assert "Recours contre le permis de construire" in html
     assert "COTEC du NPRU" not in html  # a body of the whole programme is not a séance of the sector
+
+
+def test_pack_scope_audience_follows_the_pack_and_the_settings_threshold(programme, settings):
+    settings.DISCLOSURE_THRESHOLD = 8
+    internal = packs.pack_scope(make_pack(programme)).audience
+    partners = packs.pack_scope(make_pack(programme, audience=PackAudience.PARTNERS)).audience
+    assert internal.is_internal
+    assert internal.count(3) == "3"
+    assert partners.masks_counts
+    assert partners.count(7) == "< 8"
 
 
 def test_partner_pack_masks_small_counts_and_names(programme, sector_a, pack_data):

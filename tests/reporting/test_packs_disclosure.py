@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.audience import pack_audience
 from core.disclosure import SECONDARY, is_masked, mask_small_counts
 from core.pack_sections import PackScope
 
@@ -95,11 +96,11 @@ def test_no_masked_cell_can_be_recomputed_and_every_small_count_is_masked(table,
 
 
 def test_scope_masks_only_for_partners():
-    internal = PackScope(None, None, "copil", "COPIL", None, None, mask_counts=False, threshold=5)
-    partners = PackScope(None, None, "copil", "COPIL", None, None, mask_counts=True, threshold=5)
-    assert internal.count(3) == "3"
-    assert partners.count(3) == "< 5"
-    assert internal.counts([[3, 10, 13]], row_totals=True) == [["3", "10", "13"]]
-    assert partners.counts([[3, 10, 13]], row_totals=True) == [["< 5", SECONDARY, "13"]]
-    assert "secret statistique" in partners.disclosure_legend
-    assert internal.disclosure_legend == ""
+    internal = PackScope(None, None, "copil", "COPIL", None, None, pack_audience(partners=False, threshold=5))
+    partners = PackScope(None, None, "copil", "COPIL", None, None, pack_audience(partners=True, threshold=5))
+    assert internal.audience.count(3) == "3"
+    assert partners.audience.count(3) == "< 5"
+    assert internal.audience.counts([[3, 10, 13]], row_totals=True) == [["3", "10", "13"]]
+    assert partners.audience.counts([[3, 10, 13]], row_totals=True) == [["< 5", SECONDARY, "13"]]
+    assert "secret statistique" in partners.audience.legend
+    assert internal.audience.legend == ""
