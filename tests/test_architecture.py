@@ -19,14 +19,6 @@ from django.conf import settings
 BASE_DIR = Path(settings.BASE_DIR)
 PLATFORM = {"core", "accounts", "projects", "reporting"}
 CORE_MAY_IMPORT = {"core", "accounts", "config"}
-# Known imports of `projects` from `core`, to go when the helper moves to core (semester labels).
-CORE_IMPORTS_OF_PROJECTS = {"core/templatetags/npru.py"}
-# Known imports of domain apps by platform apps, to go with the seeders and the state machines
-# (issue 8, §5 and §6): listed so that no new one appears.
-PLATFORM_KNOWN = {
-    ("projects/demo.py", "governance"),
-    ("projects/demo.py", "relogement"),
-}
 
 
 def _local_apps() -> set[str]:
@@ -68,28 +60,30 @@ def test_the_apps_are_found():
     assert {"core", "accounts", "projects", "governance", "relogement"} <= local
 
 
-def test_core_imports_no_domain_app():
-    local = _local_apps()
-    wrong = [
+def _core_wrong(local: set[str], root: Path = BASE_DIR) -> list[tuple[str, str]]:
+    return [
         (path, module)
-        for path, module in _imports("core")
-        if (app := _app_of(module, local | {"config"})) is not None
-        and app not in CORE_MAY_IMPORT
-        and not (app == "projects" and path in CORE_IMPORTS_OF_PROJECTS)
+        for path, module in _imports("core", root)
+        if (app := _app_of(module, local | {"config"})) is not None and app not in CORE_MAY_IMPORT
     ]
-    assert wrong == []
+
+
+def test_core_imports_no_domain_app():
+    assert _core_wrong(_local_apps()) == []
+
+
+def _platform_imports_of_domains(local: set[str], root: Path = BASE_DIR) -> set[tuple[str, str]]:
+    domains = local - PLATFORM
+    return {
+        (path, _app_of(module, local))
+        for app in sorted(PLATFORM & local)
+        for path, module in _imports(app, root)
+        if _app_of(module, local) in domains
+    }
 
 
 def test_platform_apps_import_no_domain_app():
-    local = _local_apps()
-    domains = local - PLATFORM
-    wrong = [
-        (path, module)
-        for app in sorted(PLATFORM & local)
-        for path, module in _imports(app)
-        if _app_of(module, local) in domains and (path, _app_of(module, local)) not in PLATFORM_KNOWN
-    ]
-    assert wrong == []
+    assert _platform_imports_of_domains(_local_apps()) == set()
 
 
 def _sideways(local: set[str], root: Path = BASE_DIR) -> list[tuple[str, str]]:
@@ -124,3 +118,20 @@ def test_the_rule_catches_a_sideways_import(tmp_path):
         ("relogement/views.py", "governance.disclosure_tables"),
         ("relogement/views.py", "governance.disclosure_tables.attendance_table"),
     ]
+
+
+def test_the_rules_catch_core_and_platform_imports_of_a_domain(tmp_path):
+    """The checker itself: core importing `projects` (even in a template library), or a platform app
+    importing a domain app, is reported."""
+    for app in ("core/templatetags", "reporting"):
+        (tmp_path / app).mkdir(parents=True)
+    (tmp_path / "core" / "templatetags" / "npru.py").write_text(
+        "from projects.semesters import semester_label\n"
+    )
+    (tmp_path / "reporting" / "services.py").write_text("def f():\n    from relogement import selectors\n")
+    local = {"core", "accounts", "projects", "reporting", "governance", "relogement"}
+    assert _core_wrong(local, tmp_path) == [
+        ("core/templatetags/npru.py", "projects.semesters"),
+        ("core/templatetags/npru.py", "projects.semesters.semester_label"),
+    ]
+    assert _platform_imports_of_domains(local, tmp_path) == {("reporting/services.py", "relogement")}

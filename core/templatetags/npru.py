@@ -1,7 +1,6 @@
 from django import template
 
 from core import formatting
-from projects.semesters import semester_label
 
 register = template.Library()
 
@@ -19,11 +18,6 @@ def millions(value) -> str:
 @register.simple_tag
 def percent(part, whole) -> str:
     return formatting.format_percent(part, whole)
-
-
-@register.filter
-def semester(value: str) -> str:
-    return semester_label(value) or "—"
 
 
 @register.simple_tag(takes_context=True)
