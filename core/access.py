@@ -37,6 +37,25 @@ def access_log(
     )
 
 
+def request_access_log(
+    request, *, action: str, domain: str, model: str, object_ref: str = "", count: int = 1
+) -> AccessEvent:
+    """Record an access to personal data made by a page: its user and its address are the request's.
+
+    The `personal_data` decorator writes its event with it; a view outside the decorator (an import
+    preview of personal data) does too.
+    """
+    return access_log(
+        user=request.user,
+        action=action,
+        domain=domain,
+        model=model,
+        object_ref=object_ref,
+        count=count,
+        path=request.get_full_path(),
+    )
+
+
 def access_events_to_purge(*, today: datetime.date | None = None):
     """Access-log events older than ACCESS_LOG_RETENTION_MONTHS months."""
     today = today or timezone.localdate()

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
-from core.access import access_log
+from core.access import request_access_log
 from core.audience import audience_for_request
 from core.models import AccessAction
 from core.personal_data import PersonalDataDomain, get_domain, holds_grant
@@ -97,14 +97,13 @@ def personal_data(
             request.access_record = record
             response = view(request, *args, **kwargs)
             if record.action and response.status_code < 400:
-                access_log(
-                    user=request.user,
+                request_access_log(
+                    request,
                     action=record.action,
                     domain=domain,
                     model=record.model,
                     object_ref=record.object_ref,
                     count=record.count,
-                    path=request.get_full_path(),
                 )
             return response
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from core.access import access_log
+from core.access import request_access_log
 from core.decorators import programme_required
 from core.forms import BootstrapFormMixin
 from core.import_mappings import mapping_forms
@@ -205,8 +205,8 @@ def _log_personal_data_access(request, record: ImportRecord, action: str) -> Non
     if domain is None:
         return
     counts = (record.summary or {}).get("counts") or {}
-    access_log(
-        user=request.user,
+    request_access_log(
+        request,
         action=action,
         domain=domain,
         model="ImportRecord",
@@ -214,7 +214,6 @@ def _log_personal_data_access(request, record: ImportRecord, action: str) -> Non
         count=sum(counts.values())
         if action == AccessAction.LIST
         else counts.get("create", 0) + counts.get("update", 0),
-        path=request.get_full_path(),
     )
 
 
