@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from core.decorators import programme_required
@@ -155,7 +155,6 @@ def meeting_detail(request, pk: int):
     )
     can_edit = request.user.has_perm("governance.change_meeting", meeting)
     programme = meeting.body.programme
-    choices_url = reverse("governance:meeting_operation_choices", args=[meeting.pk])
     context = {
         "meeting": meeting,
         "minutes_html": sanitize_html(meeting.minutes),
@@ -165,15 +164,7 @@ def meeting_detail(request, pk: int):
         ),
         "can_edit": can_edit,
         "can_add_action": request.user.has_perm("governance.add_action", programme),
-        "agenda_form": (
-            AgendaItemForm(programme=programme, prefix="odj", operation_url=choices_url) if can_edit else None
-        ),
         "attendance_form": AttendanceForm(programme=programme, prefix="presence") if can_edit else None,
-        "decision_form": (
-            DecisionForm(programme=programme, prefix="decision", operation_url=choices_url)
-            if can_edit
-            else None
-        ),
         "document_form": DocumentForm() if can_edit else None,
     }
     return render(request, "governance/meeting_detail.html", context)
@@ -224,10 +215,45 @@ def _back(meeting, anchor: str):
     return redirect(reverse("governance:meeting_detail", args=[meeting.pk]) + f"#{anchor}")
 
 
-@require_POST
+def _choices_url(meeting) -> str:
+    return reverse("governance:meeting_operation_choices", args=[meeting.pk])
+
+
+def _form_opened(request, meeting, form, *, partial: str, title: str, submit_label: str):
+    """GET of a séance's add form, loaded when its panel is opened: the bare form for htmx, a form
+    page when JavaScript is off."""
+    if request.htmx:
+        return render(request, partial, {"meeting": meeting, "form": form})
+    detail_url = reverse("governance:meeting_detail", args=[meeting.pk])
+    return render(
+        request,
+        "governance/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit_label": submit_label,
+            "cancel_url": detail_url,
+            "breadcrumb": [(reverse("governance:meeting_calendar"), "Séances"), (detail_url, str(meeting))],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @programme_required
 def agenda_item_add(request, pk: int):
     meeting = _editable_meeting(request, pk)
+    if request.method == "GET":
+        form = AgendaItemForm(
+            programme=meeting.body.programme, prefix="odj", operation_url=_choices_url(meeting)
+        )
+        return _form_opened(
+            request,
+            meeting,
+            form,
+            partial="governance/includes/agenda_item_form.html",
+            title="Ajouter un point à l'ordre du jour",
+            submit_label="Ajouter le point",
+        )
     form = AgendaItemForm(request.POST, programme=meeting.body.programme, prefix="odj")
     if not form.is_valid():
         flash_form_errors(request, "Point non ajouté.", form)
@@ -268,10 +294,22 @@ def attendance_set(request, pk: int):
     return _back(meeting, "titre-presences")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @programme_required
 def decision_add(request, pk: int):
     meeting = _editable_meeting(request, pk)
+    if request.method == "GET":
+        form = DecisionForm(
+            programme=meeting.body.programme, prefix="decision", operation_url=_choices_url(meeting)
+        )
+        return _form_opened(
+            request,
+            meeting,
+            form,
+            partial="governance/includes/decision_form.html",
+            title="Ajouter une décision",
+            submit_label="Ajouter la décision",
+        )
     form = DecisionForm(request.POST, programme=meeting.body.programme, prefix="decision")
     if not form.is_valid():
         flash_form_errors(request, "Décision non enregistrée.", form)

@@ -77,6 +77,14 @@ def test_mission_follows_a_meeting_to_the_actions_board(demo, page, check_page, 
     decision = Decision.objects.get(meeting__body__name=BODY_NAME)
     assert decision.operation_id is not None
 
+    # the agenda form is loaded (htmx) when its panel is opened, its operation searched as you type
+    page.get_by_text("Ajouter un point à l'ordre du jour").click()
+    page.locator("#id_odj-operation-ts-control").wait_for()
+    check_page(page, "21c-seance-ajout-point")
+    page.get_by_role("textbox", name="Point", exact=True).fill("Calendrier des travaux de la place")
+    page.get_by_role("button", name="Ajouter le point").click()
+    page.get_by_text("Point « Calendrier des travaux de la place » ajouté à l'ordre du jour.").wait_for()
+
     page.get_by_role("link", name="Ajouter une action pour la décision 1").click()
     page.wait_for_url("**/gouvernance/actions/ajouter/?decision=*")
     check_page(page, "22-action-nouvelle")

@@ -42,10 +42,11 @@ MATRIX = {
     "governance:meeting_edit": [("meeting_a", EDIT_A), ("meeting_b", EDIT_B)],
     "governance:meeting_operation_choices": [("meeting_a", READ_A), ("meeting_b", READ_B)],
     "governance:meeting_ics": [("meeting_a", READ_A), ("meeting_b", READ_B)],
-    "governance:agenda_item_add": [("meeting_a", POST_ONLY, POST_EDIT_A)],
+    # GET: the add form, loaded when its panel is opened (htmx) or as a page without JavaScript
+    "governance:agenda_item_add": [("meeting_a", EDIT_A, POST_EDIT_A), ("meeting_b", EDIT_B)],
     "governance:agenda_item_remove": [("agenda_item_a", POST_ONLY, POST_EDIT_A)],
     "governance:attendance_set": [("meeting_a", POST_ONLY, POST_EDIT_A)],
-    "governance:decision_add": [("meeting_a", POST_ONLY, POST_EDIT_A)],
+    "governance:decision_add": [("meeting_a", EDIT_A, POST_EDIT_A), ("meeting_b", EDIT_B)],
     "governance:decision_edit": [("decision_a", EDIT_A), ("decision_b", EDIT_B)],
     "governance:meeting_document_upload": [("meeting_a", POST_ONLY, POST_EDIT_A)],
     "governance:meeting_document_download": [

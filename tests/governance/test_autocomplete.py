@@ -15,15 +15,22 @@ def meeting(programme):
     return MeetingFactory(body=BodyFactory(programme=programme))
 
 
-def test_seance_page_renders_no_option_per_operation(mission_client, programme, meeting):
-    page = reverse("governance:meeting_detail", args=[meeting.pk])
+def test_seance_forms_render_no_option_per_operation(mission_client, programme, meeting):
+    forms = [
+        reverse("governance:agenda_item_add", args=[meeting.pk]),
+        reverse("governance:decision_add", args=[meeting.pk]),
+    ]
+
+    def render() -> list[str]:
+        return [mission_client.get(form, headers={"HX-Request": "true"}).content.decode() for form in forms]
+
     moa = OperationFactory(programme=programme, sector=None).moa
-    few = mission_client.get(page).content.decode()
+    few = render()
     OperationFactory.create_batch(30, programme=programme, moa=moa, sector=None)
-    html = mission_client.get(page).content.decode()
     url = reverse("governance:meeting_operation_choices", args=[meeting.pk])
-    assert html.count(f'data-autocomplete-url="{url}"') == 2  # agenda item and decision forms
-    assert html.count("<option") == few.count("<option")
+    for before, html in zip(few, render(), strict=True):
+        assert html.count(f'data-autocomplete-url="{url}"') == 1
+        assert html.count("<option") == before.count("<option")
 
 
 def test_choices_are_accent_insensitive_paginated_and_visible_only(

@@ -360,3 +360,72 @@ def test_meeting_detail_query_count_does_not_grow_with_content(mission_client, b
     with_3 = count_queries(mission_client, url)
     fill(20)
     assert count_queries(mission_client, url) == with_3
+
+
+# --- Add forms loaded when opened -------------------------------------------------------------------
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_meeting_page_loads_its_add_forms_when_opened(mission_client, body_a, sector_a):
+    meeting = MeetingFactory(body=body_a, held=True)
+    html = mission_client.get(reverse("governance:meeting_detail", args=[meeting.pk])).content.decode()
+    agenda_url = reverse("governance:agenda_item_add", args=[meeting.pk])
+    decision_url = reverse("governance:decision_add", args=[meeting.pk])
+    # the page carries the panels and a plain link, not the forms
+    assert f'hx-get="{agenda_url}"' in html
+    assert f'hx-get="{decision_url}"' in html
+    assert f'<a href="{agenda_url}">' in html
+    assert 'name="odj-title"' not in html
+    assert 'name="decision-text"' not in html
+
+    response = mission_client.get(agenda_url, headers=HTMX)
+    partial = response.content.decode()
+    assert "<html" not in partial
+    assert f'action="{agenda_url}"' in partial
+    assert 'name="odj-title"' in partial
+    assert "csrfmiddlewaretoken" in partial
+    operation_url = reverse("governance:meeting_operation_choices", args=[meeting.pk])
+    assert f'data-autocomplete-url="{operation_url}"' in partial
+
+    partial = mission_client.get(decision_url, headers=HTMX).content.decode()
+    assert 'name="decision-text"' in partial
+    assert f'<option value="{sector_a.pk}">Moulins</option>' in partial
+
+
+def test_add_forms_open_as_a_page_without_javascript(mission_client, body_a):
+    meeting = MeetingFactory(body=body_a)
+    url = reverse("governance:agenda_item_add", args=[meeting.pk])
+    html = mission_client.get(url).content.decode()
+    assert "<html" in html
+    assert "Ajouter un point à l&#x27;ordre du jour</h1>" in html
+    assert 'name="odj-title"' in html
+    # the page posts to the same URL, where the point is added
+    response = mission_client.post(url, {"odj-title": "Relogement"})
+    assert response.status_code == 302
+    assert meeting.agenda_items.get().title == "Relogement"
+
+
+def test_add_forms_are_for_editors_only(direction_user, partner_user_a, body_a):
+    from django.test import Client
+
+    meeting = MeetingFactory(body=body_a)
+    for user in (direction_user, partner_user_a):
+        client = Client()
+        client.force_login(user)
+        for name in ("governance:agenda_item_add", "governance:decision_add"):
+            response = client.get(reverse(name, args=[meeting.pk]), headers=HTMX)
+            assert response.status_code == 403
+
+
+def test_add_form_query_count_does_not_grow_with_content(mission_client, body_a, programme, sector_a):
+    meeting = MeetingFactory(body=body_a, held=True)
+    url = reverse("governance:decision_add", args=[meeting.pk])
+    DecisionFactory(meeting=meeting)
+    mission_client.get(url, headers=HTMX)
+    with_1 = count_queries(mission_client, url, headers=HTMX)
+    for _ in range(10):
+        AgendaItemFactory(meeting=meeting)
+        DecisionFactory(meeting=meeting)
+    assert count_queries(mission_client, url, headers=HTMX) == with_1
