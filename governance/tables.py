@@ -1,7 +1,8 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from core.scoping import EditorScope
 from core.tables import RowUrl, Table
@@ -13,6 +14,7 @@ TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 BODY_URL = RowUrl("governance:body_detail")
 MEETING_URL = RowUrl("governance:meeting_detail")
 ACTION_URL = RowUrl("governance:action_detail")
+ACTION_STATUS_URL = RowUrl("governance:action_status")
 EVENT_URL = RowUrl("governance:event_detail")
 FEEDBACK_URL = RowUrl("governance:feedback_detail")
 
@@ -150,11 +152,10 @@ class ActionTable(Table):
         return _date(record.due_on)
 
     def render_status(self, record):
-        return render_to_string(
-            "governance/includes/action_status.html",
-            action_status_context(record, self.editor_scope),
-            request=getattr(self, "request", None),
-        )
+        request = getattr(self, "request", None)
+        if not hasattr(self, "_status_form_fields"):
+            self._status_form_fields = action_status_form_fields(request)
+        return action_status_html(record, self.editor_scope, form_fields=self._status_form_fields)
 
     def render_meeting(self, record):
         url = MEETING_URL(record.meeting_id)
@@ -171,15 +172,66 @@ class ActionTable(Table):
         return queryset.order_by(("-" if is_descending else "") + "title", "pk"), True
 
 
-def action_status_context(action: Action, editor_scope: EditorScope, **extra) -> dict:
-    return {
-        "action": action,
-        "can_edit": editor_scope.allows(action),
-        "choices": ACTION_LIFECYCLE.choices(action.status),
-        "error": "",
-        "updated": False,
-        **extra,
-    }
+def action_status_form_fields(request) -> SafeString:
+    """The hidden fields of the status forms of one page (CSRF token, page to come back to)."""
+    if request is None:
+        return format_html('<input type="hidden" name="next" value="">')
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">',
+        get_token(request),
+        request.get_full_path(),
+    )
+
+
+def action_status_html(
+    action: Action,
+    editor_scope: EditorScope,
+    *,
+    form_fields: SafeString,
+    error: str = "",
+    updated: bool = False,
+) -> SafeString:
+    """An action's status: a select that saves on change (htmx swaps this block) for its editors, a
+    badge for the others; with the error or confirmation of the last change. Rendered in Python, once
+    per row of the action board, on the action's page and as the htmx answer."""
+    pk = int(action.pk)
+    if editor_scope.allows(action):
+        url = ACTION_STATUS_URL(pk)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, " selected" if value == action.status else "", label)
+                for value, label in ACTION_LIFECYCLE.choices(action.status)
+            ),
+        )
+        status = format_html(
+            '<form method="post" action="{url}" class="d-flex gap-1 align-items-center" hx-post="{url}"'
+            ' hx-trigger="change" hx-target="#statut-action-{pk}" hx-swap="outerHTML">{fields}'
+            '<label class="visually-hidden" for="statut-{pk}">Statut de l\'action « {title} »</label>'
+            '<select class="form-select form-select-sm" id="statut-{pk}" name="status">{options}</select>'
+            '<noscript><button type="submit" class="btn btn-outline-primary btn-sm">OK</button></noscript>'
+            "</form>",
+            url=url,
+            pk=pk,
+            fields=form_fields,
+            title=action.title,
+            options=options,
+        )
+    else:
+        status = format_html(
+            '<span class="badge action-{}">{}</span>', action.status, action.get_status_display()
+        )
+    if error:
+        message = format_html('<div class="small text-danger mt-1" role="alert">{}</div>', error)
+    elif updated:
+        message = format_html(
+            '<div class="small text-success mt-1" role="status">{}</div>', "Statut enregistré."
+        )
+    else:
+        message = ""
+    return format_html('<div id="statut-action-{}">{}{}</div>', pk, status, message)
 
 
 class PublicEventTable(Table):

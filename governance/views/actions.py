@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from governance import selectors, services
 from governance.filters import OPEN, ActionFilter
 from governance.forms import ActionForm, ActionStatusForm
 from governance.models import OPEN_ACTION_STATUSES
-from governance.tables import ActionTable, action_status_context
+from governance.tables import ActionTable, action_status_form_fields, action_status_html
 from governance.views.common import apply_service_errors, form_errors_message, require_perm, safe_next
 
 PAGE_SIZE = 50
@@ -93,7 +94,11 @@ def action_detail(request, pk: int):
         "reminders": action.reminders.order_by("-sent_at", "pk"),
         "feedback": feedback,
         "can_edit": request.user.has_perm("governance.change_action", action),
-        "status": action_status_context(action, editor_scope(request.user, request.programme)),
+        "status_html": action_status_html(
+            action,
+            editor_scope(request.user, request.programme),
+            form_fields=action_status_form_fields(request),
+        ),
     }
     return render(request, "governance/action_detail.html", context)
 
@@ -217,10 +222,15 @@ def action_status(request, pk: int):
             action.refresh_from_db()
     if request.htmx:
         action.is_overdue = action.status in OPEN_ACTION_STATUSES and action.due_on < timezone.localdate()
-        context = action_status_context(
-            action, editor_scope(request.user, request.programme), error=error, updated=not error
+        return HttpResponse(
+            action_status_html(
+                action,
+                editor_scope(request.user, request.programme),
+                form_fields=action_status_form_fields(request),
+                error=error,
+                updated=not error,
+            )
         )
-        return render(request, "governance/includes/action_status.html", context)
     if error:
         messages.error(request, f"Statut non modifié. {error}")
     else:

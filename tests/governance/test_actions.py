@@ -263,3 +263,30 @@ def test_outsider_cannot_reach_an_action(client, programme):
         client.post(reverse("governance:action_status", args=[action.pk]), {"status": "faite"}).status_code
         == 404
     )
+
+
+def test_board_status_forms_are_rendered_in_one_pass(mission_client, programme):
+    first = ActionFactory(programme=programme, title="L'étude <b>")
+    url = reverse("governance:action_board")
+    response = mission_client.get(url, {"status": "", "page": 1})
+    html = response.content.decode()
+    status_url = reverse("governance:action_status", args=[first.pk])
+    block = html.split(f'id="statut-action-{first.pk}"')[1].split("</form>")[0]
+    assert f'action="{status_url}"' in block
+    assert f'hx-post="{status_url}"' in block
+    assert f'hx-target="#statut-action-{first.pk}"' in block
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w+"', block)
+    assert 'name="next" value="/gouvernance/actions/?status=&amp;page=1"' in block
+    assert "Statut de l'action « L&#x27;étude &lt;b&gt; »" in block
+    assert '<option value="a_faire" selected>' in block
+
+    def page_templates(response) -> int:  # the filter form's widgets render one template per option
+        return len([t for t in response.templates if not (t.name or "").startswith("django/forms/")])
+
+    templates_with_1 = page_templates(response)
+    for _ in range(9):
+        ActionFactory(programme=programme)
+    response = mission_client.get(url, {"status": ""})
+    assert response.content.decode().count('name="csrfmiddlewaretoken"') >= 10
+    # no template per row: the board renders as many templates with ten rows as with one
+    assert page_templates(response) == templates_with_1
