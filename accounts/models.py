@@ -109,7 +109,7 @@ class Role(models.TextChoices):
     MISSION = "mission", "Équipe projet"
     REFERENT = "referent", "Référent thématique"
     DIRECTION = "direction", "Direction"
-    PARTNER = "partner", "Partenaire"
+    PARTNER = "partenaire", "Partenaire"
 
 
 # Roles that may change the programme's reference data (sectors, operations, funding).
@@ -121,7 +121,7 @@ INTERNAL_ROLES = (Role.ADMIN, Role.MISSION, Role.REFERENT, Role.DIRECTION)
 class Domain(models.TextChoices):
     """The domain a referent works in (personal-data grants are `core.personal_data` domains)."""
 
-    GOVERNANCE = "governance", "Gouvernance"
+    GOVERNANCE = "gouvernance", "Gouvernance"
     RELOGEMENT = "relogement", "Relogement"
     INSERTION = "insertion", "Insertion"
     EVALUATION = "evaluation", "Évaluation"

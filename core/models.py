@@ -7,12 +7,12 @@ from core.jobs import Job, JobKind
 
 
 class ImportStatus(models.TextChoices):
-    ANALYSING = "analysing", "Analyse en cours"
-    PREVIEW = "preview", "Aperçu"
-    COMMITTING = "committing", "Enregistrement en cours"
-    COMMITTED = "committed", "Importé"
-    REJECTED = "rejected", "Refusé (erreurs)"
-    CANCELLED = "cancelled", "Annulé"
+    ANALYSING = "analyse", "Analyse en cours"
+    PREVIEW = "apercu", "Aperçu"
+    COMMITTING = "enregistrement", "Enregistrement en cours"
+    COMMITTED = "importe", "Importé"
+    REJECTED = "refuse", "Refusé (erreurs)"
+    CANCELLED = "annule", "Annulé"
 
 
 def import_upload_to(instance: "ImportRecord", filename: str) -> str:
@@ -73,11 +73,11 @@ class ImportRecord(Job):
 
 
 class AccessAction(models.TextChoices):
-    VIEW = "view", "Consultation"
-    LIST = "list", "Liste"
+    VIEW = "consultation", "Consultation"
+    LIST = "liste", "Liste"
     EXPORT = "export", "Export"
-    PRINT = "print", "Impression"
-    EDIT = "edit", "Modification"
+    PRINT = "impression", "Impression"
+    EDIT = "modification", "Modification"
 
 
 class AccessEvent(models.Model):
@@ -88,7 +88,7 @@ class AccessEvent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField("le", auto_now_add=True, db_index=True)
     domain = models.CharField("domaine", max_length=20)
-    action = models.CharField("action", max_length=10, choices=AccessAction.choices)
+    action = models.CharField("action", max_length=20, choices=AccessAction.choices)
     model = models.CharField("type d'objet", max_length=60)
     object_ref = models.CharField("référence", max_length=60, blank=True)
     count = models.PositiveIntegerField("nombre d'enregistrements", default=1)

@@ -21,7 +21,7 @@ class BodyKind(models.TextChoices):
     GUSP_STRATEGIQUE = "gusp_strategique", "Comité GUSP stratégique"
     GUSP_TECHNIQUE = "gusp_technique", "Comité GUSP technique"
     PARTENAIRES = "partenaires", "Comité des partenaires"
-    OTHER = "other", "Autre instance"
+    OTHER = "autre", "Autre instance"
 
 
 class BodyQuerySet(models.QuerySet):

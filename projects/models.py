@@ -123,7 +123,7 @@ class ConventionKind(models.TextChoices):
     PROTOCOLE = "protocole", "Protocole de préfiguration"
     CONVENTION = "convention", "Convention pluriannuelle"
     PIA = "pia", "PIA — Ville durable et solidaire"
-    OTHER = "other", "Autre"
+    OTHER = "autre", "Autre"
 
 
 class ConventionQuerySet(models.QuerySet):
@@ -392,9 +392,9 @@ class Milestone(models.Model):
 
 class Confidentiality(models.TextChoices):
     PUBLIC = "public", "Public"
-    PARTNERS = "partners", "Partenaires"
-    INTERNAL = "internal", "Interne à l'équipe projet et à la direction"
-    RESTRICTED = "restricted", "Restreint à l'équipe projet"
+    PARTNERS = "partenaires", "Partenaires"
+    INTERNAL = "interne", "Interne à l'équipe projet et à la direction"
+    RESTRICTED = "restreint", "Restreint à l'équipe projet"
 
 
 # Which confidentiality levels each role may open.

@@ -19,8 +19,8 @@ class PackKind(models.TextChoices):
 
 
 class PackAudience(models.TextChoices):
-    INTERNAL = "internal", "Équipe projet et direction"
-    PARTNERS = "partners", "Partenaires (petits effectifs masqués)"
+    INTERNAL = "interne", "Équipe projet et direction"
+    PARTNERS = "partenaires", "Partenaires (petits effectifs masqués)"
 
 
 class PackStatus(models.TextChoices):
@@ -94,7 +94,7 @@ class Pack(Job):
     period_start = models.DateField("début de la période")
     period_end = models.DateField("fin de la période (date de situation)")
     audience = models.CharField(
-        "destinataires", max_length=10, choices=PackAudience.choices, default=PackAudience.INTERNAL
+        "destinataires", max_length=20, choices=PackAudience.choices, default=PackAudience.INTERNAL
     )
     status = models.CharField("statut", max_length=12, choices=PackStatus.choices, default=PackStatus.PENDING)
     error = models.TextField("motif de l'échec", blank=True)

@@ -35,7 +35,7 @@ def build_objects(*, programme, sector_a, sector_b, users) -> dict:
     from tests.projects.factories import OperationFactory
 
     record = ImportRecord.objects.create(
-        kind="operations", programme=programme, filename="m.xlsx", file_hash="0" * 64, status="preview"
+        kind="operations", programme=programme, filename="m.xlsx", file_hash="0" * 64, status="apercu"
     )
     operation = OperationFactory(programme=programme, sector=sector_a)
     mapping = mapping_value_save(

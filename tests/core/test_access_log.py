@@ -32,7 +32,7 @@ def test_every_household_page_writes_one_event_without_data(client, programme):
     client.get(reverse("relogement:household_export"))
     client.get(reverse("relogement:offer_add", args=[household.pk]))
     events = list(AccessEvent.objects.order_by("pk"))
-    assert [event.action for event in events] == ["list", "view", "export", "view"]
+    assert [event.action for event in events] == ["liste", "consultation", "export", "consultation"]
     assert all(event.user == user for event in events)
     assert all(event.domain == "relogement" for event in events)
     assert [event.object_ref for event in events] == ["", household.reference, "", household.reference]

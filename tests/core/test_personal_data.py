@@ -75,7 +75,7 @@ def test_a_granted_page_writes_one_event_with_what_the_view_showed(rf, photos, p
     event = AccessEvent.objects.get()
     assert (event.domain, event.action, event.model, event.object_ref) == (
         "photos_test",
-        "view",
+        "consultation",
         "Photo",
         "P-0001",
     )

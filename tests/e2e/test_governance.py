@@ -21,7 +21,7 @@ def demo(transactional_db, live_server):
     """Demo data plus one séance today. Listed before `page` so the browser closes before the flush."""
     call_command("seed_demo", verbosity=0)
     programme = Programme.objects.get(slug="npru-demo")
-    body = BodyFactory(programme=programme, name=BODY_NAME, kind="other", periodicity_months=1)
+    body = BodyFactory(programme=programme, name=BODY_NAME, kind="autre", periodicity_months=1)
     body.sectors.set([programme.sectors.get(name="Concorde")])
     today = timezone.localdate()
     meeting = MeetingFactory(

@@ -464,7 +464,7 @@ def test_command_imports_and_reports(lille, capsys):
     assert "Maquette financière (opérations) — feuille « Opérations », en-tête ligne 1 : 45 créée(s)" in out
     assert Operation.objects.count() == 45
     record = ImportRecord.objects.get()
-    assert (record.status, record.kind, record.summary["counts"]["create"]) == ("committed", "operations", 45)
+    assert (record.status, record.kind, record.summary["counts"]["create"]) == ("importe", "operations", 45)
 
 
 def test_command_dry_run_writes_nothing(lille, capsys):
@@ -630,7 +630,7 @@ def test_web_cancel(lille, mission_client, annex):
 @pytest.mark.parametrize("role", [Role.DIRECTION, Role.PARTNER, Role.REFERENT])
 def test_web_is_forbidden_to_other_roles(lille, client, mission_user, annex, role):
     record = ImportRecord.objects.create(
-        kind="operations", programme=lille, filename="m.xlsx", file_hash="0" * 64, status="preview"
+        kind="operations", programme=lille, filename="m.xlsx", file_hash="0" * 64, status="apercu"
     )
     extra = {"referent_domain": "relogement"} if role == Role.REFERENT else {}
     client.force_login(MembershipFactory(programme=lille, role=role, **extra).user)
@@ -646,7 +646,7 @@ def test_web_is_forbidden_to_other_roles(lille, client, mission_user, annex, rol
 def test_web_records_of_another_programme_are_not_found(lille, mission_client):
     other = ProgrammeFactory()
     record = ImportRecord.objects.create(
-        kind="operations", programme=other, filename="m.xlsx", file_hash="0" * 64, status="preview"
+        kind="operations", programme=other, filename="m.xlsx", file_hash="0" * 64, status="apercu"
     )
     assert mission_client.get(reverse("imports:preview", args=[record.pk])).status_code == 404
     assert confirm(mission_client, record).status_code == 404
@@ -655,9 +655,7 @@ def test_web_records_of_another_programme_are_not_found(lille, mission_client):
 
 def test_web_list_is_paginated(lille, mission_client):
     ImportRecord.objects.bulk_create(
-        ImportRecord(
-            kind="qpv", programme=lille, filename=f"f{n}.csv", file_hash="0" * 64, status="cancelled"
-        )
+        ImportRecord(kind="qpv", programme=lille, filename=f"f{n}.csv", file_hash="0" * 64, status="annule")
         for n in range(51)
     )
     page = mission_client.get(reverse("imports:list")).content.decode()

@@ -70,7 +70,7 @@ def test_malicious_minutes_do_not_reach_the_pdf(programme, sector_a, spy):
         sector=sector_a,
         period_start=PERIOD_START,
         period_end=TODAY,
-        audience="internal",
+        audience="interne",
     )
 
     html = packs.pack_html(packs.pack_scope(pack))

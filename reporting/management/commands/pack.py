@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 "--audience",
                 choices=PackAudience.values,
                 default=PackAudience.INTERNAL,
-                help="internal (défaut) ou partners (petits effectifs masqués)",
+                help="interne (défaut) ou partenaires (petits effectifs masqués)",
             )
 
     def handle(self, *args, kind: str, output: str, audience: str, **options) -> None:
