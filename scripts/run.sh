@@ -6,6 +6,12 @@ HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
+# Users try the application as it will be served: French error pages rather than Django's debug pages
+# (DJANGO_DEBUG=true brings those back for development); runserver --insecure still serves static files.
+export DJANGO_DEBUG=${DJANGO_DEBUG:-false}
+export DJANGO_LOG_JSON=${DJANGO_LOG_JSON:-false}
+if [ "$HOST" = "0.0.0.0" ]; then default_hosts="*"; else default_hosts="localhost,127.0.0.1,[::1],${HOST}"; fi
+export DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-$default_hosts}
 
 eval "$($PY scripts/services.py)"
 $PY manage.py migrate --noinput
@@ -32,4 +38,4 @@ cat <<TXT
   Arrêt : Ctrl-C.
 
 TXT
-$PY manage.py runserver "${HOST}:${PORT}"
+$PY manage.py runserver --insecure "${HOST}:${PORT}"
