@@ -29,7 +29,7 @@ from core.import_records import (
 )
 from core.imports import ImportFileError, describe_counts, get_spec, import_specs
 from core.models import AccessAction, ImportRecord, ImportStatus
-from core.personal_data import holds_grant
+from core.personal_data import get_domain, holds_grant
 from core.readonly import readonly
 
 PAGE_SIZE = 50
@@ -82,7 +82,12 @@ def _check_access(request, kind: str | None = None) -> None:
     domain = get_spec(kind).personal_data_domain if kind in import_specs() else None
     granted = holds_grant(request.user, request.membership, domain)
     if domain and not granted:
-        raise PermissionDenied
+        label = get_domain(domain).grant_label
+        raise PermissionDenied(
+            f"Ce fichier contient des données personnelles : son import est réservé aux personnes dont le "
+            f"rattachement porte l'habilitation « {label} », avec la double authentification activée. "
+            "Demandez-la à l'administrateur de votre programme."
+        )
 
 
 def _spec_or_404(kind: str):

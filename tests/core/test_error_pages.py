@@ -40,3 +40,15 @@ def test_a_bad_request_is_a_french_400():
 
     assert response.status_code == 400
     assert "Requête incorrecte" in response.content.decode()
+
+
+def test_a_refusal_with_a_reason_shows_it(client, mission_user):
+    """The relogement import needs the personal-data grant: the 403 page says so, not "your role"."""
+    client.force_login(mission_user)
+
+    response = client.get("/imports/relogement/deposer/")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "habilitation « données personnelles relogement »" in page
+    assert "Votre rôle" not in page
