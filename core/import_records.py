@@ -14,8 +14,8 @@ steps without the worker.
 
 import datetime
 import hashlib
-import logging
 
+import structlog
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +33,7 @@ from core.imports import (
 )
 from core.models import ImportRecord, ImportStatus
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 SWEEP_PENDING_AFTER: datetime.timedelta = ImportRecord.job.resend_after
 
@@ -283,7 +283,7 @@ def import_record_process(*, record_id: int) -> ImportRecord | None:
         elif record.status == ImportStatus.COMMITTING:
             import_record_commit(record_id=record_id)
     except Exception:
-        logger.exception("Import %s failed", record_id)
+        logger.exception("import_failed", record_id=record_id)
         _reject_pending(
             record_id,
             (

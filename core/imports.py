@@ -19,7 +19,6 @@ import csv
 import difflib
 import functools
 import io
-import logging
 import math
 import re
 import warnings
@@ -33,6 +32,7 @@ from typing import Any, ClassVar, TypeGuard
 
 import openpyxl
 import pghistory
+import structlog
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 
 from core.parsing import is_blank, normalize_key, parse_text
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 # openpyxl parses the workbook's XML with defusedxml when it is installed (entity expansion refused); an
 # environment variable can turn that off, which we do not allow.
@@ -334,7 +334,7 @@ class ImportSpec:
                 result.errors.extend(self.row_errors_from(plan.row, error))
                 return
             except IntegrityError:
-                logger.warning("Import %s: integrity error on row %s", self.kind, plan.row, exc_info=True)
+                logger.warning("import_integrity_error", kind=self.kind, row=plan.row, exc_info=True)
                 result.errors.append(concurrent_change_error(plan.row))
                 return
             if index % PROGRESS_EVERY_ROWS == 0:
@@ -689,7 +689,7 @@ def read_xlsx(data: bytes, spec_class: type[ImportSpec], mappings: MappingSet | 
     except Exception as error:  # openpyxl raises many kinds of errors on a damaged workbook
         if _caused_by(error, DefusedXmlException):
             raise _refused_xml() from None
-        logger.info("Unreadable workbook: %r", error)
+        logger.info("import_unreadable_workbook", error=repr(error))
         raise _unreadable_workbook() from None
     finally:
         if workbook is not None:
@@ -744,7 +744,7 @@ def read_csv(data: bytes, spec_class: type[ImportSpec], mappings: MappingSet | N
             next(records)
         rows = _data_rows(records, start=match.row + 1, positions=match.positions)
     except csv.Error as error:
-        logger.info("Malformed CSV: %s", error)
+        logger.info("import_malformed_csv", error=str(error))
         raise ImportFileError(
             "Fichier CSV mal formé : vérifiez les guillemets, le séparateur et la longueur des cellules."
         ) from None
@@ -965,7 +965,7 @@ def _apply_all(spec: ImportSpec, result: ImportResult, on_progress: Progress) ->
     except ValidationError as error:  # from a bulk write, which has no row to name
         result.errors.extend(spec.row_errors_from(None, error))
     except IntegrityError:
-        logger.warning("Import %s: integrity error", spec.kind, exc_info=True)
+        logger.warning("import_integrity_error", kind=spec.kind, exc_info=True)
         result.errors.append(concurrent_change_error(None))
 
 
