@@ -15,6 +15,7 @@ from core.forms import BootstrapFormMixin
 from core.import_mappings import (
     checked_target,
     field_choices,
+    mappable_column,
     mapping_delete,
     mapping_forms,
     mapping_update,
@@ -104,13 +105,18 @@ def _analyse_again(request, record, saved: int):
 # The « Correspondances » page ---------------------------------------------------------------------------
 
 
-def _describe(mapping: ImportMapping, specs: dict) -> dict:
+def _describe(mapping: ImportMapping, specs: dict, target_labels: dict | None = None) -> dict:
+    """One row of the page; `target_labels` keeps each field's targets, read once for all its rows."""
     spec_class = specs.get(mapping.kind)
     columns = {column.field: column for column in spec_class.columns} if spec_class else {}
     column = columns.get(mapping.field)
     target = mapping.target
     if mapping.mapping_type == MappingType.VALUE and column is not None and column.lookup is not None:
-        labels = dict(column.lookup.targets(mapping.programme))
+        cache = {} if target_labels is None else target_labels
+        key = (mapping.kind, mapping.field)
+        if key not in cache:
+            cache[key] = dict(column.lookup.targets(mapping.programme))
+        labels = cache[key]
         if target in labels and labels[target] != target:
             target = f"{target} — {labels[target]}"
     return {
@@ -128,7 +134,8 @@ def mapping_list(request):
     mappings = ImportMapping.objects.filter(programme=request.programme).select_related(
         "programme", "created_by"
     )
-    rows = [_describe(mapping, specs) for mapping in mappings]
+    target_labels: dict = {}
+    rows = [_describe(mapping, specs, target_labels) for mapping in mappings]
     return render(request, "core/import_mapping_list.html", {"rows": rows})
 
 
@@ -151,13 +158,21 @@ def _mapping_or_404(request, pk: int) -> ImportMapping:
 def mapping_edit(request, pk: int):
     mapping = _mapping_or_404(request, pk)
     spec_class = import_specs().get(mapping.kind)
-    if spec_class is None:
-        raise PermissionDenied
-    if mapping.mapping_type == MappingType.COLUMN:
-        choices, initial = field_choices(spec_class), mapping.field
-    else:
-        column = spec_class.column(mapping.field)
-        choices, initial = target_choices(column, mapping.programme), mapping.target
+    try:
+        if spec_class is None:
+            raise ValidationError("type d'import disparu")
+        if mapping.mapping_type == MappingType.COLUMN:
+            choices, initial = field_choices(spec_class), mapping.field
+        else:
+            column = mappable_column(spec_class, mapping.field)
+            choices, initial = target_choices(column, mapping.programme), mapping.target
+    except ValidationError:
+        messages.error(
+            request,
+            f"La correspondance « {mapping.source} » ne s'applique plus à aucun champ d'import "
+            "(l'import ou son champ a changé) : supprimez-la.",
+        )
+        return redirect("imports:mapping_list")
     form = MappingForm(request.POST or None, choices=choices, initial={"target": initial})
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,8 @@ import io
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -144,3 +146,45 @@ def test_another_programmes_mapping_is_not_found(granted_client):
     assert granted_client.get(reverse("imports:mapping_edit", args=[other.pk])).status_code == 404
     assert granted_client.post(reverse("imports:mapping_delete", args=[other.pk])).status_code == 404
     assert ImportMapping.objects.filter(pk=other.pk).exists()
+
+
+def test_a_mapping_whose_field_is_gone_says_so_instead_of_failing(granted_client, site):  # noqa: F811
+    stale = ImportMapping.objects.create(
+        programme=site,
+        kind="relogement",
+        mapping_type=MappingType.VALUE,
+        field="ancien_champ",
+        source="Tour Bizet",
+        source_key="tour bizet",
+        target="DEM-03",
+    )
+
+    response = granted_client.get(reverse("imports:mapping_edit", args=[stale.pk]), follow=True)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "« Tour Bizet » ne s&#x27;applique plus à aucun champ" in page
+    assert "supprimez-la" in page
+
+
+def test_the_mappings_page_reads_each_fields_targets_once(granted_client, site):  # noqa: F811
+    def add_value_mappings(count: int) -> None:
+        for index in range(count):
+            ImportMapping.objects.create(
+                programme=site,
+                kind="relogement",
+                mapping_type=MappingType.VALUE,
+                field="origin_operation",
+                source=f"Opération {count}-{index}",
+                source_key=f"operation {count}-{index}",
+                target="DEM-03",
+            )
+
+    add_value_mappings(2)
+    with CaptureQueriesContext(connection) as two:
+        granted_client.get(reverse("imports:mapping_list"))
+    add_value_mappings(8)
+    with CaptureQueriesContext(connection) as ten:
+        granted_client.get(reverse("imports:mapping_list"))
+
+    assert len(ten.captured_queries) == len(two.captured_queries)
