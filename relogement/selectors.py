@@ -430,6 +430,9 @@ def indicator_tables(indicators: Indicators, counts: CountsFn, *, masked: bool, 
         "sector_rows": sectors[:-1],
         "operation_rows": operations[:-1],
         "total_row": sectors[-1],
+        # Each table's total is masked with that table's rows: the sector table's total under the
+        # operation rows would give back the cells masked among the operations.
+        "operation_total_row": operations[-1],
     }
 
 
@@ -443,6 +446,7 @@ def level_tables(tables: dict, *, with_sectors: bool = True, with_operations: bo
                 "title": "par quartier",
                 "heading": "Quartier",
                 "rows": tables["sector_rows"],
+                "total_row": tables["total_row"],
             }
         )
     if with_operations:
@@ -452,6 +456,7 @@ def level_tables(tables: dict, *, with_sectors: bool = True, with_operations: bo
                 "title": "par opération",
                 "heading": "Opération",
                 "rows": tables["operation_rows"],
+                "total_row": tables["operation_total_row"],
             }
         )
     return levels

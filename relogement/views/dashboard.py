@@ -60,9 +60,14 @@ def dashboard_operations(request):
     indicators = _indicators(request)
     sectors = {str(sector.key): sector for sector in indicators.sectors}
     wanted = sectors.get(request.GET.get("quartier", ""))
+    # Outside the mission team, one sector's operations are not shown apart: recomputed as their own
+    # table they would unmask cells that the dashboard masked to protect the other sectors.
+    if audience_for_request(request).masks_counts:
+        wanted = None
     if wanted is not None:
         total = replace(wanted, label=selectors.TOTAL_LABEL, children=[])
         indicators = replace(indicators, total=total, sectors=[wanted], operations=wanted.children)
     context = _context(request, indicators, with_sectors=False)
-    context.update(sectors=list(sectors.items()), sector=wanted)
+    filterable = not context["audience"].masks_counts
+    context.update(sectors=list(sectors.items()) if filterable else [], sector=wanted)
     return render(request, "relogement/dashboard_operations.html", context)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from core.pdf import render_pdf
+from relogement import selectors
 from relogement.models import HouseholdStatus
 from reporting import services as packs
 from reporting.models import PackAudience, PackKind
@@ -95,6 +96,24 @@ def test_partner_drill_down_stays_in_their_sectors(partner_client_a, data_set, s
     assert "secret statistique" in html
     html = unescape(partner_client_a.get(url, {"quartier": sector_b.pk}).content.decode())
     assert "OB — Barre B" not in html
+
+
+def test_partners_get_no_single_sector_drill_down(partner_client_a, data_set, sector_a):
+    """Recomputed alone, one sector's operations would unmask cells masked for the other sectors."""
+    url = reverse("relogement:dashboard_operations")
+
+    response = partner_client_a.get(url, {"quartier": sector_a.pk})
+
+    assert response.context["sector"] is None
+    assert "?quartier=" not in response.content.decode()
+
+
+def test_each_level_table_has_the_total_masked_with_its_own_rows():
+    tables = {"sector_rows": [], "operation_rows": [], "total_row": "sectors", "operation_total_row": "ops"}
+
+    levels = selectors.level_tables(tables)
+
+    assert [level["total_row"] for level in levels] == ["sectors", "ops"]
 
 
 def test_figures_are_cached_per_perimeter_and_fresh_after_a_write(mission_client, data_set):
