@@ -133,7 +133,7 @@ def seed_demo(
     """Seed every target of the scale in one transaction; the report's lines (figures, accounts).
     With `dry_run`, everything is computed and rolled back."""
     if scale not in SCALES:
-        raise ValueError(f"Unknown scale: {scale}")
+        raise ValueError(f"Échelle inconnue : {scale}")
     today = today or timezone.localdate()
     targets = [TARGETS[key] for key in SCALES[scale]]
     ordered = seeders()

@@ -9,6 +9,7 @@ class RelogementConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from core.personal_data import register_domain
+        from projects.models import Operation, Sector
         from relogement.models import Household, Offer, Rehousing, RelogementPlan
 
         # Households one by one: reading them needs this grant on the membership (and a second factor).
@@ -18,7 +19,9 @@ class RelogementConfig(AppConfig):
             records="ménages",
             pages="Le suivi ménage par ménage",
         )
-        for model in (Household, Offer, Rehousing, RelogementPlan):
+        # Operations and sectors too: the figures are grouped by them (an operation moved to another
+        # sector changes which perimeters count its households).
+        for model in (Household, Offer, Rehousing, RelogementPlan, Operation, Sector):
             for signal in (post_save, post_delete):
                 signal.connect(
                     _figures_changed, sender=model, dispatch_uid=f"relogement.figures.{model.__name__}"

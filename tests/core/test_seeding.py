@@ -64,7 +64,7 @@ def test_seed_demo_is_a_function_resets_in_reverse_order_and_reports(registry):
         ("base", "metro", day),
         ("top", "metro", day),
     ]
-    with pytest.raises(ValueError, match="scale"):
+    with pytest.raises(ValueError, match="Échelle inconnue"):
         seed_demo("pays")
 
 

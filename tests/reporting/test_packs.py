@@ -667,3 +667,18 @@ def test_pack_charts_are_the_svg_of_the_dashboards(mission_client, programme, se
     concertation = governance_reports.concertation(revue)
     assert concertation["attendance_chart"] == concertation_page["attendance_chart"]
     assert concertation["feedback_chart"] == concertation_page["feedback_chart"]
+
+
+def test_the_copil_reads_in_the_order_a_copil_is_held():
+    """The order users expect, written out: key figures, progress, calendar, risks, money, then bodies."""
+    assert SECTIONS_BY_KIND[PackKind.COPIL] == [
+        "chiffres-cles",
+        "operations",
+        "calendrier",
+        "risques",
+        "financements",
+        "gouvernance",
+        "concertation",
+        "relogement",
+    ]
+    assert "gouvernance" in SECTIONS_BY_KIND[PackKind.COTEC]
