@@ -31,8 +31,9 @@ def every_member(request: HttpRequest) -> bool:
 
 
 def editors(request: HttpRequest) -> bool:
-    """Those who may import: the same permission as the import pages (mission, administrators)."""
-    return request.user.has_perm("projects.import_data", getattr(request, "programme", None))
+    """Superusers and the members who may edit (mission, administrators)."""
+    membership = getattr(request, "membership", None)
+    return request.user.is_superuser or bool(membership and membership.can_edit)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,6 @@ def _request(user, path="/", membership=None):
     request = RequestFactory().get(path)
     request.user = user
     request.membership = membership
-    request.programme = membership.programme if membership else None  # as the middleware sets it
     request.resolver_match = resolve(path)
     return request
 
