@@ -4,6 +4,8 @@ Counts of people (attendance, residents' remarks) go through the pack's disclosu
 for partners masks small counts and the cells that would reveal them.
 """
 
+from django.utils import timezone
+
 from core.pack_sections import PackScope, section
 from core.richtext import sanitize_html
 from governance import selectors
@@ -35,6 +37,7 @@ def governance(scope: PackScope) -> dict:
     counts["done"] = selectors.actions_done_between(actions, **period)
     body_kind = MINUTES_BODY_KIND.get(scope.kind)
     last = selectors.last_minutes(**where, body_kind=body_kind, until=scope.period_end) if body_kind else None
+    last_held_on = timezone.localtime(last.starts_at).date() if last else None
     return {
         "meetings": selectors.pack_meetings(**where, **period),
         "decisions": selectors.pack_decisions(**where, **period),
@@ -46,6 +49,9 @@ def governance(scope: PackScope) -> dict:
         "last_meeting": last,
         # Sanitised again here: minutes may have come through an import or the admin.
         "last_minutes": sanitize_html(last.minutes) if last else "",
+        "last_held_on": last_held_on,
+        # Minutes of a séance held before the period: the latest available, not the period's.
+        "minutes_predate_period": last_held_on is not None and last_held_on < scope.period_start,
         "today": scope.period_end,
     }
 

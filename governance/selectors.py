@@ -570,7 +570,9 @@ def actions_done_between(actions: QuerySet[Action], *, start: datetime.date, end
 
 
 def last_minutes(*, programme: Programme, sector, body_kind: str, until: datetime.date) -> Meeting | None:
-    """The latest séance held by a body of this kind (in the sector's bodies) that has minutes."""
+    """The latest séance with minutes held by a body of this kind at the pack's level: for a sector, a
+    body covering that sector; for the whole programme, a body of the whole programme (no sector), never
+    a sector's body of the same kind (a programme COPIL does not print a quartier COPIL's minutes)."""
     meetings = Meeting.objects.filter(
         body__programme=programme,
         body__kind=body_kind,
@@ -579,6 +581,8 @@ def last_minutes(*, programme: Programme, sector, body_kind: str, until: datetim
     ).exclude(minutes="")
     if sector is not None:
         meetings = meetings.filter(body__in=_sector_bodies(sector))
+    else:
+        meetings = meetings.filter(body__in=Body.objects.filter(programme=programme, sectors__isnull=True))
     return meetings.select_related("body").order_by("-starts_at", "-pk").first()
 
 
