@@ -30,8 +30,8 @@ class PackStatus(models.TextChoices):
     FAILED = "echec", "Échec"
 
 
-def _pack_reach(memberships) -> Q:
-    """Packs these memberships reach: whole-programme ones reach all, sector ones their sectors' packs
+def _internal_reach(memberships) -> Q:
+    """Packs internal memberships reach: whole-programme ones reach all, sector ones their sectors' packs
     and the programme-wide packs."""
     return (
         Q(Exists(memberships.filter(sectors__isnull=True)))
@@ -40,9 +40,19 @@ def _pack_reach(memberships) -> Q:
     )
 
 
+def _partner_reach(memberships) -> Q:
+    """Packs a partner reaches: those whose scope lies inside its sectors. A partner limited to some
+    sectors does not get a programme-wide pack (it names the other sectors' operations, which answer
+    404 to that partner); a partner of the whole programme gets every pack."""
+    return Q(Exists(memberships.filter(sectors__isnull=True))) | Q(
+        Exists(memberships.filter(sectors=OuterRef("sector")))
+    )
+
+
 class PackQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PackQuerySet":
-        """Internal roles see every pack in their reach; partners only the packs meant for partners."""
+        """Internal roles see every pack in their reach; partners only the packs meant for partners whose
+        scope lies inside their sectors."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -50,7 +60,7 @@ class PackQuerySet(models.QuerySet):
         memberships = Membership.objects.filter(user=user, is_active=True, programme=OuterRef("programme"))
         internal = memberships.filter(role__in=INTERNAL_ROLES)
         return self.filter(
-            _pack_reach(internal) | (Q(audience=PackAudience.PARTNERS) & _pack_reach(memberships))
+            _internal_reach(internal) | (Q(audience=PackAudience.PARTNERS) & _partner_reach(memberships))
         )
 
 

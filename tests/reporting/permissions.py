@@ -1,7 +1,8 @@
 """Pack URLs in the permission matrix (tests/test_permissions.py, vocabulary in tests/matrix.py).
 
 Internal roles (mission, direction, referent) open every pack of their programme; a partner of sector A
-opens only the packs meant for partners, of sector A or of the whole programme; anything else is a 404.
+opens only the packs meant for partners whose scope lies inside sector A (not a programme-wide one);
+anything else is a 404.
 Only mission, admin and direction may request a pack (a POST: a GET is 405 for everyone).
 """
 
@@ -17,7 +18,7 @@ PACK_CASES = [
     ("pack_internal_sector_a", row(LOGIN, 200, 200, 200, 404, 404)),
     ("pack_partners_sector_a", row(LOGIN, 200, 200, 200, 200, 404)),
     ("pack_partners_sector_b", row(LOGIN, 200, 200, 200, 404, 404)),
-    ("pack_partners_programme", row(LOGIN, 200, 200, 200, 200, 404)),
+    ("pack_partners_programme", row(LOGIN, 200, 200, 200, 404, 404)),
 ]
 
 

@@ -102,19 +102,59 @@ def test_sector_restricted_director_must_choose_a_sector(client, programme, sect
 def test_partner_lists_only_partner_packs_of_its_sectors(partner_client_a, programme, sector_a, sector_b):
     visible = [
         _ready_pack(programme, sector=sector_a, kind=PackKind.COPIL, audience=PackAudience.PARTNERS),
-        _ready_pack(programme, sector=None, kind=PackKind.REVUE, audience=PackAudience.PARTNERS),
     ]
     hidden = [
         _ready_pack(programme, sector=sector_a, kind=PackKind.COPIL, audience=PackAudience.INTERNAL),
         _ready_pack(programme, sector=sector_b, kind=PackKind.COPIL, audience=PackAudience.PARTNERS),
         _ready_pack(programme, sector=None, kind=PackKind.COTEC, audience=PackAudience.INTERNAL),
+        # Programme-wide: names sector B's operations, funding and risks, hidden from a sector A partner.
+        _ready_pack(programme, sector=None, kind=PackKind.COTEC, audience=PackAudience.PARTNERS),
+        _ready_pack(programme, sector=None, kind=PackKind.REVUE, audience=PackAudience.PARTNERS),
     ]
     html = partner_client_a.get(reverse("reporting:pack_list")).content.decode()
     for pack in visible:
         assert reverse("reporting:pack_detail", args=[pack.pk]) in html
     for pack in hidden:
         assert reverse("reporting:pack_detail", args=[pack.pk]) not in html
-        assert partner_client_a.get(reverse("reporting:pack_download", args=[pack.pk])).status_code == 404
+        for name in ("reporting:pack_detail", "reporting:pack_status", "reporting:pack_download"):
+            assert partner_client_a.get(reverse(name, args=[pack.pk])).status_code == 404
+
+
+def test_partner_of_the_whole_programme_gets_every_partner_pack(client, programme, sector_a, sector_b):
+    partner = MembershipFactory(
+        programme=programme, role=Role.PARTNER, organisation=OrganisationFactory()
+    ).user
+    visible = [
+        _ready_pack(programme, sector=sector_a, kind=PackKind.COPIL, audience=PackAudience.PARTNERS),
+        _ready_pack(programme, sector=sector_b, kind=PackKind.COPIL, audience=PackAudience.PARTNERS),
+        _ready_pack(programme, sector=None, kind=PackKind.COTEC, audience=PackAudience.PARTNERS),
+    ]
+    internal = _ready_pack(programme, sector=None, kind=PackKind.COTEC, audience=PackAudience.INTERNAL)
+    client.force_login(partner)
+    html = client.get(reverse("reporting:pack_list")).content.decode()
+    for pack in visible:
+        assert reverse("reporting:pack_detail", args=[pack.pk]) in html
+        download = client.get(reverse("reporting:pack_download", args=[pack.pk]))
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert reverse("reporting:pack_detail", args=[internal.pk]) not in html
+
+
+def test_partner_of_two_sectors_gets_the_packs_of_both(client, programme, sector_a, sector_b):
+    partner = MembershipFactory(
+        programme=programme,
+        role=Role.PARTNER,
+        organisation=OrganisationFactory(),
+        sectors=[sector_a, sector_b],
+    ).user
+    packs_of_sectors = [
+        _ready_pack(programme, sector=sector, kind=PackKind.COPIL, audience=PackAudience.PARTNERS)
+        for sector in (sector_a, sector_b)
+    ]
+    programme_wide = _ready_pack(programme, sector=None, kind=PackKind.COTEC, audience=PackAudience.PARTNERS)
+    client.force_login(partner)
+    assert list(Pack.objects.visible_to(partner)) == packs_of_sectors[::-1]
+    assert client.get(reverse("reporting:pack_detail", args=[programme_wide.pk])).status_code == 404
 
 
 def test_status_partial_polls_while_waiting_and_stops_when_done(mission_client, programme):
