@@ -40,6 +40,8 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import autodiscover_modules
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.xml.functions import iterparse
 
 from core.parsing import is_blank, normalize_key, parse_text
 
@@ -523,6 +525,13 @@ def unknown_columns(spec_class: type[ImportSpec], headers: Iterable[str], found:
     return unknown
 
 
+def _no_data_row(match: HeaderMatch, where: str) -> ImportFileError:
+    return ImportFileError(
+        f"Le fichier ne contient aucune ligne de données sous l'en-tête (ligne {match.row}{where}) : "
+        "rien à importer. Vérifiez que vous avez déposé le bon fichier, ou la bonne feuille du classeur."
+    )
+
+
 def _usable(match: HeaderMatch | None, spec_class: type[ImportSpec]) -> TypeGuard[HeaderMatch]:
     return match is not None and not match.duplicates and not match.missing(spec_class)
 
@@ -654,13 +663,65 @@ def _xlsx_table(workbook, spec_class: type[ImportSpec], lookup: dict[str, Column
     if not _usable(match, spec_class):
         where = f", feuille « {sheet.title} »" if sheet is not None else ""
         raise _header_error(match, spec_class, where)
-    rows = sheet.iter_rows(min_row=match.row + 1, values_only=True)
-    return Table(
-        sheet=sheet.title,
-        header_row=match.row,
+    rows = _data_rows(
+        sheet.iter_rows(min_row=match.row + 1, values_only=True),
+        start=match.row + 1,
         positions=match.positions,
-        rows=_data_rows(rows, start=match.row + 1, positions=match.positions),
-        ignored=match.ignored,
+    )
+    if all(_is_total_row(values) for _number, values in rows):
+        raise _no_data_row(match, f", feuille « {sheet.title} »")
+    _check_cached_values(sheet, match, rows)
+    return Table(
+        sheet=sheet.title, header_row=match.row, positions=match.positions, rows=rows, ignored=match.ignored
+    )
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+CELLS_NAMED = 5
+
+
+def _formulas_without_value(sheet) -> Iterator[tuple[int, int, str]]:
+    """(row, column, reference) of the cells holding a formula but no value calculated by the spreadsheet
+    program (a workbook written by a program that does not calculate): openpyxl reads them as empty."""
+    path = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(sheet.parent, "_archive", None)
+    if path is None or archive is None:
+        return
+    with archive.open(path) as source:
+        if not any(b"<f" in chunk for chunk in iter(lambda: source.read(1 << 20), b"")):
+            return
+    with archive.open(path) as source:
+        for _event, element in iterparse(source):
+            if element.tag != f"{_SHEET_NS}c":
+                continue
+            formula, value = element.find(f"{_SHEET_NS}f"), element.findtext(f"{_SHEET_NS}v")
+            # An empty text result is written <v></v> with t="str"; a number always has its digits.
+            if formula is not None and not value and element.get("t") != "str":
+                reference = element.get("r", "")
+                row, column = coordinate_to_tuple(reference) if reference else (0, 0)
+                yield row, column, reference
+            element.clear()
+
+
+def _check_cached_values(sheet, match: HeaderMatch, rows: list[tuple[int, tuple]]) -> None:
+    """Refuse a formula without a calculated value in a data cell read: it would count as empty (0)."""
+    numbers = {number for number, values in rows if not _is_total_row(values)}  # totals are skipped
+    columns = {position + 1 for position in match.positions}
+    cells = [
+        reference
+        for row, column, reference in _formulas_without_value(sheet)
+        if row in numbers and column in columns
+    ]
+    if not cells:
+        return
+    named = ", ".join(cells[:CELLS_NAMED]) + (
+        f" et {len(cells) - CELLS_NAMED} autre(s)" if len(cells) > CELLS_NAMED else ""
+    )
+    raise ImportFileError(
+        f"Feuille « {sheet.title} », cellule(s) {named} : formule sans valeur calculée (le classeur a été "
+        "enregistré par un logiciel qui ne calcule pas les formules), elle serait lue comme vide. Ouvrez "
+        "le fichier dans votre tableur (Excel, LibreOffice Calc), enregistrez-le, puis déposez-le de "
+        "nouveau."
     )
 
 
@@ -696,26 +757,49 @@ def read_xlsx(data: bytes, spec_class: type[ImportSpec], mappings: MappingSet | 
             workbook.close()
 
 
+_UNDECODABLE = (
+    "Encodage du fichier non reconnu : enregistrez-le au format « CSV UTF-8 » ou « CSV (point-virgule) »."
+)
+_MIXED_ENCODING = (
+    "Ligne {line} du fichier : un caractère n'est pas en UTF-8 (« {shown} ») alors que le reste du fichier "
+    "l'est : il serait enregistré déformé. Ouvrez le fichier dans votre tableur, corrigez ce caractère et "
+    "enregistrez-le au format « CSV UTF-8 »."
+)
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    """The text of a CSV file: UTF-16 with a BOM; valid UTF-8 (with or without BOM); otherwise
+    Windows-1252 when the whole file is (it has no UTF-8 accented letter at all). A UTF-8 file with a
+    stray Windows-1252 byte (mixed encodings) is refused, naming the line: decoded either way, part of
+    its text would be stored deformed (« RÃ©habilitation »)."""
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return data.decode("utf-16")
             except UnicodeDecodeError:
-                break
-    for encoding in ("utf-8", "cp1252"):
+                raise ImportFileError(_UNDECODABLE) from None
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Invalid bytes become lone surrogates; any other non-ASCII character is a valid UTF-8 sequence.
+    text = body.decode("utf-8", errors="surrogateescape")
+    stray = next(index for index, char in enumerate(text) if "\udc80" <= char <= "\udcff")
+    utf8_letters = any(ord(char) > 0x7F and not "\udc80" <= char <= "\udcff" for char in text)
+    if not utf8_letters and not data.startswith(codecs.BOM_UTF8):
         try:
-            return data.decode(encoding)
+            return data.decode("cp1252")
         except UnicodeDecodeError:
-            continue
-    raise ImportFileError(
-        "Encodage du fichier non reconnu : enregistrez-le au format « CSV UTF-8 » ou « CSV (point-virgule) »."
-    )
+            raise ImportFileError(_UNDECODABLE) from None
+    line_start = text.rfind("\n", 0, stray) + 1
+    line_end = text.find("\n", stray)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    shown = re.sub("[\udc80-\udcff]", "\ufffd", line).strip()
+    if len(shown) > 60:
+        position = stray - line_start
+        shown = "…" + shown[max(position - 30, 0) : position + 30].strip() + "…"
+    raise ImportFileError(_MIXED_ENCODING.format(line=text.count("\n", 0, stray) + 1, shown=shown))
 
 
 def _csv_rows(text: str, delimiter: str, limit: int | None = None) -> Iterator[list[str]]:
@@ -743,6 +827,8 @@ def read_csv(data: bytes, spec_class: type[ImportSpec], mappings: MappingSet | N
         for _skipped in range(match.row):
             next(records)
         rows = _data_rows(records, start=match.row + 1, positions=match.positions)
+        if all(_is_total_row(values) for _number, values in rows):
+            raise _no_data_row(match, "")
     except csv.Error as error:
         logger.info("import_malformed_csv", error=str(error))
         raise ImportFileError(

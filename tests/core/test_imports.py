@@ -18,6 +18,7 @@ from core.imports import (
     ImportSpec,
     RowError,
     RowPlan,
+    check_file,
     header_key,
     import_run,
     import_specs,
@@ -362,3 +363,69 @@ def test_random_files_give_a_result_or_a_clear_refusal(content, filename):
         refusal = "lu"
         assert all(error.row for error in result.errors)
     assert refusal
+
+
+# Files that must be refused (issue 9, section 5) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("filename", ["articles.xlsx", "articles.csv"])
+def test_a_header_without_any_data_row_is_refused(filename):
+    rows = [["Suivi des articles"], HEADER, [None, None], ["Total", None, "0"]]
+    data = xlsx_bytes(rows) if filename.endswith("xlsx") else csv_bytes(rows)
+    message = refused(data, filename=filename)
+    assert message.startswith("Le fichier ne contient aucune ligne de données sous l'en-tête (ligne 2")
+    assert "rien à importer" in message
+
+
+def test_utf8_csv_with_one_windows_1252_byte_is_refused_naming_the_line():
+    data = "Code;Libellé\nA1;Démolition\nA2;Rénovation\n".encode() + b"A3;R\xe9habilitation\nA4;Fin\n"
+    message = refused(data, filename="articles.csv")
+    assert message.startswith(
+        "Ligne 4 du fichier : un caractère n'est pas en UTF-8 (« A3;R\ufffdhabilitation »)"
+    )
+    assert "CSV UTF-8" in message
+    # With a BOM too; and the check is made at upload, before anything is kept.
+    assert refused(b"\xef\xbb\xbf" + data, filename="articles.csv").startswith("Ligne 4 du fichier")
+    with pytest.raises(ImportFileError, match="Ligne 4 du fichier"):
+        check_file(data, filename="articles.csv")
+
+
+def test_genuine_windows_1252_and_utf8_files_are_read_as_such():
+    rows = [["Code", "Libellé"], ["A1", "Réhabilitation « Île » — 12 000 €"]]
+    for data in (csv_bytes(rows, encoding="cp1252"), csv_bytes(rows), csv_bytes(rows, bom=True)):
+        result = run(data, filename="articles.csv")
+        assert result.ok, result.errors
+        assert result.plans[0].data["name"] == "Réhabilitation « Île » — 12 000 €"
+
+
+def formula_without_cached_value(rows: list[list]) -> bytes:
+    """A workbook as written by a program that does not calculate: formulas and no cached value."""
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)  # openpyxl writes <f>…</f><v/>, like such programs
+    return buffer.getvalue()
+
+
+def test_a_formula_without_a_cached_value_is_refused_naming_the_cell():
+    data = formula_without_cached_value(
+        [HEADER, ["A1", "Premier", 100], ["A2", "Second", "=C2*2"], ["Total", None, "=SUM(C2:C3)"]]
+    )
+    message = refused(data)
+    assert message.startswith("Feuille « Sheet », cellule(s) C3 : formule sans valeur calculée")
+    assert "Ouvrez le fichier dans votre tableur" in message
+    assert "enregistrez-le" in message
+
+
+def test_formulas_with_their_cached_value_are_read():
+    data = formula_without_cached_value([HEADER, ["A1", "Premier", 100], ["A2", "Second", "=C2*2"]])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    calculated = sheet.replace(b"<f>C2*2</f><v />", b"<f>C2*2</f><v>200</v>")
+    assert calculated != sheet
+    # A formula outside the columns read (or in the header) does not matter.
+    result = run(replace_member(data, "xl/worksheets/sheet1.xml", calculated))
+    assert result.ok, result.errors
+    assert [plan.data["amount"] for plan in result.plans] == [Decimal(100), Decimal(200)]
+    ignored = formula_without_cached_value([[*HEADER, "Note"], ["A1", "Premier", 100, None, None, "=1+1"]])
+    assert run(ignored).ok

@@ -589,6 +589,33 @@ def test_web_preview_with_errors_has_no_confirm_button(lille, mission_client):
     assert Operation.objects.count() == 0
 
 
+def test_header_without_data_rows_is_refused_by_the_command_and_the_web(lille, mission_client, tmp_path):
+    # Every import reads through the same layer: a header alone is refused, whatever the kind.
+    from core.imports import import_specs
+
+    for kind, spec in import_specs().items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(csv_bytes([[column.label for column in spec.columns if not column.hidden]]))
+        with pytest.raises(CommandError, match="Fichier refusé : Le fichier ne contient aucune ligne de"):
+            call_command("import_xlsx", kind, str(path), programme=lille.slug)
+    assert set(ImportRecord.objects.values_list("status", flat=True)) == {ImportStatus.REJECTED}
+
+    response = upload(mission_client, xlsx_bytes([HEADER]), "maquette.xlsx")
+    html = mission_client.get(response.url).content.decode()
+    assert "aucune ligne de données sous l&#x27;en-tête (ligne 1, feuille" in html
+    assert "Confirmer" not in html
+    assert Operation.objects.count() == 0
+
+
+def test_a_mixed_encoding_csv_is_refused_at_upload(lille, mission_client):
+    data = csv_bytes([HEADER, good_row(label="Réhabilitation Bizet")]) + b"\r\nOP-101;R\xe9habilitation"
+    response = upload(mission_client, data, "maquette.csv")
+    assert response.status_code == 200
+    assert "Ligne 3 du fichier : un caractère n&#x27;est pas en UTF-8" in response.content.decode()
+    assert ImportRecord.objects.count() == 0
+    assert Operation.objects.count() == 0
+
+
 def test_web_refused_file_is_a_form_error(lille, mission_client, settings):
     response = upload(mission_client, b"pas un classeur", "maquette.xlsx")
     assert response.status_code == 200
@@ -705,7 +732,16 @@ def test_random_cells_give_row_errors_or_a_clean_commit(lille, rows):
     workbook.save(buffer)
     before = database_state()
 
-    result = run_operations(lille, buffer.getvalue())
+    try:
+        result = run_operations(lille, buffer.getvalue())
+    except ImportFileError as error:
+        refusal = error.message
+    else:
+        refusal = ""
+    if refusal:  # the only refusal: no data row under the header (rows empty, blank or totals)
+        assert "aucune ligne de données" in refusal
+        assert database_state() == before
+        return
 
     if result.errors:
         assert not result.committed
