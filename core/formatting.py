@@ -1,6 +1,10 @@
 """French number, money and percentage formatting, shared by pages, exports and PDFs."""
 
+import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import dateformat, timezone
 
 NARROW_NBSP = "\u202f"
 
@@ -39,3 +43,20 @@ def format_percent(part, whole, *, precision: int = 0) -> str:
         Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP
     )
     return f"{str(ratio).replace('.', ',')}{NARROW_NBSP}%"
+
+
+_DAY = re.compile(r"(?<!\\)j")
+
+
+def format_date(value, fmt: str = "j F Y") -> str:
+    """Django's date format, with the first of the month written "1er" as French does ("1er janvier 2027").
+
+    Datetimes are shown in the current time zone, as the `date` template filter shows them.
+    """
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if value.day == 1:
+        fmt = _DAY.sub(r"j\\e\\r", fmt)
+    return dateformat.format(value, fmt)

@@ -11,6 +11,12 @@ def euros(value) -> str:
 
 
 @register.filter
+def french_date(value, fmt: str = "j F Y") -> str:
+    """`{{ day|french_date }}` → "1er janvier 2027"; takes the `date` filter's formats ("l j F Y")."""
+    return formatting.format_date(value, fmt)
+
+
+@register.filter
 def millions(value) -> str:
     return formatting.format_millions(value)
 
