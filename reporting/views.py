@@ -1,6 +1,5 @@
 """PDF packs: list and request form, detail with progress (htmx polling), download."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -70,7 +69,8 @@ def pack_request(request):
     except ValidationError as error:
         form.add_error(None, error)
         return _list_page(request, form, status=400)
-    messages.success(request, "Votre dossier est demandé : il sera prêt dans quelques instants.")
+    # No flash message: "prêt dans quelques instants" is in the status block the page polls, so it goes
+    # when the pack is ready (a banner above it stayed next to the download link).
     return redirect("reporting:pack_detail", pk=pack.pk)
 
 

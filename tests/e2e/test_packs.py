@@ -33,6 +33,8 @@ def test_director_generates_and_downloads_a_copil_pack(demo, page, check_page, c
     page.wait_for_url("**/dossiers/*/")
     download_link = page.get_by_role("link", name="Télécharger")
     download_link.first.wait_for(timeout=60_000)
+    # The "ready soon" notice went with the poll that brought the link (it used to stay above it).
+    assert page.get_by_text("prêt dans quelques instants").count() == 0
     check_page(page, "41-dossier-pret")
     pack = Pack.objects.get(sector__name="Concorde")
     assert pack.status == PackStatus.READY

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from core import jobs
+from reporting import services as packs
 from reporting.models import Pack, PackAudience, PackKind, PackStatus
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.reporting.permissions import _ready_pack
@@ -192,3 +193,36 @@ def test_pack_list_query_count_does_not_grow_with_packs(mission_client, programm
     with_50 = count_queries(mission_client, url)
     assert with_10 == with_50
     assert with_50 <= 15
+
+
+READY_SOON = "prêt dans quelques instants"
+
+
+def _outside_status_block(html: str) -> str:
+    """The page without its polled status block (`#etat-dossier`, the part htmx replaces)."""
+    start = html.index('<div id="etat-dossier"')
+    end = html.index("</section>", start)
+    return html[:start] + html[end:]
+
+
+def test_the_ready_soon_notice_goes_when_the_pack_is_ready(
+    mission_client, programme, sector_a, django_capture_on_commit_callbacks
+):
+    """The notice lives in the block the page polls: once the pack is ready, the poll replaces it with
+    the download link (a flash banner above the block stayed on screen)."""
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not started yet
+        response = mission_client.post(reverse("reporting:pack_request"), _form(sector=sector_a.pk))
+    pack = Pack.objects.get()
+    page = mission_client.get(response["Location"]).content.decode()
+    assert READY_SOON in page
+    assert READY_SOON not in _outside_status_block(page)
+    status_url = reverse("reporting:pack_status", args=[pack.pk])
+    assert READY_SOON in mission_client.get(status_url).content.decode()
+    Pack.objects.filter(pk=pack.pk).update(status=PackStatus.RUNNING)
+    assert READY_SOON in mission_client.get(status_url).content.decode()
+    Pack.objects.filter(pk=pack.pk).update(status=PackStatus.PENDING)
+    packs.pack_generate(pack=Pack.objects.get(pk=pack.pk))
+    polled = mission_client.get(status_url).content.decode()
+    assert READY_SOON not in polled
+    assert reverse("reporting:pack_download", args=[pack.pk]) in polled
+    assert READY_SOON not in mission_client.get(response["Location"]).content.decode()
