@@ -136,6 +136,10 @@ class MembershipQuerySet(models.QuerySet):
         """Memberships holding the personal-data grant of `domain` (a `core.personal_data` key)."""
         return self.filter(personal_data_domains__contains=[domain])
 
+    def writing(self, domain: str) -> "MembershipQuerySet":
+        """Memberships that write the records of `domain` (see `Membership.writes_domain`)."""
+        return self.filter(Q(role__in=EDITOR_ROLES) | Q(role=Role.REFERENT, referent_domain=domain))
+
     def with_personal_data(self) -> "MembershipQuerySet":
         return self.filter(personal_data_domains__len__gt=0)
 
@@ -197,6 +201,11 @@ class Membership(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.role in EDITOR_ROLES
+
+    def writes_domain(self, domain: str) -> bool:
+        """Whether this membership writes the records of `domain`: the programme's editors, and the
+        referent of that domain (the relogement referent records offers, CAL decisions, rehousings)."""
+        return self.role in EDITOR_ROLES or (self.role == Role.REFERENT and self.referent_domain == domain)
 
     @property
     def is_internal(self) -> bool:

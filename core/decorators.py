@@ -73,10 +73,11 @@ def personal_data(
 ):
     """A page that shows personal data of `domain` (a key registered in `core.personal_data`).
 
-    - The grant: superusers and memberships granted the domain pass (MFA is enforced for them by
+    - The grant: memberships granted the domain pass (MFA is enforced for them by
       `accounts.middleware.RequireMfaMiddleware`); others get the page explaining the grant (403), or a
       404 on a page of one record (`object_page`), as for any object outside their scope. With
-      `editors_only`, the membership must also be able to edit (programme admin or mission team).
+      `editors_only`, the membership must also write the domain (programme admin, mission team, or the
+      domain's referent: `Membership.writes_domain`). Being a superuser opens nothing by itself.
     - The access log: the view gets `request.access_record` and fills in what it showed
       (`object_ref`, `count`, or another `action`/`model` after a write); once it answered without
       error, one event is written with them — never the data. `action=None`: no event unless the view
@@ -91,7 +92,7 @@ def personal_data(
                 if object_page:
                     raise Http404
                 return _personal_data_forbidden(request, entry)
-            if editors_only and not (request.user.is_superuser or request.membership.can_edit):
+            if editors_only and not request.membership.writes_domain(domain):
                 return _personal_data_forbidden(request, entry, editors_only=True)
             record = AccessRecord(domain=domain, action=action, model=model)
             request.access_record = record

@@ -15,9 +15,36 @@ and a second factor (`accounts.middleware.RequireMfaMiddleware` reads `User.need
 shows them uses `core.decorators.personal_data`, which checks the grant and writes the access event.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class ProcessingRecord:
+    """What the domain's processing is, for the register of processing and the DPIA (the "Données
+    personnelles" page and docs/donnees-personnelles.md). Sentences may name settings in braces,
+    `{RELOGEMENT_RETENTION_MONTHS}`: they are filled with the instance's values, so the page cannot drift
+    from what the code does; `settings_used` lists them."""
+
+    name: str
+    purposes: tuple[str, ...]
+    legal_basis: str
+    people: tuple[str, ...]
+    # (category, (item, …)): what is recorded about each person
+    data_categories: tuple[tuple[str, tuple[str, ...]], ...]
+    never_recorded: str
+    sources: str
+    retention: tuple[str, ...]
+    settings_used: tuple[str, ...] = ()
+
+    def fill(self, text: str) -> str:
+        return text.format_map({name: getattr(settings, name) for name in self.settings_used})
+
+    @property
+    def retention_filled(self) -> list[str]:
+        return [self.fill(sentence) for sentence in self.retention]
 
 
 @dataclass(frozen=True)
@@ -27,6 +54,7 @@ class PersonalDataDomain:
     records: str  # the records, plural, lower case: "ménages"
     pages: str  # what the pages show, for the page that explains the grant: "Le suivi ménage par ménage"
     grant_label_override: str = ""
+    processing: ProcessingRecord | None = field(default=None, compare=False)
 
     @property
     def grant_label(self) -> str:
@@ -38,11 +66,23 @@ _REGISTRY: dict[str, PersonalDataDomain] = {}
 
 
 def register_domain(
-    *, key: str, label: str, records: str, pages: str, grant_label: str = ""
+    *,
+    key: str,
+    label: str,
+    records: str,
+    pages: str,
+    grant_label: str = "",
+    processing: ProcessingRecord | None = None,
 ) -> PersonalDataDomain:
-    """Register a personal-data domain (idempotent for the same declaration)."""
+    """Register a personal-data domain (idempotent for the same declaration). `processing` describes it
+    for the register of processing (the "Données personnelles" page)."""
     domain = PersonalDataDomain(
-        key=key, label=label, records=records, pages=pages, grant_label_override=grant_label
+        key=key,
+        label=label,
+        records=records,
+        pages=pages,
+        grant_label_override=grant_label,
+        processing=processing,
     )
     current = _REGISTRY.get(key)
     if current is not None and current != domain:
@@ -86,11 +126,12 @@ def validate_domain(value: str) -> None:
 
 
 def holds_grant(user, membership, domain: str | None) -> bool:
-    """Superusers, and the membership (of the current programme) granted `domain`."""
+    """The membership (of the current programme) granted `domain`: one rule for everyone.
+
+    Being a superuser opens nothing here: a superuser reads personal data only through a membership
+    that holds the grant, and therefore with a second factor (`User.needs_mfa`), like everyone else."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
     return (
         domain is not None and membership is not None and membership.is_active and membership.grants(domain)
     )

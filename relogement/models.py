@@ -51,6 +51,8 @@ class HouseholdStatus(models.TextChoices):
 
 # Households counted as rehoused definitively by the ANRU indicators.
 DEFINITIVELY_REHOUSED = (HouseholdStatus.REHOUSED, HouseholdStatus.FOLLOW_UP, HouseholdStatus.CLOSED)
+# Households whose follow-up is over: the household list shows them only on demand.
+CLOSED_STATUSES = (HouseholdStatus.CLOSED, HouseholdStatus.LEFT)
 IN_PROGRESS = (
     HouseholdStatus.TO_SURVEY,
     HouseholdStatus.SURVEYED,
@@ -109,11 +111,9 @@ class RelogementPlan(models.Model):
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user) -> "HouseholdQuerySet":
         """Households one by one: only memberships with the relogement personal-data grant (and MFA,
-        enforced at login). Everyone else works with aggregates (selectors)."""
+        enforced at login), superusers included. Everyone else works with aggregates (selectors)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self
         granted = Membership.objects.active().granted("relogement").filter(user=user)
         return self.filter(
             scope_q(user, programme_path="programme", sector_path="origin_operation__sector"),
@@ -251,6 +251,16 @@ class Offer(models.Model):
         return f"{self.household} — {self.offered_on:%d/%m/%Y}"
 
     def clean(self) -> None:
+        if self.offered_on and self.cal_on and self.offered_on > self.cal_on:
+            raise ValidationError(
+                {
+                    "offered_on": (
+                        f"La proposition ne peut pas être datée après la décision de la CAL "
+                        f"({self.cal_on:%d/%m/%Y}) : la commission statue sur un logement déjà proposé. "
+                        "Corrigez l'une des deux dates."
+                    )
+                }
+            )
         if self.answer == OfferAnswer.REFUSED and not self.refusal_reason:
             raise ValidationError({"refusal_reason": "Indiquez le motif du refus."})
         if self.answer != OfferAnswer.REFUSED and self.refusal_reason:

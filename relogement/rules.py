@@ -2,12 +2,13 @@
 
 Households are personal data: reading them needs the relogement personal-data grant on the membership
 (and MFA, enforced by `accounts.middleware.RequireMfaMiddleware`); writing them needs, in addition, an
-editor role (programme administrator or mission team).
+editor role (programme administrator or mission team) or the relogement referent role. A superuser is
+no exception: without a granted membership, no household.
 """
 
 import rules
 
-from accounts.models import EDITOR_ROLES, Membership
+from accounts.models import Membership
 
 DOMAIN = "relogement"  # registered in relogement/apps.py
 
@@ -15,11 +16,9 @@ DOMAIN = "relogement"  # registered in relogement/apps.py
 def _granted(user, programme_id, *, editors_only: bool) -> bool:
     if not user.is_authenticated or programme_id is None:
         return False
-    if user.is_superuser:
-        return True
     memberships = Membership.objects.active().granted(DOMAIN).filter(user=user, programme_id=programme_id)
     if editors_only:
-        memberships = memberships.filter(role__in=EDITOR_ROLES)
+        memberships = memberships.writing(DOMAIN)
     return memberships.exists()
 
 
@@ -38,7 +37,8 @@ def reads_households(user, obj) -> bool:
 
 @rules.predicate
 def edits_households(user, obj) -> bool:
-    """Granted and admin or mission in the programme of `obj` (programme or household)."""
+    """Granted, and admin, mission or relogement referent in the programme of `obj` (programme or
+    household)."""
     return _granted(user, _programme_id(obj), editors_only=True)
 
 

@@ -13,6 +13,7 @@ from core.transitions import State, StateMachine, step
 from core.utils import assign_changed
 from relogement import selectors
 from relogement.models import (
+    CLOSED_STATUSES,
     Household,
     HouseholdStatus,
     Offer,
@@ -58,7 +59,7 @@ HOUSEHOLD_LIFECYCLE = StateMachine(
     role="équipe projet habilitée",
     services=["household_update"],
 )
-CLOSING_STATUSES = (H.CLOSED, H.LEFT)
+CLOSING_STATUSES = CLOSED_STATUSES
 
 
 def household_check_transition(*, current: str, target: str) -> None:

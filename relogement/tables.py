@@ -40,7 +40,6 @@ class HouseholdTable(Table):
             "offer_count",
             "last_contact_on",
         ]
-        order_by = ("reference",)
         empty_text = "Aucun ménage ne correspond à ces critères."
         attrs = {"class": "table table-sm table-hover align-middle", "id": "households-table"}
 

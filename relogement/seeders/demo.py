@@ -299,16 +299,25 @@ def destination(
     }
 
 
-def offer_row(place: dict[str, Any], offered_on: datetime.date, rng: random.Random, answer: str) -> dict:
+def offer_row(
+    place: dict[str, Any], offered_on: datetime.date, rng: random.Random, answer: str, *, today: datetime.date
+) -> dict:
+    """One offer: the comité technique matched the dwelling before it was offered; the household visited
+    and answered; an accepted or pending offer then goes to the landlord's CAL, which decides after the
+    offer (never before), and a refused one never reaches it."""
     row = {name: place[name] for name in ("landlord_id", "commune", "in_qpv", "new_or_recent", "typology")}
+    committee_on = offered_on - days(rng.randint(30, 60))
+    cal_on: datetime.date | None = offered_on + days(rng.randint(5, 20))
+    if answer == OfferAnswer.REFUSED or (cal_on is not None and cal_on > today):
+        cal_on = None
     return {
         **row,
         "offered_on": offered_on,
         "rent": place["rent"],
         "charges": place["charges"],
         "estimated_aid": place["aid"],
-        "technical_committee_on": offered_on - days(rng.randint(30, 60)),
-        "cal_on": offered_on - days(rng.randint(5, 20)),
+        "technical_committee_on": committee_on,
+        "cal_on": cal_on,
         "answer": answer,
         "refusal_reason": weighted(rng, data.REFUSAL_REASONS).value if answer == OfferAnswer.REFUSED else "",
     }
@@ -328,14 +337,14 @@ def offers_before(
     """The refused offers, then the last one (accepted or pending) on last_on, all after the diagnostic."""
     rows, day = [], last_on
     if last is not None:
-        rows.append(offer_row(last, last_on, rng, last_answer))
+        rows.append(offer_row(last, last_on, rng, last_answer, today=scene.today))
     for _ in range(refused):
         day -= days(rng.randint(40, 90))
         if household["diagnostic_on"] and day <= household["diagnostic_on"] + days(14):
             break
         new = rng.random() < data.NEW_OR_RECENT_SHARE
         place = destination(scene, site, rng, household, new_or_recent=new)
-        rows.append(offer_row(place, day, rng, OfferAnswer.REFUSED))
+        rows.append(offer_row(place, day, rng, OfferAnswer.REFUSED, today=scene.today))
     return sorted(rows, key=lambda row: row["offered_on"])
 
 
@@ -456,7 +465,7 @@ def moved(
             return H.TEMPORARY, move_on + days(rng.randint(0, 20))
         final = destination(scene, site, rng, household, new_or_recent=rng.random() < 0.5)
         offer_on = definitive_on - days(rng.randint(30, 60))
-        draft.offers.append(offer_row(final, offer_on, rng, OfferAnswer.ACCEPTED))
+        draft.offers.append(offer_row(final, offer_on, rng, OfferAnswer.ACCEPTED, today=today))
         place = final
     draft.rehousings.append(rehousing_row(scene, rng, place, on=definitive_on, kind=RehousingKind.DEFINITIVE))
     elapsed = (today - definitive_on).days

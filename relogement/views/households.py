@@ -13,7 +13,7 @@ from core.exports import xlsx_response
 from core.models import AccessAction
 from relogement import services
 from relogement.exports import HOUSEHOLD_COLUMNS
-from relogement.filters import HouseholdFilter
+from relogement.filters import CLOSED, TO_PROCESS, HouseholdFilter, work_order
 from relogement.forms import HouseholdForm, OfferAnswerForm, OfferForm, RehousingForm, apply_service_error
 from relogement.models import Household
 from relogement.tables import HouseholdTable
@@ -40,13 +40,18 @@ def _programme_households(request):
 @personal_data(DOMAIN, AccessAction.LIST, model=HOUSEHOLD)
 def household_list(request):
     filterset = HouseholdFilter(request.GET, queryset=_programme_households(request), request=request)
-    table = HouseholdTable(filterset.qs)
+    # Unsorted, the households to process come first: least advanced, then the longest without contact.
+    table = HouseholdTable(work_order(filterset.qs))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     request.access_record.record(count=len(table.page.object_list) if hasattr(table, "page") else 0)
+    situation = filterset.form.cleaned_data.get("situation") if filterset.is_valid() else TO_PROCESS
     context = {
         "filter": filterset,
         "table": table,
         "count": table.paginator.count,
+        "situation": "" if filterset.form.cleaned_data.get("status") else situation,
+        "closed_situation": CLOSED,
+        "to_process_situation": TO_PROCESS,
         "can_edit": request.user.has_perm("relogement.add_household", request.programme),
     }
     template = (

@@ -387,3 +387,180 @@ def test_a_refused_offer_records_its_reason_and_sends_the_household_back_to_the_
     assert offer.refusal_reason == "loyer"
     assert household.status == HouseholdStatus.SEARCHING
     assert _events(AccessAction.EDIT).filter(model="Offer", object_ref=household.reference).exists()
+
+
+# One rule for everyone: superusers, referents
+
+
+def test_a_superuser_without_a_granted_membership_reads_no_household(client, programme, household):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("relogement:household_list")).status_code == 403
+    assert client.get(reverse("relogement:household_export")).status_code == 403
+    assert client.get(reverse("relogement:household_detail", args=[household.pk])).status_code == 404
+    assert not Household.objects.visible_to(UserFactory(is_superuser=True)).exists()
+    assert not AccessEvent.objects.exists()
+
+
+def test_a_superuser_reads_households_only_with_the_grant_and_a_second_factor(client, programme, household):
+    membership = MembershipFactory(programme=programme, role=Role.ADMIN, personal_data_domains=["relogement"])
+    superuser = membership.user
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save()
+    client.force_login(superuser)
+    response = client.get(reverse("relogement:household_detail", args=[household.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    TOTP.activate(superuser, generate_totp_secret())
+    assert client.get(reverse("relogement:household_detail", args=[household.pk])).status_code == 200
+    assert _events(AccessAction.VIEW).get().user == superuser
+
+
+def _offer_data(landlord, **overrides):
+    data = {
+        "offered_on": "2025-04-02",
+        "landlord": landlord.pk,
+        "commune": "Roubaix",
+        "typology": "T3",
+        "rent": "430",
+        "charges": "80",
+        "estimated_aid": "150",
+        "answer": "en_attente",
+    }
+    return data | overrides
+
+
+def test_the_granted_relogement_referent_records_offers_cal_decisions_and_rehousings(
+    client, programme, household, landlord
+):
+    client.force_login(granted_user(programme, role=Role.REFERENT, referent_domain="relogement"))
+    html = client.get(reverse("relogement:household_detail", args=[household.pk])).content.decode()
+    assert reverse("relogement:offer_add", args=[household.pk]) in html
+    response = client.post(
+        reverse("relogement:offer_add", args=[household.pk]), _offer_data(landlord, cal_on="2025-04-20")
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get(household=household)
+    assert offer.cal_on == datetime.date(2025, 4, 20)
+    response = client.post(
+        reverse("relogement:offer_answer", args=[household.pk, offer.pk]), {"answer": "acceptee"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("relogement:rehousing_add", args=[household.pk]),
+        {
+            "rehoused_on": "2025-06-01",
+            "kind": "definitif",
+            "landlord": landlord.pk,
+            "commune": "Roubaix",
+            "in_qpv": "",
+            "new_or_recent": "on",
+            "same_site": "",
+            "typology": "T3",
+            "rent": "450",
+            "charges": "90",
+            "aid": "160",
+        },
+    )
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.REHOUSED
+    assert client.get(reverse("relogement:household_edit", args=[household.pk])).status_code == 200
+    assert client.get(reverse("relogement:household_export")).status_code == 200
+
+
+def test_a_granted_referent_of_another_domain_reads_but_does_not_write(
+    client, programme, household, landlord
+):
+    client.force_login(granted_user(programme, role=Role.REFERENT, referent_domain="gouvernance"))
+    assert client.get(reverse("relogement:household_detail", args=[household.pk])).status_code == 200
+    assert (
+        client.post(reverse("relogement:offer_add", args=[household.pk]), _offer_data(landlord)).status_code
+        == 403
+    )
+    assert client.get(reverse("relogement:household_export")).status_code == 403
+    assert not Offer.objects.exists()
+
+
+# Offer dates against the CAL
+
+
+def test_an_offer_dated_after_its_cal_decision_is_a_french_error_on_the_field(
+    granted_client, household, landlord
+):
+    response = granted_client.post(
+        reverse("relogement:offer_add", args=[household.pk]),
+        _offer_data(landlord, offered_on="2025-04-02", cal_on="2025-03-20"),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "20/03/2025" in form.errors["offered_on"][0]
+    assert "CAL" in form.errors["offered_on"][0]
+    assert not Offer.objects.exists()
+    same_day = granted_client.post(
+        reverse("relogement:offer_add", args=[household.pk]),
+        _offer_data(landlord, offered_on="2025-04-02", cal_on="2025-04-02"),
+    )
+    assert same_day.status_code == 302
+
+
+def test_the_offer_service_refuses_an_offer_after_its_cal(household, landlord):
+    from django.core.exceptions import ValidationError
+
+    from relogement import services
+
+    with pytest.raises(ValidationError) as error:
+        services.offer_record(
+            household=household,
+            offered_on=datetime.date(2025, 5, 2),
+            cal_on=datetime.date(2025, 5, 1),
+            landlord=landlord,
+            commune="Lille",
+            in_qpv=False,
+            new_or_recent=False,
+            typology="T2",
+            rent=400,
+        )
+    assert "offered_on" in error.value.message_dict
+    assert not Offer.objects.exists()
+
+
+# The list: households to process first, closed ones on demand
+
+
+def test_the_list_shows_households_to_process_first_and_closed_ones_behind_a_filter(
+    granted_client, programme
+):
+    operation = OperationFactory(programme=programme)
+
+    def make(status, **kw):
+        return HouseholdFactory(programme=programme, origin_operation=operation, status=status, **kw)
+
+    closed = make(HouseholdStatus.CLOSED, closed_on=datetime.date(2025, 1, 1))
+    left = make(HouseholdStatus.LEFT, closed_on=datetime.date(2025, 1, 1))
+    follow_up = make(HouseholdStatus.FOLLOW_UP)
+    searching_recent = make(HouseholdStatus.SEARCHING, last_contact_on=datetime.date(2025, 6, 1))
+    searching_stale = make(HouseholdStatus.SEARCHING, last_contact_on=datetime.date(2025, 2, 1))
+    to_survey = make(HouseholdStatus.TO_SURVEY)
+
+    response = granted_client.get(reverse("relogement:household_list"))
+    html = response.content.decode()
+    shown = [h.reference for h in (to_survey, searching_stale, searching_recent, follow_up)]
+    positions = [html.index(reference) for reference in shown]
+    assert positions == sorted(positions)
+    assert closed.reference not in html
+    assert left.reference not in html
+    assert "4 ménages à traiter" in html
+    assert "clos ou partis" in html.lower()
+
+    closed_html = granted_client.get(
+        reverse("relogement:household_list"), {"situation": "clos"}
+    ).content.decode()
+    assert closed.reference in closed_html
+    assert left.reference in closed_html
+    assert to_survey.reference not in closed_html
+    every = granted_client.get(reverse("relogement:household_list"), {"situation": "tous"}).content.decode()
+    assert all(h.reference in every for h in (closed, left, to_survey))
+    by_status = granted_client.get(reverse("relogement:household_list"), {"status": "clos"}).content.decode()
+    assert closed.reference in by_status  # a chosen status is shown whatever the situation

@@ -132,7 +132,14 @@ def test_offers_one_to_three_per_household_with_refusals(demo):
     assert not refused.filter(refusal_reason="").exists()
     assert not offers.exclude(answer=OfferAnswer.REFUSED).exclude(refusal_reason="").exists()
     assert len(set(refused.values_list("refusal_reason", flat=True))) >= 4
-    assert all(o.technical_committee_on < o.cal_on < o.offered_on for o in offers)
+    # The comité technique matches the dwelling before the offer; the CAL decides after it, never before
+    # (Offer.clean refuses an offer dated after its CAL); a refused offer never reaches the CAL.
+    assert all(o.technical_committee_on < o.offered_on for o in offers)
+    assert all(o.cal_on is None or o.offered_on <= o.cal_on for o in offers)
+    assert not refused.filter(cal_on__isnull=False).exists()
+    assert not offers.filter(answer=OfferAnswer.ACCEPTED, cal_on__isnull=True).exists()
+    for offer in offers:
+        offer.full_clean()
 
 
 def test_rehousing_proportions_are_realistic(demo):
