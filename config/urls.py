@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from core import views as core_views
+from core.data_register_views import personal_data_register
 
 admin.site.site_header = "Pilotage NPRU — administration"
 admin.site.site_title = "Pilotage NPRU"
 
 urlpatterns = [
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
+    path("donnees-personnelles/", personal_data_register, name="personal_data"),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -324,3 +324,8 @@ DISCLOSURE_THRESHOLD = env.int("DJANGO_DISCLOSURE_THRESHOLD", default=5)
 RELOGEMENT_RETENTION_MONTHS = env.int("DJANGO_RELOGEMENT_RETENTION_MONTHS", default=24)
 # Access-log events are purged after this many months.
 ACCESS_LOG_RETENTION_MONTHS = env.int("DJANGO_ACCESS_LOG_RETENTION_MONTHS", default=12)
+# The register entry of the "Données personnelles" page (core/data_register.py): who is responsible for
+# the processing, how to reach the data protection officer, where the data is hosted.
+PERSONAL_DATA_CONTROLLER = env("DJANGO_PERSONAL_DATA_CONTROLLER", default="")
+PERSONAL_DATA_CONTACT = env("DJANGO_PERSONAL_DATA_CONTACT", default="")
+PERSONAL_DATA_HOSTING = env("DJANGO_PERSONAL_DATA_HOSTING", default="")

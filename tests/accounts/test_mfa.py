@@ -24,3 +24,57 @@ def test_mfa_index_lists_the_authenticator_types(mission_client):
     html = mission_client.get(reverse("mfa_index")).content.decode()
     assert "Aucune application d'authentification active." in html
     assert reverse("mfa_activate_totp") in html
+
+
+def _recently_authenticated(client, user, secret=None):
+    """A real login, then the password again (allauth sets up a factor and shows the codes only after a
+    recent reauthentication); with `secret`, the TOTP code of the login's second step."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    client.post(reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD})
+    if secret:
+        counter = next(iter(yield_hotp_counters_from_time()))
+        client.post(reverse("mfa_authenticate"), {"code": format_hotp_value(hotp_value(secret, counter))})
+    client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+
+
+def test_recovery_codes_are_shown_on_screen_and_downloadable(client, programme):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    membership = MembershipFactory(
+        programme=programme, role=Role.MISSION, personal_data_domains=["relogement"]
+    )
+    secret = generate_totp_secret()
+    TOTP.activate(membership.user, secret)
+    codes = RecoveryCodes.activate(membership.user).get_unused_codes()
+    _recently_authenticated(client, membership.user, secret)
+    html = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert 'type="textarea"' not in html  # an <input> cannot hold the codes: the box was empty
+    textarea = html.split("<textarea", 1)[1].split("</textarea>", 1)[0]
+    assert all(code in textarea for code in codes)
+    assert reverse("mfa_download_recovery_codes") in html
+    download = client.get(reverse("mfa_download_recovery_codes"))
+    assert download["Content-Disposition"].startswith("attachment")
+    assert codes[0] in download.content.decode()
+
+
+def test_mfa_pages_say_why_a_second_factor_is_asked(client, programme):
+    membership = MembershipFactory(
+        programme=programme, role=Role.MISSION, personal_data_domains=["relogement"]
+    )
+    _recently_authenticated(client, membership.user)
+    response = client.get(reverse("projects:dashboard"), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp") + "?obligatoire=1"
+    assert "Pourquoi un second facteur ?" in html
+    assert "activez l'application d'authentification pour continuer" in html
+    assert reverse("personal_data") in html
+    index = client.get(reverse("mfa_index")).content.decode()
+    assert "Pourquoi un second facteur ?" in index
+    assert "Pilotage NPRU" in index  # the app's layout: its menu and footer
+    assert "<footer" in index

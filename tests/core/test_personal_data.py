@@ -108,3 +108,70 @@ def test_editors_only_refuses_a_granted_reader(rf, photos, programme):
     assert response.status_code == 403
     assert "export des photos" in response.content.decode()
     assert not AccessEvent.objects.exists()
+
+
+# The register entry: the "Données personnelles" page and docs/donnees-personnelles.md
+
+
+def test_the_personal_data_page_is_public_and_linked_from_the_footer(client, mission_client):
+    from html import unescape
+
+    from django.urls import reverse
+
+    response = client.get(reverse("personal_data"))
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    for title in ("finalités", "Base légale", "Catégories de données", "Destinataires", "conservation"):
+        assert title in html
+    assert "Mesures de sécurité" in html
+    assert "Droits des personnes" in html
+    assert "analyse d'impact" in html.lower()
+    footer = mission_client.get(reverse("projects:dashboard")).content.decode().split("<footer")[1]
+    assert reverse("personal_data") in footer
+
+
+def test_the_page_shows_the_instances_settings(client, settings):
+    from django.urls import reverse
+
+    settings.RELOGEMENT_RETENTION_MONTHS = 30
+    settings.ACCESS_LOG_RETENTION_MONTHS = 9
+    settings.DISCLOSURE_THRESHOLD = 7
+    settings.SESSION_COOKIE_AGE = 45 * 60
+    settings.AXES_FAILURE_LIMIT = 4
+    settings.PERSONAL_DATA_CONTACT = "dpo@ville-exemple.fr"
+    html = client.get(reverse("personal_data")).content.decode()
+    assert "anonymisé 30 mois après la clôture" in html
+    assert "supprimé après 9 mois" in html
+    assert "de 1 à 6 est masqué" in html
+    assert "inférieur à 7 est masqué" in html
+    assert "45 minutes d&#x27;inactivité" in html
+    assert "après 4 échecs" in html
+    assert "dpo@ville-exemple.fr" in html
+
+
+def test_the_document_is_the_page_rendered_with_the_default_settings(settings):
+    """docs/donnees-personnelles.md is generated (manage.py write_personal_data_doc) with the base settings:
+    it differs from the code and the settings' defaults only if someone forgot to regenerate it."""
+    import importlib
+    from pathlib import Path
+
+    from core.data_register import render_markdown, settings_used
+
+    base = importlib.import_module("config.settings.base")
+    for name in settings_used():
+        setattr(settings, name, getattr(base, name))
+    document = Path(settings.BASE_DIR, "docs", "donnees-personnelles.md").read_text(encoding="utf-8")
+    assert document == render_markdown(), "Lancez python manage.py write_personal_data_doc."
+    assert f"anonymisé {base.RELOGEMENT_RETENTION_MONTHS} mois" in document
+
+
+def test_every_field_of_a_household_an_offer_and_a_rehousing_is_in_the_register():
+    from relogement.models import Household, Offer, Rehousing
+
+    record = personal_data.get_domain("relogement").processing
+    listed = {item for _, items in record.data_categories for item in items}
+    links = {"id", "programme", "household"}
+    for model in (Household, Offer, Rehousing):
+        for field in model._meta.concrete_fields:
+            if field.name not in links:
+                assert str(field.verbose_name) in listed, f"{model.__name__}.{field.name} absent du registre"
