@@ -11,6 +11,11 @@ include per cell.
 A list table subclasses `core.tables.Table` and uses the `DateColumn` / `DateTimeColumn` /
 `BooleanColumn` below (the django-tables2 ones render a template per cell); the page includes it with
 `{% render_table table %}` (template `django_tables2/npru.html`).
+
+Pagination read from the address (`?page=`, `?per_page=`) never fails: a page number out of range
+shows the last page (django-tables2's `RequestConfig`), and a `per_page` given in the address is kept
+within 1..`MAX_PER_PAGE` (a negative, zero or huge value falls back to `DEFAULT_PER_PAGE`, so a list
+stays paginated at ≤ 100 rows whatever the address says).
 """
 
 import inspect
@@ -19,6 +24,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
 from django.db import models
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -28,6 +34,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import A, AttributeDict, computed_values
 
 CellRenderer = Callable[[Any], str]
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 100
 _CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "table")
 
 
@@ -100,6 +108,22 @@ def _text(value) -> str:
 
 class Table(tables.Table):
     """A django-tables2 table whose body is rendered once in Python (see the module docstring)."""
+
+    def _set_order_by(self, value) -> None:
+        """django-tables2's setter, fed only plain column names: a dotted `?sort=a.b` is an accessor path
+        django-tables2 warns about (and will reject) before it checks that the column exists."""
+        aliases = value.split(",") if isinstance(value, str) else (value or ())
+        tables.Table.order_by.fset(self, [alias for alias in aliases if "." not in str(alias)])
+
+    order_by = property(tables.Table.order_by.fget, _set_order_by)
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        """django-tables2's `paginate`, with the page size taken from the address kept in bounds."""
+        request = getattr(self, "request", None)
+        from_address = request is not None and self.prefixed_per_page_field in request.GET
+        if from_address and not (isinstance(per_page, int) and 1 <= per_page <= MAX_PER_PAGE):
+            per_page = DEFAULT_PER_PAGE
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
     def _cell_renderer(self, bound_column) -> CellRenderer:
         column = bound_column.column

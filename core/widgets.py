@@ -13,9 +13,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 
+from core.filters import int_param
 from core.search import Fold, fold
 
 PAGE_SIZE = 20
+MAX_PAGE = 10_000  # beyond, an OFFSET PostgreSQL refuses; a search narrows long before
 
 
 class AutocompleteSelect(forms.Select):
@@ -62,7 +64,7 @@ def autocomplete_response(
 ) -> JsonResponse:
     """One page of `queryset` whose `fields` contain the words of `?q=` (each word, in any field;
     accents and case ignored), as `{"results": [{"value", "text"}], "next": url or null}`."""
-    words = fold(request.GET.get("q", "")).split()[:5]
+    words = fold(request.GET.get("q", "").replace("\x00", "")).split()[:5]  # PostgreSQL refuses NUL
     if words:
         queryset = queryset.alias(**{f"_fold_{name}": Fold(name) for name in fields})
     for word in words:
@@ -70,10 +72,7 @@ def autocomplete_response(
         for name in fields:
             condition |= Q(**{f"_fold_{name}__contains": word})
         queryset = queryset.filter(condition)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = int_param(request.GET.get("page"), default=1, minimum=1, maximum=MAX_PAGE)
     start = (page - 1) * PAGE_SIZE
     rows = list(queryset.order_by(*order_by)[start : start + PAGE_SIZE + 1])
     next_url = None

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
+from core.filters import YearFilter
 from governance.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -129,7 +130,7 @@ class ActionFilter(StyledFilterSet):
 
 
 class PublicEventFilter(StyledFilterSet):
-    year = django_filters.NumberFilter(label="Année", field_name="held_on", lookup_expr="year")
+    year = YearFilter(label="Année", field_name="held_on", lookup_expr="year")
     sector = django_filters.ModelChoiceFilter(label="Quartier", queryset=_sectors, empty_label="Tous")
     kind = django_filters.ChoiceFilter(label="Type", choices=PublicEventKind.choices, empty_label="Tous")
     theme = django_filters.ChoiceFilter(label="Thème", choices=Theme.choices, empty_label="Tous")
@@ -140,7 +141,7 @@ class PublicEventFilter(StyledFilterSet):
 
 
 class FeedbackFilter(StyledFilterSet):
-    year = django_filters.NumberFilter(label="Année", field_name="received_on", lookup_expr="year")
+    year = YearFilter(label="Année", field_name="received_on", lookup_expr="year")
     sector = django_filters.ModelChoiceFilter(label="Quartier", queryset=_sectors, empty_label="Tous")
     theme = django_filters.ChoiceFilter(label="Thème", choices=Theme.choices, empty_label="Tous")
     status = django_filters.ChoiceFilter(label="Statut", choices=FeedbackStatus.choices, empty_label="Tous")

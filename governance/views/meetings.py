@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from core.decorators import programme_required
+from core.filters import YEAR_MAX, YEAR_MIN
 from core.readonly import readonly
 from core.richtext import sanitize_html
 from core.widgets import autocomplete_response
@@ -55,6 +56,8 @@ def _month(value: str | None, today: datetime.date) -> tuple[int, int]:
         year, month = (int(part) for part in (value or "").split("-"))
         datetime.date(year, month, 1)
     except ValueError:
+        return today.year, today.month
+    if not YEAR_MIN <= year <= YEAR_MAX:  # the calendar reaches into the next month: never year 10000
         return today.year, today.month
     return year, month
 

@@ -66,3 +66,36 @@ def test_empty_text_spans_every_column():
 def test_row_url_matches_reverse():
     for pk in (1, 42, 918273645):
         assert DETAIL_URL(pk) == reverse("projects:operation_detail", args=[pk])
+
+
+@pytest.mark.parametrize(
+    ("query", "rows_shown"),
+    [
+        ("per_page=-1", 3),
+        ("per_page=0", 3),
+        ("per_page=-9223372036854775809", 3),
+        ("per_page=99999999999999999999", 3),
+        ("per_page=abc", 3),
+        ("per_page=2&page=-1", 1),  # out of range: the last page
+        ("per_page=2&page=9223372036854775808", 1),
+        ("per_page=2&page=abc", 2),  # not a number: the first page
+    ],
+)
+def test_pagination_from_the_address_never_fails(programme, query, rows_shown):
+    for number in range(3):
+        OperationFactory(programme=programme, identifier=f"OP-{number}")
+    table = SampleTable(Operation.objects.order_by("pk"))
+
+    RequestConfig(RequestFactory().get(f"/?{query}"), paginate={"per_page": 10}).configure(table)
+
+    assert len(list(table.paginated_rows)) == rows_shown
+
+
+def test_a_page_size_from_the_address_is_capped(programme):
+    for number in range(3):
+        OperationFactory(programme=programme, identifier=f"OP-{number}")
+    table = SampleTable(Operation.objects.order_by("pk"))
+
+    RequestConfig(RequestFactory().get("/?per_page=100000"), paginate={"per_page": 10}).configure(table)
+
+    assert table.paginator.per_page == 50
