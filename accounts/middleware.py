@@ -10,36 +10,44 @@ from projects.models import Programme
 SESSION_KEY = "current_programme_id"
 
 
-def _current_membership(request) -> Membership | None:
+def active_programme(request) -> tuple[Membership | None, Programme | None]:
+    """The one active programme of the request, and the user's membership in it (None for a superuser
+    working in a programme where they have none).
+
+    The programme chosen with the switch (kept in the session) wins when the user may see it; otherwise
+    the first programme of the user's memberships (a superuser without any: the first programme). The
+    membership is always the one *of that programme*: a superuser who also has a membership elsewhere
+    does not keep working — importing, matching — in the membership's programme after switching."""
     user = request.user
     if not user.is_authenticated:
-        return None
+        return None, None
     memberships = Membership.objects.active().filter(user=user).select_related("programme", "organisation")
     wanted = request.session.get(SESSION_KEY)
-    membership = memberships.filter(programme_id=wanted).first() if wanted else None
-    return membership or memberships.order_by("programme__name", "pk").first()
-
-
-def _current_programme(request) -> Programme | None:
-    membership = request.membership
-    if membership:
-        return membership.programme
-    if request.user.is_authenticated and request.user.is_superuser:
-        wanted = request.session.get(SESSION_KEY)
-        programmes = Programme.objects.order_by("name", "pk")
-        return (programmes.filter(pk=wanted).first() if wanted else None) or programmes.first()
-    return None
+    if wanted:
+        membership = memberships.filter(programme_id=wanted).first()
+        if membership is not None:
+            return membership, membership.programme
+        if user.is_superuser:
+            programme = Programme.objects.filter(pk=wanted).first()
+            if programme is not None:
+                return None, programme
+    membership = memberships.order_by("programme__name", "pk").first()
+    if membership is not None:
+        return membership, membership.programme
+    if user.is_superuser:
+        return None, Programme.objects.order_by("name", "pk").first()
+    return None, None
 
 
 class ProgrammeMiddleware:
-    """Puts the user's current programme and membership on the request ."""
+    """Puts the active programme and the user's membership in it on the request (`active_programme`):
+    every view, import and menu reads `request.programme`, never the session or a membership directly."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = _current_membership(request)
-        request.programme = _current_programme(request)
+        request.membership, request.programme = active_programme(request)
         return self.get_response(request)
 
 
