@@ -9,6 +9,8 @@ from core.data_register_views import personal_data_register
 admin.site.site_header = "Pilotage NPRU — administration"
 admin.site.site_title = "Pilotage NPRU"
 
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
     path("donnees-personnelles/", personal_data_register, name="personal_data"),

@@ -175,6 +175,7 @@ SESSION_ACTIVITY_REFRESH_SECONDS = env.int("DJANGO_SESSION_ACTIVITY_REFRESH_SECO
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # French page in the app's layout, not Django's English one
 
 # Language ------------------------------------------------------------------------
 # The interface is French only: our strings are written in French directly (no translation layer);
