@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from accounts.models import EDITOR_ROLES, Membership, scope_q
+from accounts.models import EDITOR_ROLES, Membership, Role, scope_q
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -54,3 +54,20 @@ def editor_scope(user, programme) -> EditorScope:
         return EditorScope(True, frozenset())
     sector_ids = frozenset(memberships.values_list("sectors", flat=True))
     return EditorScope(False, frozenset(pk for pk in sector_ids if pk is not None))
+
+
+def out_of_scope_count(*, user, membership, visible: int, in_programme: models.QuerySet) -> int:
+    """How many rows of `in_programme` (the same list, filtered the same way, not scoped) the user does
+    not see: a partner limited to some quartiers is told "7 actions hors de votre périmètre" rather than
+    "Aucune action". Asked only for a partner (one count query); 0 for everyone else, who sees the whole
+    programme or is told by the 404 of a page outside their scope."""
+    if membership is None or user.is_superuser or membership.role != Role.PARTNER:
+        return 0
+    return max(in_programme.count() - visible, 0)
+
+
+def out_of_scope_text(count: int, singular: str, plural: str) -> str:
+    """ "1 action hors de votre périmètre", "7 actions hors de votre périmètre", or "" for none."""
+    if count <= 0:
+        return ""
+    return f"{count} {singular if count == 1 else plural} hors de votre périmètre"

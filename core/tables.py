@@ -200,4 +200,12 @@ class Table(tables.Table):
         return (row.record for row in rows)
 
 
-__all__ = ["BooleanColumn", "DateColumn", "DateTimeColumn", "RowUrl", "Table"]
+def note_out_of_scope(table: Table, text: str) -> str:
+    """When rows are out of the user's scope (`core.scoping.out_of_scope_text`), an empty table says so
+    instead of "Aucune … ne correspond"; the text is returned for the count line above the table."""
+    if text and not table.paginator.count:
+        table.empty_text = f"Rien dans votre périmètre ne correspond à ces critères : {text}."
+    return text
+
+
+__all__ = ["BooleanColumn", "DateColumn", "DateTimeColumn", "RowUrl", "Table", "note_out_of_scope"]

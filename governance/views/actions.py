@@ -15,9 +15,15 @@ from core.scoping import editor_scope
 from governance import selectors, services
 from governance.filters import OPEN, ActionFilter
 from governance.forms import ActionForm, ActionStatusForm
-from governance.models import OPEN_ACTION_STATUSES
+from governance.models import OPEN_ACTION_STATUSES, Action
 from governance.tables import ActionTable, action_status_form_fields, action_status_html
-from governance.views.common import apply_service_errors, form_errors_message, require_perm, safe_next
+from governance.views.common import (
+    apply_service_errors,
+    form_errors_message,
+    require_perm,
+    safe_next,
+    scope_note,
+)
 
 PAGE_SIZE = 50
 
@@ -55,10 +61,14 @@ def action_board(request):
     filterset = _filtered(request)
     table = ActionTable(filterset.qs, editor_scope=editor_scope(request.user, request.programme))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    in_programme = Action.objects.filter(programme=request.programme)
     context = {
         "filter": filterset,
         "table": table,
         "count": table.paginator.count,
+        "out_of_scope": scope_note(
+            request, table, filterset, in_programme, singular="action", plural="actions"
+        ),
         "counts": selectors.action_counts(_actions(request), today=timezone.localdate()),
         "can_add": request.user.has_perm("governance.add_action", request.programme),
     }

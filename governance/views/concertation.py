@@ -16,8 +16,9 @@ from governance.charts import attendance_chart, feedback_chart
 from governance.disclosure_tables import attendance_table, remarks_table
 from governance.filters import FeedbackFilter, PublicEventFilter
 from governance.forms import FeedbackAnswerForm, FeedbackConvertForm, FeedbackForm, PublicEventForm
+from governance.models import PublicEvent
 from governance.tables import FeedbackTable, PublicEventTable
-from governance.views.common import apply_service_errors, require_perm, service_error_message
+from governance.views.common import apply_service_errors, require_perm, scope_note, service_error_message
 from projects.models import Sector
 
 PAGE_SIZE = 50
@@ -92,10 +93,19 @@ def event_list(request):
     filterset = PublicEventFilter(request.GET, queryset=events, request=request)
     table = PublicEventTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    in_programme = PublicEvent.objects.filter(programme=request.programme)
     context = {
         "filter": filterset,
         "table": table,
         "count": table.paginator.count,
+        "out_of_scope": scope_note(
+            request,
+            table,
+            filterset,
+            in_programme,
+            singular="temps de concertation",
+            plural="temps de concertation",
+        ),
         "can_add": request.user.has_perm("governance.add_publicevent", request.programme),
     }
     template = "governance/includes/event_table.html" if request.htmx else "governance/event_list.html"

@@ -14,17 +14,19 @@ from core.decorators import programme_required
 from core.filters import YEAR_MAX, YEAR_MIN
 from core.readonly import readonly
 from core.richtext import sanitize_html
+from core.scoping import out_of_scope_count, out_of_scope_text
 from core.widgets import autocomplete_response
 from governance import selectors, services
 from governance.filters import MeetingFilter, MeetingListFilter
 from governance.forms import AgendaItemForm, AttendanceForm, DecisionForm, MeetingCreateForm, MeetingForm
 from governance.ics import feed_token
-from governance.models import AgendaItem
+from governance.models import AgendaItem, Meeting
 from governance.tables import MeetingTable
 from governance.views.common import (
     apply_service_errors,
     flash_form_errors,
     require_perm,
+    scope_note,
     service_error_message,
 )
 from projects import selectors as project_selectors
@@ -110,7 +112,15 @@ def meeting_list(request):
     )
     table = MeetingTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    context = {"filter": filterset, "table": table, "count": table.paginator.count}
+    in_programme = Meeting.objects.filter(body__programme=request.programme)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "count": table.paginator.count,
+        "out_of_scope": scope_note(
+            request, table, filterset, in_programme, singular="séance", plural="séances"
+        ),
+    }
     template = "governance/includes/meeting_table.html" if request.htmx else "governance/meeting_list.html"
     return render(request, template, context)
 
@@ -166,6 +176,16 @@ def meeting_detail(request, pk: int):
             meeting=meeting, user=request.user, membership=request.membership
         ),
         "can_edit": can_edit,
+        "actions_out_of_scope": out_of_scope_text(
+            out_of_scope_count(
+                user=request.user,
+                membership=request.membership,
+                visible=len(meeting.visible_actions),
+                in_programme=meeting.actions.all(),
+            ),
+            "action",
+            "actions",
+        ),
         "can_add_action": request.user.has_perm("governance.add_action", programme),
         "attendance_form": AttendanceForm(programme=programme, prefix="presence") if can_edit else None,
         "document_form": DocumentForm() if can_edit else None,
