@@ -171,6 +171,8 @@ def _preview_context(record: ImportRecord) -> dict:
         "columns": summary.get("columns") or [],
         "warnings": [warning for warning in summary.get("warnings") or [] if warning not in repeated],
         "changes": summary.get("changes") or [],
+        "key_label": summary.get("key_label") or "Identifiant",
+        "has_details": any(change.get("details") for change in summary.get("changes") or []),
         "changes_hidden": max((summary.get("changes_total") or 0) - len(summary.get("changes") or []), 0),
         "errors": errors[:ERRORS_SHOWN],
         "errors_total": len(errors),

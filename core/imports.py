@@ -204,6 +204,8 @@ class RowPlan:
     action: Action
     changes: list[str] = field(default_factory=list)
     data: Any = None
+    # What the preview shows of the change: (what, before, after), e.g. ("Engagé", "0 €", "1 200 €").
+    details: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -274,6 +276,9 @@ class ImportSpec:
     sheet_name: ClassVar[str | None] = None
     columns: ClassVar[Sequence[Column]] = ()
     key_field: ClassVar[str] = ""
+    # The key column's values must be unique in the file (a spec whose rows share a key checks itself).
+    unique_key: ClassVar[bool] = True
+    key_label: ClassVar[str] = "Identifiant"  # heads the key's column in the preview
     # Model field → column field, to locate the errors raised by full_clean() or a service.
     model_field_columns: ClassVar[dict[str, str]] = {}
     success_url_name: ClassVar[str] = "imports:list"
@@ -319,6 +324,10 @@ class ImportSpec:
         Returning None without recording an error skips the row.
         """
         raise NotImplementedError
+
+    def complete(self, result: "ImportResult") -> None:
+        """After every row is validated: checks across rows (totals per key…). May replace result.plans
+        and add errors located with RowError. Writes nothing."""
 
     def apply(self, plan: RowPlan) -> None:
         """Write one planned row through services (inside the import's transaction)."""
@@ -920,8 +929,10 @@ class ImportResult:
             "counts": self.counts,
             "warnings": self.warnings[:PREVIEW_CHANGES_KEPT],
             "warnings_total": len(self.warnings),
+            "key_label": getattr(import_specs().get(self.kind), "key_label", ImportSpec.key_label),
             "changes": [
                 {"row": plan.row, "key": plan.key, "action": plan.action.value, "columns": plan.changes}
+                | ({"details": [list(detail) for detail in plan.details]} if plan.details else {})
                 for plan in changes[:PREVIEW_CHANGES_KEPT]
             ],
             "changes_total": len(changes),
@@ -1010,7 +1021,7 @@ def validate(
             continue
         row = Row(number=number, columns={column.field: column for column in spec.columns})
         _parse_cells(row, table, values, mappings, matchers)
-        key = row.values.get(spec.key_field)
+        key = row.values.get(spec.key_field) if spec.unique_key else None
         if key is not None and str(key) in keys:
             row.error(
                 spec.key_field,
@@ -1029,6 +1040,7 @@ def validate(
             result.errors.extend(row.row_errors())
         for name, value in row.unknown_values.items():
             result.unknown_values.setdefault(name, Counter())[value] += 1
+    spec.complete(result)
     result.warnings.extend(spec.warnings)
     for name, counter in result.unknown_values.items():
         column = spec.column(name)

@@ -25,6 +25,7 @@ from core.parsing import (
     parse_text,
     text_of,
 )
+from projects import funding_imports  # noqa: F401  (declares the statements' imports)
 from projects.models import FundingKind, FundingLine, Operation, OperationStatus, Qpv
 from projects.semesters import add_semesters, parse_semester
 from projects.services import (

@@ -233,3 +233,66 @@ FUNDERS = (
 )
 # Kinds of which a single organisation exists nationwide: any one found by kind is the right one.
 NATIONAL_KINDS = {K.ANRU, K.ACTION_LOGEMENT, K.BANQUE_TERRITOIRES, K.ANAH}
+
+
+# Funders' and finance department's statements (projects/funding_imports.py) -------------------------------
+
+FUNDING_KIND = Vocabulary.of(
+    FundingKind,
+    what="Nature",
+    synonyms=vocabulary_table(
+        [
+            (FundingKind.SUBVENTION, ("Subventions", "Sub", "Subvention d'investissement", "Participation")),
+            (FundingKind.PRET, ("Prêts", "Prêt bonifié", "Emprunt", "Avance remboursable")),
+            (FundingKind.FONDS_PROPRES, ("Autofinancement", "Fonds propres MOA", "Part MOA")),
+        ]
+    ),
+)
+_OPERATION = (
+    "Opération | N° opération | Numéro d'opération | Identifiant opération | Code opération"
+    " | ID opération | Réf. opération | Référence opération | Identifiant | Opération NPRU"
+    " | N° d'opération ANRU | Code ANRU"
+)
+_STATEMENT_INFO = {
+    # Read and not used: they make a statement's usual columns known (not « non reconnue »).
+    "operation_label": "Libellé opération | Libellé de l'opération | Intitulé de l'opération | Intitulé"
+    " | Libellé",
+    "moa": "Maître d'ouvrage | MOA | Maîtrise d'ouvrage | Bénéficiaire",
+    "family": "Famille | Famille d'opération | Famille ANRU",
+}
+_FUNDER = (
+    "Financeur | Organisme financeur | Cofinanceur | Co-financeur | Partenaire financeur"
+    " | Source de financement"
+)
+_NATURE = "Nature | Nature du financement | Nature de l'aide | Type de financement | Type d'aide"
+COMMITMENT_HEADERS = Headers(
+    {
+        "operation": _OPERATION,
+        **_STATEMENT_INFO,
+        "funder": _FUNDER,
+        "kind": _NATURE,
+        "committed": "Montant engagé | Engagé | Engagements | Montant engagé cumulé | Engagé cumulé"
+        " | Montant notifié | Subvention notifiée | Montant attribué | Montant de la décision"
+        " | Engagement juridique",
+        "paid": "Montant versé | Versé | Versements | Cumul des versements | Versé cumulé | Total versé"
+        " | Montant payé | Payé | Montant encaissé | Encaissé | Versé à date",
+        "remaining": "Reste à verser | Reste à payer | Reste à percevoir | Solde à verser"
+        " | Reste à encaisser",
+        "date": "Date de situation | Situation au | Date de l'état | Arrêté au | Date d'arrêté | Date",
+    }
+)
+PAYMENT_HEADERS = Headers(
+    {
+        "operation": _OPERATION,
+        **_STATEMENT_INFO,
+        "funder": _FUNDER,
+        "kind": _NATURE,
+        "date": "Date de versement | Date du versement | Date | Date de paiement | Date d'encaissement"
+        " | Date de mandatement | Date de valeur | Date de règlement",
+        "amount": "Montant | Montant versé | Montant du versement | Montant payé | Montant encaissé"
+        " | Montant mandaté | Montant réglé",
+        "reference": "Référence | N° de mandat | N° mandat | N° de titre | N° titre | N° de pièce | N° pièce"
+        " | Référence du versement | N° de bordereau | N° d'ordre",
+        "label": "Objet | Objet du versement | Type de versement | Nature du versement | Motif",
+    }
+)

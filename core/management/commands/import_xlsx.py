@@ -185,6 +185,13 @@ class Command(BaseCommand):
                 counts=describe_counts(summary["counts"], committed=committed),
             )
         )
+        for change in summary.get("changes", []):
+            if change.get("details"):  # before → after, e.g. the amounts of a funding line
+                amounts = " ; ".join(
+                    f"{what} {after} (inchangé)" if before == after else f"{what} {before} → {after}"
+                    for what, before, after in change["details"]
+                )
+                self.stdout.write(f"Ligne {change['row']} — {change['key']} : {amounts}")
         for warning in summary.get("warnings", []):
             self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
         for error in errors:
