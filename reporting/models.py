@@ -2,6 +2,7 @@
 
 import datetime
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -51,8 +52,8 @@ def _partner_reach(memberships) -> Q:
 
 class PackQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PackQuerySet":
-        """Internal roles see every pack in their reach; partners only the packs meant for partners whose
-        scope lies inside their sectors."""
+        """Internal roles see every pack in their reach, drafts included; partners only the published
+        packs meant for partners whose scope lies inside their sectors."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -60,7 +61,8 @@ class PackQuerySet(models.QuerySet):
         memberships = Membership.objects.filter(user=user, is_active=True, programme=OuterRef("programme"))
         internal = memberships.filter(role__in=INTERNAL_ROLES)
         return self.filter(
-            _internal_reach(internal) | (Q(audience=PackAudience.PARTNERS) & _partner_reach(memberships))
+            _internal_reach(internal)
+            | (Q(audience=PackAudience.PARTNERS, published_at__isnull=False) & _partner_reach(memberships))
         )
 
 
@@ -68,11 +70,20 @@ def pack_upload_to(instance: "Pack", filename: str) -> str:
     return f"dossiers/{instance.programme_id}/{filename}"
 
 
+@pghistory.track(
+    pghistory.UpdateEvent("publication", condition=pghistory.AnyChange("published_at", "withdrawn_at")),
+    fields=["published_at", "published_by", "withdrawn_at", "withdrawn_by"],
+    model_name="PackPublicationEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="publication_events"),
+)
 class Pack(Job):
     """A PDF pack (dossier) built from live data by a Celery task (a background job, core/jobs.py).
 
     Built over several transactions so that its page sees it move: the claim commits "en cours" at once,
     and a pack a dead worker left "en cours" is failed by the sweep, not built again.
+
+    A pack for partners is a draft until the mission team publishes it (`published_at`); withdrawing it
+    makes it a draft again. Each publication and withdrawal is an event (`PackPublicationEvent`).
     """
 
     job = JobKind(
@@ -117,6 +128,24 @@ class Pack(Job):
     render_ms = models.PositiveIntegerField("dont rendu PDF (ms)", null=True, blank=True)
     page_count = models.PositiveSmallIntegerField("pages", null=True, blank=True)
     file = models.FileField("fichier", upload_to=pack_upload_to, blank=True)
+    published_at = models.DateTimeField("publié le", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="publié par",
+    )
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="retiré par",
+    )
 
     objects = PackQuerySet.as_manager()
 
@@ -128,6 +157,14 @@ class Pack(Job):
     def __str__(self) -> str:
         scope = self.sector.name if self.sector_id else self.programme.name
         return f"{self.get_kind_display()} — {scope} — {self.period_end:%d/%m/%Y}"
+
+    @property
+    def for_partners(self) -> bool:
+        return self.audience == PackAudience.PARTNERS
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     def clean(self) -> None:
         if self.period_end < self.period_start:

@@ -163,6 +163,44 @@ def pack_give_up(pack: Pack, message: str) -> None:
     _pack_fail(pack_id=pack.pk, reason=message)
 
 
+# --- Publication (packs for partners) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_publish(*, pack: Pack, user) -> Pack:
+    """Let partners see a ready pack meant for them (a draft until then); who and when are recorded on
+    the pack and in its publication history (`PackPublicationEvent`)."""
+    pack = Pack.objects.select_for_update().get(pk=pack.pk)
+    if not pack.for_partners:
+        raise ValidationError(
+            "Un dossier interne n'est pas publié : il reste réservé à l'équipe projet et à la direction."
+        )
+    if pack.status != PackStatus.READY:
+        raise ValidationError("Seul un dossier prêt peut être publié.")
+    if pack.is_published:
+        raise ValidationError("Ce dossier est déjà publié.")
+    pack.published_at, pack.published_by = timezone.now(), user
+    pack.withdrawn_at = pack.withdrawn_by = None
+    pack.full_clean(exclude=FULL_CLEAN_EXCLUDE)
+    pack.save(update_fields=["published_at", "published_by", "withdrawn_at", "withdrawn_by"])
+    logger.info("pack_published", pack_id=pack.pk)
+    return pack
+
+
+@transaction.atomic
+def pack_withdraw(*, pack: Pack, user) -> Pack:
+    """Take a published pack back from the partners: it is a draft again (who and when recorded)."""
+    pack = Pack.objects.select_for_update().get(pk=pack.pk)
+    if not pack.is_published:
+        raise ValidationError("Ce dossier n'est pas publié : il n'y a rien à retirer.")
+    pack.withdrawn_at, pack.withdrawn_by = timezone.now(), user
+    pack.published_at = pack.published_by = None
+    pack.full_clean(exclude=FULL_CLEAN_EXCLUDE)
+    pack.save(update_fields=["published_at", "published_by", "withdrawn_at", "withdrawn_by"])
+    logger.info("pack_withdrawn", pack_id=pack.pk)
+    return pack
+
+
 # --- Generation -------------------------------------------------------------------------------------
 
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", packs.pack_detail, name="pack_detail"),
     path("<int:pk>/statut/", packs.pack_status, name="pack_status"),
     path("<int:pk>/telecharger/", packs.pack_download, name="pack_download"),
+    path("<int:pk>/publier/", packs.pack_publish, name="pack_publish"),
+    path("<int:pk>/retirer/", packs.pack_withdraw, name="pack_withdraw"),
 ]

@@ -1,5 +1,6 @@
-"""PDF packs: list and request form, detail with progress (htmx polling), download."""
+"""PDF packs: list and request form, detail with progress (htmx polling), download, publication."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -12,6 +13,7 @@ from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.readonly import readonly
 from projects.models import Sector
+from reporting import selectors
 from reporting import services as packs
 from reporting.forms import PackRequestForm
 from reporting.models import Pack, PackStatus
@@ -74,31 +76,37 @@ def pack_request(request):
     return redirect("reporting:pack_detail", pk=pack.pk)
 
 
-def _detail_context(request, pack) -> dict:
+def _detail_context(request, pk) -> dict:
+    pack = get_object_or_404(_packs(request).select_related("published_by", "withdrawn_by"), pk=pk)
     seconds = f"{pack.duration_ms / 1000:.1f}".replace(".", ",") if pack.duration_ms else ""
+    internal = audience_for_request(request).is_internal
+    # A pack for partners is a draft until published: the team sees its publication state, who may
+    # publish gets the buttons (in the polled block, so that "Publier" shows up once the pack is ready).
+    publication = pack.for_partners and internal
     return {
         "pack": pack,
         "polling": POLLING_STATUSES,
         "duration": seconds,
         # The worker's figure, from the cache (0 until it starts).
         "progress": (jobs.progress_get(pack) or 0) if pack.status in POLLING_STATUSES else None,
-        "show_requester": audience_for_request(request).is_internal,
+        "show_requester": internal,
+        "show_publication": publication,
+        "can_publish": publication and request.user.has_perm("reporting.publish_pack", pack),
+        "publication_history": selectors.publication_history(pack) if publication else [],
     }
 
 
 @readonly
 @programme_required
 def pack_detail(request, pk):
-    pack = get_object_or_404(_packs(request), pk=pk)
-    return render(request, "reporting/pack_detail.html", _detail_context(request, pack))
+    return render(request, "reporting/pack_detail.html", _detail_context(request, pk))
 
 
 @readonly
 @programme_required
 def pack_status(request, pk):
     """The status block alone: htmx polls it every 2 s while the pack waits or is being built."""
-    pack = get_object_or_404(_packs(request), pk=pk)
-    return render(request, "reporting/pack_detail.html#status", _detail_context(request, pack))
+    return render(request, "reporting/pack_detail.html#status", _detail_context(request, pk))
 
 
 @readonly
@@ -112,4 +120,33 @@ def pack_download(request, pk):
         as_attachment=True,
         filename=packs.pack_filename(pack),
         content_type="application/pdf",
+    )
+
+
+def _publication_change(request, pk, change, done: str):
+    pack = get_object_or_404(_packs(request), pk=pk)
+    if not request.user.has_perm("reporting.publish_pack", pack):
+        raise PermissionDenied
+    try:
+        change(pack=pack, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("reporting:pack_detail", pk=pack.pk)
+
+
+@require_POST
+@programme_required
+def pack_publish(request, pk):
+    return _publication_change(
+        request, pk, packs.pack_publish, "Dossier publié : les partenaires de son périmètre le voient."
+    )
+
+
+@require_POST
+@programme_required
+def pack_withdraw(request, pk):
+    return _publication_change(
+        request, pk, packs.pack_withdraw, "Dossier retiré : les partenaires ne le voient plus."
     )
