@@ -3,9 +3,22 @@ from django.conf import settings
 
 from accounts.models import Organisation
 from core.forms import BootstrapFormMixin
-from projects.models import Confidentiality, Convention, Document, Operation, Sector
+from projects.models import (
+    Amendment,
+    Confidentiality,
+    Convention,
+    Document,
+    FundingLine,
+    Milestone,
+    Operation,
+    Sector,
+)
 from projects.semesters import parse_semester, semester_label
-from projects.services import OPERATION_EDITABLE_FIELDS
+from projects.services import (
+    AMENDMENT_EDITABLE_FIELDS,
+    CONVENTION_EDITABLE_FIELDS,
+    OPERATION_EDITABLE_FIELDS,
+)
 
 SEMESTER_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
@@ -37,6 +50,7 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
+        self.programme = programme
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
         self.fields["sector"].empty_label = "Échelle du programme"
         self.fields["moa"].queryset = Organisation.objects.filter(programmes=programme).order_by("name")
@@ -66,6 +80,109 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
     def _post_clean(self):
         # Validation of the instance is the service's job (full_clean there), not the form's.
         pass
+
+
+class OperationCreateForm(OperationForm):
+    """The edit form plus the identifier, which is fixed once the operation exists."""
+
+    class Meta(OperationForm.Meta):
+        fields = ["identifier", *OPERATION_EDITABLE_FIELDS]
+        help_texts = {"identifier": "Identifiant de l'opération dans la maquette (ex. « 123-45-01-001 »)."}
+
+    def clean_identifier(self):
+        identifier = self.cleaned_data["identifier"].strip()
+        if Operation.objects.filter(programme=self.programme, identifier=identifier).exists():
+            raise forms.ValidationError("Une opération du programme porte déjà cet identifiant.")
+        return identifier
+
+
+class ServiceValidatedForm(BootstrapFormMixin, forms.ModelForm):
+    """A model form whose instance is validated by the service (full_clean there), not by the form."""
+
+    def _post_clean(self):
+        pass
+
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+AMOUNT_FIELDS = ("planned", "committed", "paid")
+
+
+class FundingLineForm(ServiceValidatedForm):
+    class Meta:
+        model = FundingLine
+        fields = ["funder", "kind", *AMOUNT_FIELDS]
+        localized_fields = AMOUNT_FIELDS
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organisation.objects.filter(programmes=programme).order_by("name")
+        for name in AMOUNT_FIELDS:
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+    def clean(self):
+        cleaned = super().clean()
+        paid, committed = cleaned.get("paid"), cleaned.get("committed")
+        if paid is not None and committed is not None and paid > committed:
+            self.add_error("paid", "Le montant versé ne peut dépasser le montant engagé.")
+        return cleaned
+
+
+class MilestoneForm(ServiceValidatedForm):
+    done = forms.BooleanField(label="Jalon réalisé", required=False)
+
+    class Meta:
+        model = Milestone
+        fields = ["label", "due_on", "done", "done_on"]
+        labels = {"label": "Libellé", "due_on": "Échéance prévue", "done_on": "Réalisé le"}
+        widgets = {"due_on": DATE_INPUT, "done_on": DATE_INPUT}
+        help_texts = {"done_on": "À remplir quand le jalon est réalisé."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["done"] = self.instance.done
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("done") and not cleaned.get("done_on") and "done_on" not in self.errors:
+            self.add_error("done_on", "Indiquez la date de réalisation du jalon.")
+        if not cleaned.get("done") and cleaned.get("done_on"):
+            self.add_error("done", "Cochez « Jalon réalisé » ou effacez la date de réalisation.")
+        return cleaned
+
+    def service_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in ("label", "due_on", "done_on")}
+        return data
+
+
+class ConventionForm(ServiceValidatedForm):
+    class Meta:
+        model = Convention
+        fields = list(CONVENTION_EDITABLE_FIELDS)
+        widgets = {"signed_on": DATE_INPUT, "ends_on": DATE_INPUT}
+
+
+class AmendmentForm(ServiceValidatedForm):
+    class Meta:
+        model = Amendment
+        fields = list(AMENDMENT_EDITABLE_FIELDS)
+        widgets = {"signed_on": DATE_INPUT}
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+        if not self.instance.pk:
+            last = convention.amendments.order_by("-number").values_list("number", flat=True).first()
+            self.initial.setdefault("number", (last or 0) + 1)
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        taken = self.convention.amendments.filter(number=number).exclude(pk=self.instance.pk)
+        if number is not None and taken.exists():
+            raise forms.ValidationError(
+                "Cette convention a déjà un avenant n° %(number)s.", params={"number": number}
+            )
+        return number
 
 
 DOCUMENT_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "csv", "txt", "png", "jpg", "jpeg"]

@@ -1,17 +1,28 @@
-"""Who changed what and when on an operation, read from django-pghistory's trigger events."""
+"""Who changed what and when on an operation, read from django-pghistory's trigger events.
 
+Values are written for a person: "Non → Oui", "S1 2027 → S2 2027", "(vide) → 12 000 €", choices by
+their label and related objects by their name; a change that reads the same on both sides is left out.
+"""
+
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pghistory.models
 from django.apps import apps
+from django.db import models
 from django.utils.text import capfirst
 
-from accounts.models import Organisation, User
-from projects.models import FundingKind, FundingLine, Operation
+from accounts.models import User
+from core.formatting import format_euros, group_thousands
+from projects.models import FundingKind, FundingLine, Milestone, Operation
+from projects.semesters import STORED, SemesterField, semester_label
 
 HIDDEN_FIELDS = {"id", "updated_at", "programme_id", "operation_id"}
-EVENT_LABELS = {"insert": "Création", "update": "Modification"}
+EVENT_LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression"}
+EMPTY = "(vide)"
+TRACKED = {"OperationEvent": Operation, "FundingLineEvent": FundingLine, "MilestoneEvent": Milestone}
 
 
 @dataclass
@@ -20,6 +31,8 @@ class Change:
     before: object
     after: object
     model_field: object = None
+    # a value shown alone (what a created or deleted line held), without an arrow
+    single: bool = False
 
 
 @dataclass
@@ -28,14 +41,12 @@ class HistoryEntry:
     who: str
     what: str
     subject: str
-    changes: list[Change]
+    changes: list[Change] = field(default_factory=list)
+    funder_id: int | None = None
 
 
 def operation_history(operation: Operation, *, limit: int = 200) -> list[HistoryEntry]:
-    event_models = [
-        apps.get_model("projects", "OperationEvent"),
-        apps.get_model("projects", "FundingLineEvent"),
-    ]
+    event_models = [apps.get_model("projects", name) for name in TRACKED]
     events = list(
         pghistory.models.Events.objects.references(operation)
         .across(*event_models)
@@ -43,70 +54,157 @@ def operation_history(operation: Operation, *, limit: int = 200) -> list[History
     )
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     users = {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids)}
-    funder_ids = {event.pgh_data.get("funder_id") for event in events} - {None}
-    funders = dict(Organisation.objects.filter(pk__in=funder_ids).values_list("pk", "name"))
-    entries = [_entry(event, users, funders) for event in events]
+    entries = [_entry(event, users) for event in events]
     _name_related_objects(entries)
+    for entry in entries:
+        for change in entry.changes:
+            change.before, change.after = display_value(change.before), display_value(change.after)
+        entry.changes = [change for change in entry.changes if change.single or change.before != change.after]
     return entries
 
 
-def _model_of(event):
-    return Operation if event.pgh_model.endswith("OperationEvent") else FundingLine
+def _model_of(event) -> type[models.Model]:
+    return TRACKED[event.pgh_model.rsplit(".", 1)[-1]]
 
 
-def _entry(event, users: dict, funders: dict) -> HistoryEntry:
+def _entry(event, users: dict) -> HistoryEntry:
     context = event.pgh_context or {}
     model = _model_of(event)
+    data = event.pgh_data or {}
     who = (
         " — ".join(part for part in (users.get(context.get("user")), context.get("source")) if part)
         or "Système (commande)"
     )
     if model is Operation:
         subject = "Opération"
+    elif model is Milestone:
+        subject = f"Jalon « {data.get('label', '')} »"
     else:
-        kind = dict(FundingKind.choices).get(event.pgh_data.get("kind"), "")
-        subject = f"Financement {funders.get(event.pgh_data.get('funder_id'), '')} ({kind.lower()})"
-    return HistoryEntry(
+        kind = dict(FundingKind.choices).get(data.get("kind"), "")
+        subject = f"Financement {{funder}} ({kind.lower()})"
+    entry = HistoryEntry(
         when=event.pgh_created_at,
         who=who,
         what=EVENT_LABELS.get(event.pgh_label, event.pgh_label),
         subject=subject,
-        changes=_changes(model, event.pgh_diff or {}),
     )
+    if event.pgh_label == "update" or model is Operation:
+        entry.changes = _changes(model, event.pgh_diff or {})
+    else:
+        # a created or deleted funding line or milestone: what it held
+        entry.changes = _values(model, data)
+    entry.funder_id = data.get("funder_id") if model is FundingLine else None
+    return entry
 
 
 def _field(model, attname: str):
     return next((field for field in model._meta.concrete_fields if field.attname == attname), None)
 
 
+def _change(model, name: str, before, after, *, single: bool = False) -> Change | None:
+    if name in HIDDEN_FIELDS:
+        return None
+    model_field = _field(model, name)
+    label = capfirst(str(model_field.verbose_name)) if model_field else name
+    change = Change(field=label, before=before, after=after, model_field=model_field, single=single)
+    if model_field is not None:
+        change.before, change.after = typed_value(model_field, before), typed_value(model_field, after)
+    return change
+
+
 def _changes(model, diff: dict) -> list[Change]:
-    changes = []
-    for name, (before, after) in diff.items():
-        if name in HIDDEN_FIELDS:
-            continue
-        field = _field(model, name)
-        label = capfirst(str(field.verbose_name)) if field else name
-        change = Change(field=label, before=before, after=after, model_field=field)
-        if field is not None and field.choices:
-            labels = dict(field.flatchoices)
-            change.before, change.after = labels.get(before, before), labels.get(after, after)
-        changes.append(change)
-    return changes
+    changes = (_change(model, name, before, after) for name, (before, after) in diff.items())
+    return [change for change in changes if change is not None]
+
+
+def _values(model, data: dict) -> list[Change]:
+    shown = [
+        _change(model, name, None, value, single=True)
+        for name, value in data.items()
+        if name not in {"funder_id", "kind", "label"} and value not in (None, "")
+    ]
+    return [change for change in shown if change is not None]
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Semester:
+    value: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+
+
+MONEY_SUFFIX = "(€)"
+
+
+def typed_value(model_field, value):
+    """The stored JSON value as what it means (a choice's label, money, a semester, a date)."""
+    if value is None or value == "":
+        return None
+    if model_field.choices:
+        return Choice(str(dict(model_field.flatchoices).get(value, value)))
+    if isinstance(model_field, SemesterField):
+        return Semester(str(value))
+    if isinstance(model_field, models.DecimalField):
+        amount = Decimal(str(value))
+        return Money(amount) if str(model_field.verbose_name).endswith(MONEY_SUFFIX) else amount
+    if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
+        return datetime.date.fromisoformat(str(value)[:10])
+    return value
+
+
+def display_value(value) -> str:
+    """Text of one side of a change; never "False", "2027-S1" or an empty string."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, Choice):
+        return value.label or EMPTY
+    if isinstance(value, Semester):
+        return semester_label(value.value) or value.value
+    if isinstance(value, Money):
+        return format_euros(value.amount)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int):
+        return group_thousands(value)
+    if isinstance(value, Decimal):
+        return str(value.normalize()).replace(".", ",")
+    if isinstance(value, str) and STORED.match(value):
+        return semester_label(value)
+    return str(value)
 
 
 def _name_related_objects(entries: list[HistoryEntry]) -> None:
-    """Replace foreign-key ids by the objects' names, one query per related model."""
+    """Replace foreign-key ids by the objects' names (funders in the subjects too), one query per model."""
     wanted: dict[type, set] = defaultdict(set)
-    for change in (change for entry in entries for change in entry.changes):
-        if change.model_field is not None and change.model_field.is_relation:
-            wanted[change.model_field.related_model] |= {change.before, change.after} - {None}
+    funder_model = FundingLine._meta.get_field("funder").related_model
+    for entry in entries:
+        if entry.funder_id is not None:
+            wanted[funder_model].add(entry.funder_id)
+        for change in entry.changes:
+            if change.model_field is not None and change.model_field.is_relation:
+                wanted[change.model_field.related_model] |= {change.before, change.after} - {None}
     names = {
         model: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)} for model, ids in wanted.items()
     }
-    for change in (change for entry in entries for change in entry.changes):
-        if change.model_field is not None and change.model_field.is_relation:
-            lookup = names[change.model_field.related_model]
-            change.before, change.after = (
-                lookup.get(change.before, change.before),
-                lookup.get(change.after, change.after),
+    for entry in entries:
+        if "{funder}" in entry.subject:
+            entry.subject = entry.subject.replace(
+                "{funder}", names.get(funder_model, {}).get(entry.funder_id, "")
             )
+        for change in entry.changes:
+            if change.model_field is not None and change.model_field.is_relation:
+                lookup = names[change.model_field.related_model]
+                change.before, change.after = (
+                    lookup.get(change.before, change.before),
+                    lookup.get(change.after, change.after),
+                )

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 
@@ -11,6 +11,7 @@ from accounts.models import Organisation, Role, scope_q
 from projects.semesters import SemesterField, semester_label
 
 QPV_2015 = RegexValidator(r"^QP\d{6}$", "Code QPV 2015 attendu au format QP059074.")
+NON_NEGATIVE = MinValueValidator(0, "Le montant ne peut être négatif.")
 QPV_2024 = RegexValidator(r"^QN\d{5}[A-Z]$", "Code QPV 2024 attendu au format QN05912M.")
 
 
@@ -131,6 +132,7 @@ class ConventionQuerySet(models.QuerySet):
         return self.filter(programme__in=Programme.objects.visible_to(user))
 
 
+@pghistory.track()
 class Convention(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="conventions")
     kind = models.CharField("type", max_length=20, choices=ConventionKind.choices)
@@ -149,12 +151,17 @@ class Convention(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.signed_on and self.ends_on and self.ends_on < self.signed_on:
+            raise ValidationError({"ends_on": "L'échéance précède la date de signature."})
+
 
 class AmendmentKind(models.TextChoices):
     LOCAL = "local", "Avenant local simplifié"
     NATIONAL = "national", "Avenant national"
 
 
+@pghistory.track()
 class Amendment(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
     number = models.PositiveSmallIntegerField("numéro")
@@ -172,6 +179,16 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Avenant n° {self.number} — {self.subject}"
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            if "__all__" in getattr(error, "error_dict", {}):
+                raise ValidationError(
+                    {"number": "Cette convention a déjà un avenant de ce numéro."}
+                ) from error
+            raise
 
 
 class Family(models.TextChoices):
@@ -218,8 +235,11 @@ class OperationQuerySet(models.QuerySet):
         return self.filter(scope_q(user, programme_path="programme", sector_path="sector"))
 
     def with_list_data(self) -> "OperationQuerySet":
+        """The list's row data: funding planned, committed and paid summed in the same query."""
         return self.select_related("sector", "moa").annotate(
             funding_planned=Sum("funding_lines__planned"),
+            funding_committed=Sum("funding_lines__committed"),
+            funding_paid=Sum("funding_lines__paid"),
         )
 
     def with_detail_data(self) -> "OperationQuerySet":
@@ -328,16 +348,22 @@ class FundingLineQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track()
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class FundingLine(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="funding_lines")
     funder = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="funding_lines", verbose_name="financeur"
     )
     kind = models.CharField("nature", max_length=20, choices=FundingKind.choices)
-    planned = models.DecimalField("prévu (€)", max_digits=14, decimal_places=2, default=0)
-    committed = models.DecimalField("engagé (€)", max_digits=14, decimal_places=2, default=0)
-    paid = models.DecimalField("versé (€)", max_digits=14, decimal_places=2, default=0)
+    planned = models.DecimalField(
+        "prévu (€)", max_digits=14, decimal_places=2, default=0, validators=[NON_NEGATIVE]
+    )
+    committed = models.DecimalField(
+        "engagé (€)", max_digits=14, decimal_places=2, default=0, validators=[NON_NEGATIVE]
+    )
+    paid = models.DecimalField(
+        "versé (€)", max_digits=14, decimal_places=2, default=0, validators=[NON_NEGATIVE]
+    )
 
     objects = FundingLineQuerySet.as_manager()
 
@@ -359,8 +385,18 @@ class FundingLine(models.Model):
         return f"{self.funder} ({self.get_kind_display()})"
 
     def clean(self) -> None:
-        if self.paid > self.committed:
+        if self.paid is not None and self.committed is not None and self.paid > self.committed:
             raise ValidationError({"paid": "Le montant versé ne peut dépasser le montant engagé."})
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            if "__all__" in getattr(error, "error_dict", {}):
+                raise ValidationError(
+                    {"funder": "Ce financeur a déjà une ligne de cette nature sur l'opération : modifiez-la."}
+                ) from error
+            raise
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -370,6 +406,7 @@ class MilestoneQuerySet(models.QuerySet):
         )
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Milestone(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="milestones")
     label = models.CharField("jalon", max_length=200)
@@ -388,6 +425,10 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
 
 
 class Confidentiality(models.TextChoices):

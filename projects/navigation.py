@@ -4,7 +4,10 @@ from core.navigation import NavEntry
 
 ENTRIES = [
     NavEntry(
-        label="Tableau de bord", url_name="projects:dashboard", order=10, highlights=("projects:dashboard",)
+        label="Tableau de bord",
+        url_name="projects:dashboard",
+        order=10,
+        highlights=("projects:dashboard", "projects:convention_*", "projects:amendment_*"),
     ),
     NavEntry(
         label="Quartiers",
@@ -13,6 +16,9 @@ ENTRIES = [
         highlights=("projects:sector_list", "projects:sector_detail"),
     ),
     NavEntry(
-        label="Opérations", url_name="projects:operation_list", order=30, highlights=("projects:operation_*",)
+        label="Opérations",
+        url_name="projects:operation_list",
+        order=30,
+        highlights=("projects:operation_*", "projects:funding_line_*", "projects:milestone_*"),
     ),
 ]

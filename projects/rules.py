@@ -26,6 +26,7 @@ def edits_programme(user, obj) -> bool:
 
 rules.add_perm("projects.change_programme", edits_programme)
 rules.add_perm("projects.change_sector", edits_programme)
+rules.add_perm("projects.add_operation", edits_programme)
 rules.add_perm("projects.change_operation", edits_programme)
 rules.add_perm("projects.add_document", edits_programme)
 rules.add_perm("projects.import_data", edits_programme)

@@ -198,6 +198,7 @@ def operation_funding(operation: Operation) -> tuple[list[dict], dict]:
     """Funding plan rows of one operation (its prefetched lines) and their totals."""
     rows = [
         {
+            "pk": line.pk,
             "funder": line.funder.name,
             "kind": line.get_kind_display(),
             "planned": line.planned,
@@ -208,3 +209,36 @@ def operation_funding(operation: Operation) -> tuple[list[dict], dict]:
     ]
     totals = {key: sum((row[key] for row in rows), Decimal(0)) for key in ("planned", "committed", "paid")}
     return rows, totals
+
+
+@dataclass
+class FunderRates:
+    """One funder's amounts over all natures, with its commitment and payment rates (None: no base)."""
+
+    funder: str
+    planned: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+
+    @property
+    def committed_rate(self) -> Decimal | None:
+        return self.committed / self.planned if self.planned else None
+
+    @property
+    def paid_rate(self) -> Decimal | None:
+        return self.paid / self.committed if self.committed else None
+
+
+def funder_rates(funders: list[dict]) -> tuple[list[FunderRates], FunderRates]:
+    """Per funder (the rows of `funding_by_funder`, all natures summed), largest amount planned first;
+    and the total of all funders."""
+    by_funder: dict[str, FunderRates] = {}
+    total = FunderRates("Total")
+    for row in funders:
+        entry = by_funder.setdefault(row["funder"], FunderRates(row["funder"]))
+        for target in (entry, total):
+            target.planned += row["planned"] or 0
+            target.committed += row["committed"] or 0
+            target.paid += row["paid"] or 0
+    rows = sorted(by_funder.values(), key=lambda rates: (-rates.planned, -rates.committed, rates.funder))
+    return rows, total

@@ -284,3 +284,111 @@ def funding_line_delete(*, line: FundingLine) -> None:
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone) -> None:
     milestone.delete()
+
+
+# --- Funding lines, milestones, conventions and avenants, edited from the pages ----------------------
+
+FUNDING_AMOUNTS = ("planned", "committed", "paid")
+
+
+@transaction.atomic
+def funding_line_create(
+    *,
+    operation: Operation,
+    funder: Organisation,
+    kind: str,
+    planned: Decimal = Decimal(0),
+    committed: Decimal = Decimal(0),
+    paid: Decimal = Decimal(0),
+) -> FundingLine:
+    """A new line of the funding plan; one line per funder and nature (paid ≤ committed, see the model)."""
+    line = FundingLine(
+        operation=operation, funder=funder, kind=kind, planned=planned, committed=committed, paid=paid
+    )
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def funding_line_update(*, line: FundingLine, **fields: Any) -> FundingLine:
+    unknown = set(fields) - {"funder", "kind", *FUNDING_AMOUNTS}
+    if unknown:
+        raise TypeError(f"Unknown funding line fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def milestone_create(
+    *, operation: Operation, label: str, due_on: datetime.date, done_on: datetime.date | None = None
+) -> Milestone:
+    milestone = Milestone(operation=operation, label=label.strip(), due_on=due_on, done_on=done_on)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, **fields: Any) -> Milestone:
+    unknown = set(fields) - {"label", "due_on", "done_on"}
+    if unknown:
+        raise TypeError(f"Unknown milestone fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(milestone, name, value)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+CONVENTION_EDITABLE_FIELDS = ("kind", "title", "reference", "signed_on", "ends_on")
+AMENDMENT_EDITABLE_FIELDS = ("number", "kind", "subject", "signed_on")
+
+
+@transaction.atomic
+def convention_create(*, programme: Programme, **fields: Any) -> Convention:
+    unknown = set(fields) - set(CONVENTION_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown convention fields: {sorted(unknown)}")
+    convention = Convention(programme=programme, **fields)
+    convention.full_clean()
+    convention.save()
+    return convention
+
+
+@transaction.atomic
+def convention_update(*, convention: Convention, **fields: Any) -> Convention:
+    unknown = set(fields) - set(CONVENTION_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown convention fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(convention, name, value)
+    convention.full_clean()
+    convention.save()
+    return convention
+
+
+@transaction.atomic
+def amendment_create(*, convention: Convention, **fields: Any) -> Amendment:
+    unknown = set(fields) - set(AMENDMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown amendment fields: {sorted(unknown)}")
+    amendment = Amendment(convention=convention, **fields)
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def amendment_update(*, amendment: Amendment, **fields: Any) -> Amendment:
+    unknown = set(fields) - set(AMENDMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown amendment fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(amendment, name, value)
+    amendment.full_clean()
+    amendment.save()
+    return amendment

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from core.audience import audience_for_request
@@ -10,7 +11,7 @@ from core.readonly import readonly
 from projects import selectors, services
 from projects.exports import OPERATION_COLUMNS
 from projects.filters import OperationFilter
-from projects.forms import DocumentForm, OperationForm
+from projects.forms import DocumentForm, OperationCreateForm, OperationForm
 from projects.history import operation_history
 from projects.models import Document
 from projects.tables import OperationTable
@@ -29,7 +30,13 @@ def operation_list(request):
     filterset = OperationFilter(request.GET, queryset=operations, request=request)
     table = OperationTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    context = {"filter": filterset, "table": table, "count": table.paginator.count}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "count": table.paginator.count,
+        # the membership's role, not the permission (one query on every list request); the view checks it
+        "can_create": request.user.is_superuser or bool(request.membership and request.membership.can_edit),
+    }
     template = "projects/includes/operation_table.html" if request.htmx else "projects/operation_list.html"
     return render(request, template, context)
 
@@ -56,16 +63,31 @@ def operation_detail(request, pk):
     context = {
         "operation": operation,
         "funding_rows": funding_rows,
-        "funding_totals": {
-            key: sum(row[key] for row in funding_rows) for key in ("planned", "committed", "paid")
-        },
+        "funding_totals": funding_totals,
         "milestones": operation.milestones.all(),
         "documents": Document.objects.visible_to(request.user, request.membership).attached_to(operation),
         "document_form": DocumentForm() if can_edit else None,
         "can_edit": can_edit,
         "can_see_history": audience_for_request(request).is_internal,
+        "today": timezone.localdate(),
     }
     return render(request, "projects/operation_detail.html", context)
+
+
+@programme_required
+def operation_create(request):
+    if not request.user.has_perm("projects.add_operation", request.programme):
+        raise PermissionDenied
+    form = OperationCreateForm(request.POST or None, programme=request.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operation = services.operation_create(programme=request.programme, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"L'opération {operation.identifier} a été créée.")
+            return redirect("projects:operation_detail", pk=operation.pk)
+    return render(request, "projects/operation_form.html", {"operation": None, "form": form})
 
 
 @programme_required

@@ -7,6 +7,10 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import OrganisationKind
 from projects.models import (
+    Amendment,
+    AmendmentKind,
+    Convention,
+    ConventionKind,
     Family,
     FundingKind,
     FundingLine,
@@ -80,3 +84,25 @@ class MilestoneFactory(DjangoModelFactory):
     operation = factory.SubFactory(OperationFactory)
     label = "Ordre de service travaux"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class ConventionFactory(DjangoModelFactory):
+    class Meta:
+        model = Convention
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = ConventionKind.CONVENTION
+    title = factory.Sequence(lambda n: f"Convention pluriannuelle n° {n}")
+    reference = factory.Sequence(lambda n: f"C-{n:03d}")
+    signed_on = datetime.date(2020, 3, 12)
+
+
+class AmendmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Amendment
+
+    convention = factory.SubFactory(ConventionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    kind = AmendmentKind.LOCAL
+    subject = "Ajustement du calendrier"
+    signed_on = datetime.date(2023, 6, 1)
