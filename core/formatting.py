@@ -60,3 +60,20 @@ def format_date(value, fmt: str = "j F Y") -> str:
     if value.day == 1:
         fmt = _DAY.sub(r"j\\e\\r", fmt)
     return dateformat.format(value, fmt)
+
+
+def format_percent_against(part, whole, target) -> str:
+    """A share shown next to its target (a fraction, e.g. Decimal("0.3")): decimals when the whole
+    percent would read the same as the target while the share differs ("29,7 %", not "30 %" next to an
+    unmet "objectif 30 %"). The comparison itself is the caller's, on unrounded values."""
+    if not whole:
+        return "—"
+    if target is None or Decimal(part or 0) / Decimal(whole) == Decimal(target):
+        return format_percent(part, whole)
+    precision = 0
+    # 29.96 % reads "30,0 %" with one decimal: add decimals (up to three) until it reads differently
+    while precision < 3 and format_percent(part, whole, precision=precision) == format_percent(
+        target, 1, precision=precision
+    ):
+        precision += 1
+    return format_percent(part, whole, precision=precision)

@@ -62,6 +62,40 @@ def funding_chart(funders: list[dict]) -> str | None:
     return svg_data_uri(render_svg(spec))
 
 
+RATE_LABELS = ("Engagé / prévu", "Versé / engagé")
+
+
+def funder_rates_chart(rates: list[selectors.FunderRates]) -> str | None:
+    """Commitment and payment rate per funder, in the table's order (largest amount planned first)."""
+    shown = list(rates[:FUNDING_CHART_FUNDERS])
+    if len(rates) > FUNDING_CHART_FUNDERS:
+        others = selectors.FunderRates(f"{OTHER_FUNDERS} ({len(rates) - FUNDING_CHART_FUNDERS})")
+        for entry in rates[FUNDING_CHART_FUNDERS:]:
+            others.planned += entry.planned
+            others.committed += entry.committed
+            others.paid += entry.paid
+        shown.append(others)
+    rows = [
+        {"funder": entry.funder, "rate": label, "value": float(rate)}
+        for entry in shown
+        for label, rate in zip(RATE_LABELS, (entry.committed_rate, entry.paid_rate), strict=True)
+        if rate is not None
+    ]
+    if not rows:
+        return None
+    spec = grouped_bar(
+        rows=rows,
+        category="funder",
+        group="rate",
+        value="value",
+        value_title="Taux",
+        group_order=list(RATE_LABELS),
+    )
+    spec["encoding"]["x"]["axis"] = {"format": ".0%"}
+    spec["encoding"]["x"]["scale"] = {"domainMin": 0}
+    return svg_data_uri(render_svg(spec))
+
+
 def _semester_start(semester: str) -> str:
     return semester_first_day(semester).isoformat()
 

@@ -13,6 +13,8 @@ OPERATION_COLUMNS = {
     "Coût HT (€)": Column(lambda op: op.cost_excl_tax, EUROS, 16),
     "Base subventionnable (€)": Column(lambda op: op.eligible_base, EUROS, 16),
     "Financements prévus (€)": Column(lambda op: op.funding_planned or 0, EUROS, 16),
+    "Financements engagés (€)": Column(lambda op: op.funding_committed or 0, EUROS, 16),
+    "Financements versés (€)": Column(lambda op: op.funding_paid or 0, EUROS, 16),
     "Logements démolis": Column(lambda op: op.housing_demolished, INTEGER, 10),
     "Logements reconstitués": Column(lambda op: op.housing_rebuilt, INTEGER, 10),
     "Logements réhabilités": Column(lambda op: op.housing_rehabilitated, INTEGER, 10),

@@ -28,6 +28,12 @@ class OperationTable(Table):
     planned_end = tables.Column(verbose_name="Fin prévue", attrs={"td": {"class": "text-nowrap"}})
     cost_excl_tax = EurosColumn(verbose_name="Coût HT")
     funding_planned = EurosColumn(verbose_name="Financements prévus", default=0)
+    funding_committed = EurosColumn(verbose_name="Engagés", default=0)
+    funding_paid = EurosColumn(verbose_name="Versés", default=0)
+    progress = tables.Column(
+        verbose_name="Avancement",
+        attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}},
+    )
 
     class Meta:
         model = Operation
@@ -41,6 +47,9 @@ class OperationTable(Table):
             "planned_end",
             "cost_excl_tax",
             "funding_planned",
+            "funding_committed",
+            "funding_paid",
+            "progress",
         ]
         order_by = ("identifier",)
         empty_text = "Aucune opération ne correspond à ces critères."
@@ -64,6 +73,9 @@ class OperationTable(Table):
         return format_html(
             '<span class="badge status-{}">{}</span>', record.status, record.get_status_display()
         )
+
+    def render_progress(self, value):
+        return f"{value}\u202f%"
 
     def render_planned_end(self, value):
         return semester_label(value) or "—"

@@ -15,6 +15,7 @@ def dashboard(request):
     sectors = selectors.visible_sectors(user=request.user, programme=programme)
     summaries = selectors.sector_summaries(operations=operations, sectors=sectors)
     funders = selectors.funding_by_funder(operations=operations)
+    rates, rates_total = selectors.funder_rates(funders)
     context = {
         "programme": programme,
         "totals": selectors.programme_totals(operations=operations),
@@ -25,6 +26,9 @@ def dashboard(request):
         "milestones": selectors.upcoming_milestones(operations=operations),
         "status_chart": charts.status_chart(summaries),
         "funding_chart": charts.funding_chart(funders),
+        "funder_rates": rates,
+        "funder_rates_total": rates_total,
+        "funder_rates_chart": charts.funder_rates_chart(rates),
         "conventions": selectors.programme_conventions(user=request.user, programme=programme),
         "today": timezone.localdate(),
     }
