@@ -41,13 +41,21 @@ def _request_form(request, data=None) -> PackRequestForm | None:
 def _list_page(request, form, status=200):
     packs_page = Paginator(_packs(request).order_by("-requested_at", "-pk"), PAGE_SIZE)
     page = packs_page.get_page(request.GET.get("page"))
+    internal = audience_for_request(request).is_internal
+    membership = request.membership
     context = {
         "page_obj": page,
         "packs": page.object_list,
         "form": form,
         "polling": POLLING_STATUSES,
         # Partners see what a pack holds, not the name of the person who asked for it.
-        "show_requester": audience_for_request(request).is_internal,
+        "show_requester": internal,
+        # A partner limited to some sectors is told why it sees no programme-wide pack.
+        "partner_sectors": (
+            [sector.name for sector in membership.sectors.all()]
+            if not internal and membership is not None and not request.user.is_superuser
+            else []
+        ),
     }
     return render(request, "reporting/pack_list.html", context, status=status)
 

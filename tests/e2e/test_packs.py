@@ -51,3 +51,45 @@ def test_partner_reads_the_concertation_dashboard_masked(demo, page, check_page,
     check_page(page, "42-partenaire-concertation")
     assert page.locator("main img").count() == 0
     assert console_errors == []
+
+
+def test_partner_packs_are_published_by_the_mission_and_seen_within_each_partners_scope(
+    demo, page, check_page, console_errors
+):
+    from projects.models import Programme
+    from reporting.models import PackAudience, PackKind
+    from tests.reporting.permissions import _ready_pack
+
+    programme = Programme.objects.get(slug="npru-demo")
+    sectors = {sector.name: sector for sector in programme.sectors.all()}
+    moulins, programme_wide = (
+        _ready_pack(programme, sector=sector, kind=kind, audience=PackAudience.PARTNERS, published=False)
+        for sector, kind in ((sectors["Moulins"], PackKind.COPIL), (None, PackKind.COTEC))
+    )
+    login(page, demo, "mission@demo.npru.fr")
+    for pack in (moulins, programme_wide):
+        page.goto(f"{demo.url}/gouvernance/dossiers/{pack.pk}/")
+        page.get_by_role("button", name="Publier pour les partenaires").click()
+        page.get_by_text("Dossier publié").wait_for()
+    check_page(page, "43-dossier-publie")
+    page.goto(f"{demo.url}/gouvernance/dossiers/")
+    check_page(page, "44-dossiers-mission")
+    page.context.clear_cookies()
+
+    # A partner of Moulins and Concorde: the Moulins pack, not the programme-wide one.
+    login(page, demo, "bailleur@demo.npru.fr")
+    page.goto(f"{demo.url}/gouvernance/dossiers/")
+    check_page(page, "45-dossiers-bailleur")
+    table = page.get_by_role("table")
+    assert table.get_by_role("row").filter(has_text="Moulins").count() == 1
+    assert table.get_by_role("row").filter(has_text="Tout le programme").count() == 0
+    page.context.clear_cookies()
+
+    # A partner of the whole programme: both.
+    login(page, demo, "etat@demo.npru.fr")
+    page.goto(f"{demo.url}/gouvernance/dossiers/")
+    check_page(page, "46-dossiers-etat")
+    table = page.get_by_role("table")
+    assert table.get_by_role("row").filter(has_text="Moulins").count() == 1
+    assert table.get_by_role("row").filter(has_text="Tout le programme").count() == 1
+    assert console_errors == []

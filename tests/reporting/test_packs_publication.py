@@ -225,3 +225,21 @@ def test_a_requested_partner_pack_starts_as_a_draft(
     assert pack.status == PackStatus.READY, pack.error
     assert not pack.is_published
     assert not Pack.objects.visible_to(partner_user_a).exists()
+
+
+def test_a_sector_limited_partner_is_told_why_it_sees_no_programme_wide_pack(partner_client_a, programme):
+    listing = partner_client_a.get(reverse("reporting:pack_list")).content.decode()
+    assert "Vous voyez les dossiers publiés pour les partenaires de vos quartiers (Moulins)" in listing
+
+
+def test_the_publication_says_which_partners_see_the_pack(mission_client, programme, sector_a, mission_user):
+    sector_pack, programme_pack = (
+        _ready_pack(programme, sector=sector, kind=kind, audience=PackAudience.PARTNERS, published=False)
+        for sector, kind in ((sector_a, PackKind.COPIL), (None, PackKind.COTEC))
+    )
+    for pack in (sector_pack, programme_pack):
+        packs.pack_publish(pack=pack, user=mission_user)
+    page = mission_client.get(reverse("reporting:pack_detail", args=[sector_pack.pk])).content.decode()
+    assert "les partenaires du quartier Moulins et ceux de tout le programme le voient" in page
+    page = mission_client.get(reverse("reporting:pack_detail", args=[programme_pack.pk])).content.decode()
+    assert "les partenaires de tout le programme le voient et le téléchargent (pas ceux limités" in page
