@@ -6,10 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Organisation, OrganisationKind, User
-from core.imports import get_spec, import_run
+from core.imports import ImportFileError, get_spec, import_run
 from core.models import ImportRecord, ImportStatus
 from projects.history import operation_history
 from projects.models import FundingKind, FundingLine, Programme
@@ -293,3 +296,61 @@ def test_web_preview_shows_before_and_after_then_confirms(demo, client, demo_mis
     record.refresh_from_db()
     assert record.status == ImportStatus.COMMITTED
     assert amounts("C0591-14-0001", "ANRU") == (Decimal("707000"), Decimal("452300"))
+
+
+AMOUNTS = st.one_of(
+    st.decimals(min_value=-10, max_value=10**7, places=2).map(lambda amount: f"{amount}".replace(".", ",")),
+    st.sampled_from(["", "0", "1 000,50", "abc", "=1+1", "12.5", "-3"]),
+)
+
+
+@settings(
+    max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["OP-1", "OP-2", "OP-9", "Opération 1"]), AMOUNTS, AMOUNTS), max_size=5
+    ),
+    payments=st.booleans(),
+)
+def test_random_statements_give_row_errors_or_a_commit_keeping_paid_within_committed(
+    programme, rows, payments
+):
+    if not FundingLine.objects.exists():
+        anru = OrganisationFactory(name="ANRU", kind=OrganisationKind.ANRU)
+        for identifier in ("OP-1", "OP-2"):
+            operation = OperationFactory(
+                programme=programme, identifier=identifier, label=f"Opération {identifier[-1]}"
+            )
+            FundingLineFactory(
+                operation=operation, funder=anru, committed=Decimal(500_000), paid=Decimal(1000)
+            )
+    if payments:
+        data = csv_bytes(
+            [
+                ["Opération", "Financeur", "Date", "Montant"],
+                *[[op, "ANRU", "01/02/2025", a] for op, a, _b in rows],
+            ]
+        )
+    else:
+        data = csv_bytes(
+            [["Opération", "Financeur", "Engagé", "Versé"], *[[op, "ANRU", a, b] for op, a, b in rows]]
+        )
+    before = database_state()
+
+    try:
+        result = run("versements" if payments else "engagements", programme, data)
+    except ImportFileError as error:
+        refusal = error.message
+    else:
+        refusal = ""
+    if refusal:  # the only refusal: no row under the header
+        assert "aucune ligne de données" in refusal
+        return
+    if result.errors:
+        assert not result.committed
+        assert database_state() == before
+        assert all(error.row and error.row >= 2 and error.column for error in result.errors)
+    else:
+        assert result.committed
+    assert not FundingLine.objects.filter(paid__gt=F("committed")).exists()
