@@ -242,7 +242,10 @@ FUNDING_KIND = Vocabulary.of(
     what="Nature",
     synonyms=vocabulary_table(
         [
-            (FundingKind.SUBVENTION, ("Subventions", "Sub", "Subvention d'investissement", "Participation")),
+            (
+                FundingKind.SUBVENTION,
+                ("Subventions", "Sub", "Subv", "Subvention d'investissement", "Participation"),
+            ),
             (FundingKind.PRET, ("Prêts", "Prêt bonifié", "Emprunt", "Avance remboursable")),
             (FundingKind.FONDS_PROPRES, ("Autofinancement", "Fonds propres MOA", "Part MOA")),
         ]
