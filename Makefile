@@ -32,6 +32,7 @@ quality: install
 	@eval "$$($(PY) scripts/services.py)" && bash scripts/mypy.sh
 	@eval "$$($(PY) scripts/services.py)" && DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(PY) manage.py makemigrations --check --dry-run --noinput
+	PY=$(PY) bash scripts/check_prod.sh
 
 test: quality
 	@bash scripts/system_deps.sh

@@ -1,5 +1,13 @@
-"""The production static pipeline (hashed names, compression) accepts every file we ship."""
+"""The production static pipeline (hashed names, compression) accepts every file we ship, and the
+production settings pass Django's deploy checks (both run by `make quality`, hence CI)."""
 
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
 
@@ -15,3 +23,33 @@ def test_collectstatic_with_the_production_storage(settings, tmp_path):
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/leaflet/leaflet.js" in manifest
     assert "vendor/tom-select/tom-select.bootstrap5.min.css" in manifest
+
+
+def test_the_production_settings_pass_the_deploy_checks():
+    """`check --deploy` with config.settings.prod and dummy secrets, warnings as errors (as in CI)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "pilotage.example.fr",
+        "DATABASE_URL": "postgres://build@localhost/build",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(django_settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_quality_gate_runs_the_production_checks():
+    root = Path(django_settings.BASE_DIR)
+    quality = (root / "Makefile").read_text().split("quality: install", 1)[1].split("\n\n", 1)[0]
+    assert "scripts/check_prod.sh" in quality
+    script = (root / "scripts" / "check_prod.sh").read_text()
+    assert "collectstatic" in script
+    assert "check --deploy --fail-level WARNING" in script
+    assert "config.settings.prod" in script
