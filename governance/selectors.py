@@ -201,6 +201,9 @@ def action_counts(actions: QuerySet[Action], *, today: datetime.date) -> dict[st
 
 @dataclass
 class AgendaCandidate:
+    """One proposed agenda line. `lines` lists what it gathers (shown under it, and written as the
+    item's description), so that open items are grouped and each appears once."""
+
     key: str
     title: str
     description: str = ""
@@ -208,11 +211,12 @@ class AgendaCandidate:
     presenter_id: int | None = None
     checked: bool = True
     detail: str = ""
+    lines: list[str] = field(default_factory=list)
 
     def as_item(self) -> dict:
         return {
             "title": self.title[:300],
-            "description": self.description,
+            "description": self.description or "\n".join(self.lines),
             "operation": self.operation,
             "presenter_id": self.presenter_id,
         }
@@ -223,20 +227,17 @@ class MeetingProposal:
     starts_at: datetime.datetime
     last_meeting: Meeting | None
     openers: list[AgendaCandidate]
-    decisions: list[AgendaCandidate]
-    actions: list[AgendaCandidate]
-    operations: list[AgendaCandidate]
+    follow_ups: list[AgendaCandidate]
+    sectors: list[AgendaCandidate]
     closers: list[AgendaCandidate]
-    more_actions: int = 0
     upcoming_meeting: Meeting | None = None
 
     @property
     def groups(self) -> list[tuple[str, str, list[AgendaCandidate]]]:
         return [
             ("ouverture", "Ouverture de séance", self.openers),
-            ("decisions", "Décisions de la dernière séance en attente de suites", self.decisions),
-            ("actions", "Actions ouvertes", self.actions),
-            ("operations", "Opérations dont la livraison est à risque", self.operations),
+            ("suites", "Suites de la dernière séance", self.follow_ups),
+            ("quartiers", "Point d'avancement par quartier", self.sectors),
             ("cloture", "Clôture", self.closers),
         ]
 
@@ -274,11 +275,39 @@ def _date(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _action_line(action: dict) -> str:
+    late = " — en retard" if action["is_overdue"] else ""
+    due = _date(action["due_on"])
+    return f"{action['title']} ({action['owner_organisation__name']}, échéance le {due}{late})"
+
+
+def _listed(lines: list[str], limit: int) -> list[str]:
+    """At most `limit` lines, the rest counted on one line."""
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"… et {len(lines) - limit} autre(s)"]
+
+
+PROPOSAL_ACTION_CAP = 1000  # open actions read for one proposal (a body's scope holds far fewer)
+
+
 def meeting_proposal(
-    *, body: Body, user, now: datetime.datetime | None = None, action_limit: int = 40
+    *, body: Body, user, now: datetime.datetime | None = None, listed_limit: int = 8
 ) -> MeetingProposal:
-    """The next séance's date and a draft agenda: open actions in the body's scope, decisions of the
-    last séance still awaiting follow-up, operations at risk in its sectors (or the whole programme)."""
+    """The next séance's date and a short draft agenda, each open item once:
+
+    - the approval of the last séance's relevé;
+    - one line for the follow-up of the last séance: its decisions whose actions are still open, with
+      those actions;
+    - one line per quartier of the body's scope (and one for the programme scale) gathering, operation
+      by operation, the operations at risk and the other open actions; ticked when something is late,
+      at risk or due by the séance, left unticked otherwise;
+    - questions diverses.
+    """
     now = now or timezone.now()
     sector_ids = list(body.sectors.values_list("pk", flat=True))
     scheduled = body.meetings.exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at", "-pk")
@@ -286,6 +315,7 @@ def meeting_proposal(
     upcoming = list(scheduled.filter(starts_at__gte=now).reverse()[:1])
     # After the latest séance already on the calendar, so that preparing twice does not propose the same day.
     starts_at = proposed_start(body, scheduled.first(), now=now)
+    due_by = timezone.localdate(starts_at)
 
     openers = []
     if last is not None:
@@ -297,79 +327,134 @@ def meeting_proposal(
             )
         )
 
-    decisions = []
-    if last is not None:
-        pending = (
-            last.decisions.annotate(
-                open_actions=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES))
-            )
-            .filter(open_actions__gt=0)
-            .select_related("operation")
-            .order_by("order", "pk")
-        )
-        decisions = [
-            AgendaCandidate(
-                f"decision-{decision.pk}",
-                f"Suites de la décision : {decision.text[:200]}",
-                operation=decision.operation,
-                detail=f"{decision.open_actions} action(s) ouverte(s)",
-            )
-            for decision in pending
-        ]
-
     in_scope = Q(meeting__body=body)
     if sector_ids:
         in_scope |= Q(sector__in=sector_ids)
     else:
         in_scope = Q()
-    open_actions = actions_for_board(
-        Action.objects.visible_to(user).filter(programme_id=body.programme_id).open().filter(in_scope),
-        today=timezone.localdate(now),
+    open_actions = list(
+        actions_for_board(
+            Action.objects.visible_to(user).filter(programme_id=body.programme_id).open().filter(in_scope),
+            today=timezone.localdate(now),
+        ).values(
+            "pk",
+            "title",
+            "due_on",
+            "is_overdue",
+            "decision_id",
+            "sector_id",
+            "sector__name",
+            "operation_id",
+            "owner_organisation__name",
+        )[:PROPOSAL_ACTION_CAP]
     )
-    action_rows = list(open_actions[: action_limit + 1])
-    due_by = timezone.localdate(starts_at)
-    actions = [
-        AgendaCandidate(
-            f"action-{action.pk}",
-            f"Point sur l'action : {action.title}",
-            description=f"Porteur : {action.owner_organisation} — échéance le {_date(action.due_on)}",
-            operation=action.operation,
-            presenter_id=action.owner_organisation_id,
-            checked=action.due_on <= due_by,
-            detail="{owner} · échéance le {due}{late}".format(
-                owner=action.owner_organisation,
-                due=_date(action.due_on),
-                late=" · en retard" if action.is_overdue else "",  # type: ignore[attr-defined]  # annotated
-            ),
-        )
-        for action in action_rows[:action_limit]
-    ]
-    more_actions = open_actions.count() - action_limit if len(action_rows) > action_limit else 0
 
+    # Follow-up of the last séance: its decisions with open actions, those actions under them.
+    follow_ups = []
+    followed: set[int] = set()
+    if last is not None:
+        decisions = {
+            decision.pk: decision
+            for decision in last.decisions.filter(actions__status__in=OPEN_ACTION_STATUSES)
+            .distinct()
+            .order_by("order", "pk")
+        }
+        lines = []
+        for decision in decisions.values():
+            actions = [action for action in open_actions if action["decision_id"] == decision.pk]
+            followed.update(action["pk"] for action in actions)
+            lines.append(f"Décision : {decision.text[:200]}")
+            lines += [f"  · {_action_line(action)}" for action in actions]
+        if decisions:
+            late = sum(1 for action in open_actions if action["pk"] in followed and action["is_overdue"])
+            follow_ups.append(
+                AgendaCandidate(
+                    "suites",
+                    f"Suites des décisions de la séance du {_date(timezone.localdate(last.starts_at))}",
+                    lines=_listed(lines, listed_limit * 2),
+                    detail=", ".join(
+                        part
+                        for part in (
+                            _plural(len(decisions), "décision", "décisions"),
+                            _plural(len(followed), "action ouverte", "actions ouvertes"),
+                            _plural(late, "en retard", "en retard") if late else "",
+                        )
+                        if part
+                    ),
+                )
+            )
+
+    # One line per quartier: operations at risk and open actions, each operation once.
     at_risk = Operation.objects.visible_to(user).filter(programme_id=body.programme_id, at_risk=True)
     if sector_ids:
         at_risk = at_risk.filter(sector__in=sector_ids)
-    operations = [
-        AgendaCandidate(
-            f"operation-{operation.pk}",
-            f"Opération à risque : {operation.identifier} — {operation.label}",
-            description=operation.at_risk_reason,
-            operation=operation,
-            presenter_id=operation.moa_id,
-            detail=operation.at_risk_reason,
+    risky = list(at_risk.select_related("sector", "moa").order_by("identifier", "pk")[:PROPOSAL_ACTION_CAP])
+    sectors: dict[int | None, dict] = {}
+
+    def bucket(sector_id, sector_name) -> dict:
+        return sectors.setdefault(
+            sector_id, {"name": sector_name or NO_SECTOR, "risky": [], "actions": [], "urgent": False}
         )
-        for operation in at_risk.select_related("sector").order_by("identifier", "pk")[:40]
-    ]
+
+    for operation in risky:
+        entry = bucket(operation.sector_id, operation.sector.name if operation.sector_id else None)
+        entry["risky"].append(operation)
+        entry["urgent"] = True
+    for action in open_actions:
+        if action["pk"] in followed:
+            continue
+        entry = bucket(action["sector_id"], action["sector__name"])
+        entry["actions"].append(action)
+        entry["urgent"] = entry["urgent"] or action["is_overdue"] or action["due_on"] <= due_by
+    candidates = []
+    for sector_id, entry in sorted(sectors.items(), key=lambda item: (item[0] is None, item[1]["name"])):
+        lines = []
+        for operation in entry["risky"]:
+            with_actions = [a for a in entry["actions"] if a["operation_id"] == operation.pk]
+            suffix = (
+                f" ; {_plural(len(with_actions), 'action ouverte', 'actions ouvertes')}"
+                if with_actions
+                else ""
+            )
+            reason = f" ({operation.at_risk_reason})" if operation.at_risk_reason else ""
+            lines.append(f"{operation.identifier} — {operation.label} : livraison à risque{reason}{suffix}")
+            lines += [f"  · {_action_line(action)}" for action in with_actions]
+        risky_here = {operation.pk for operation in entry["risky"]}
+        others = [a for a in entry["actions"] if a["operation_id"] not in risky_here]
+        lines += [_action_line(action) for action in others]
+        late = sum(1 for action in entry["actions"] if action["is_overdue"])
+        only_operation = entry["risky"][0] if len(entry["risky"]) == 1 and not others else None
+        candidates.append(
+            AgendaCandidate(
+                f"quartier-{sector_id or 'programme'}",
+                f"Point d'avancement : {entry['name']}",
+                operation=only_operation,
+                presenter_id=only_operation.moa_id if only_operation else None,
+                checked=entry["urgent"],
+                lines=_listed(lines, listed_limit),
+                detail=", ".join(
+                    part
+                    for part in (
+                        _plural(len(entry["risky"]), "opération à risque", "opérations à risque")
+                        if entry["risky"]
+                        else "",
+                        _plural(len(entry["actions"]), "action ouverte", "actions ouvertes")
+                        if entry["actions"]
+                        else "",
+                        _plural(late, "en retard", "en retard") if late else "",
+                    )
+                    if part
+                ),
+            )
+        )
     closers = [AgendaCandidate("divers", "Questions diverses")]
     return MeetingProposal(
         starts_at,
         last,
         openers,
-        decisions,
-        actions,
-        operations,
+        follow_ups,
+        candidates,
         closers,
-        more_actions,
         upcoming_meeting=upcoming[0] if upcoming else None,
     )
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from governance import selectors
 from governance.models import AgendaItem, Body, BodyKind, Meeting
 from tests.governance.factories import ActionFactory, BodyFactory, DecisionFactory, MeetingFactory, in_days
-from tests.projects.factories import OperationFactory
+from tests.projects.factories import OperationFactory, SectorFactory
 from tests.utils import count_queries
 
 PARIS = timezone.get_current_timezone()
@@ -142,14 +142,52 @@ def test_proposal_contents(mission_user, programme, body_a, sector_a, sector_b):
     proposal = selectors.meeting_proposal(body=body_a, user=mission_user)
     titles = [candidate.title for candidate in proposal.candidates]
     assert titles[0].startswith("Approbation du relevé de décisions de la séance du")
-    assert "Suites de la décision : Lancer l'étude de stationnement" in titles
-    assert not any("Décision soldée" in title for title in titles)
-    assert "Point sur l'action : Relancer le bailleur" in titles
-    assert "Point sur l'action : Cahier des charges" in titles
-    assert not any("autre quartier" in title for title in titles)
-    assert any(title.startswith("Opération à risque : OP-RISK") for title in titles)
-    assert not any("OP-AILLEURS" in title for title in titles)
+    assert titles[1].startswith("Suites des décisions de la séance du")
+    assert titles[2] == f"Point d'avancement : {sector_a.name}"
     assert titles[-1] == "Questions diverses"
+    assert len(titles) == 4
+    suites, sector_point = proposal.follow_ups[0], proposal.sectors[0]
+    assert "Décision : Lancer l'étude de stationnement" in suites.lines
+    assert not any("Décision soldée" in line for line in suites.lines)
+    assert any("Cahier des charges" in line for line in suites.lines)
+    # each open item once: the decision's action is under the follow-up, not again under the quartier
+    assert not any("Cahier des charges" in line for line in sector_point.lines)
+    assert any("Relancer le bailleur" in line and "en retard" in line for line in sector_point.lines)
+    assert any(line.startswith("OP-RISK") for line in sector_point.lines)
+    everything = " ".join(line for candidate in proposal.candidates for line in candidate.lines)
+    assert "autre quartier" not in everything
+    assert "OP-AILLEURS" not in everything
+
+
+def test_the_agenda_stays_short_and_merges_an_operation_with_its_actions(mission_user, programme, cotec):
+    """24 open actions and operations at risk in two quartiers: two quartier points, not 24 lines; an
+    operation at risk with open actions is one entry with its actions under it."""
+    sectors = [SectorFactory(programme=programme), SectorFactory(programme=programme)]
+    operation = OperationFactory(
+        programme=programme, sector=sectors[0], at_risk_delivery=True, identifier="OP-7"
+    )
+    far = timezone.localdate() + datetime.timedelta(days=365)
+    for number in range(24):
+        ActionFactory(
+            programme=programme,
+            sector=sectors[number % 2],
+            operation=operation if number < 3 else None,
+            title=f"Action {number}",
+            due_on=far,
+        )
+
+    proposal = selectors.meeting_proposal(body=cotec, user=mission_user)
+
+    assert len(proposal.candidates) == 3  # two quartier points and questions diverses
+    first = next(candidate for candidate in proposal.sectors if candidate.title.endswith(sectors[0].name))
+    assert first.detail == "1 opération à risque, 12 actions ouvertes"
+    assert first.checked  # an operation at risk
+    assert first.lines[0].startswith("OP-7 — ")
+    assert first.lines[0].endswith("; 2 actions ouvertes")
+    assert sum("OP-7" in line for line in first.lines) == 1
+    second = next(candidate for candidate in proposal.sectors if candidate.title.endswith(sectors[1].name))
+    assert not second.checked  # nothing late, at risk or due by the séance
+    assert second.lines[-1] == "… et 4 autre(s)"  # listed up to the limit, the rest counted
 
 
 def test_programme_wide_body_takes_every_sector(mission_user, programme, cotec, sector_a, sector_b):
@@ -157,25 +195,22 @@ def test_programme_wide_body_takes_every_sector(mission_user, programme, cotec, 
     ActionFactory(programme=programme, sector=sector_b, title="B")
     OperationFactory(programme=programme, sector=sector_b, at_risk_delivery=True)
     proposal = selectors.meeting_proposal(body=cotec, user=mission_user)
-    assert len(proposal.actions) == 2
-    assert len(proposal.operations) == 1
+    assert [candidate.title for candidate in proposal.sectors] == sorted(
+        [f"Point d'avancement : {sector_a.name}", f"Point d'avancement : {sector_b.name}"]
+    )
     assert proposal.openers == []  # no previous séance
 
 
 def test_prepare_creates_the_meeting_with_the_ticked_items(mission_client, programme, body_a, sector_a):
     last = MeetingFactory(body=body_a, held=True, place="Centre social")
-    action = ActionFactory(programme=programme, sector=sector_a, title="Relancer le bailleur", overdue=True)
+    ActionFactory(programme=programme, sector=sector_a, title="Relancer le bailleur", overdue=True)
     operation = OperationFactory(programme=programme, sector=sector_a, at_risk_delivery=True)
     url = reverse("governance:body_prepare", args=[body_a.pk])
     response = mission_client.get(url)
     form = response.context["form"]
     assert form.initial["place"] == "Centre social"
-    assert set(form.initial["items"]) == {
-        "relevé",
-        f"action-{action.pk}",
-        f"operation-{operation.pk}",
-        "divers",
-    }
+    point = f"quartier-{sector_a.pk}"
+    assert set(form.initial["items"]) == {"relevé", point, "divers"}
     html = response.content.decode()
     assert "Relancer le bailleur" in html
     assert "en retard" in html
@@ -184,26 +219,22 @@ def test_prepare_creates_the_meeting_with_the_ticked_items(mission_client, progr
         {
             "starts_at": "2026-09-14T09:30",
             "place": "Centre social",
-            "items": [f"operation-{operation.pk}", "relevé", "action-999999"],
+            "items": [point, "relevé", "action-999999"],
         },
     )
     assert response.status_code == 200  # an item that is not proposed is refused
     assert "Sélectionnez un choix valide" in response.content.decode()
     response = mission_client.post(
-        url,
-        {
-            "starts_at": "2026-09-14T09:30",
-            "place": "Centre social",
-            "items": [f"operation-{operation.pk}", "relevé"],
-        },
+        url, {"starts_at": "2026-09-14T09:30", "place": "Centre social", "items": [point, "relevé"]}
     )
     meeting = Meeting.objects.exclude(pk=last.pk).get()
     assert response["Location"] == reverse("governance:meeting_detail", args=[meeting.pk])
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("order"))
     assert [item.order for item in items] == [1, 2]
     assert items[0].title.startswith("Approbation du relevé")  # the proposal's order, not the ticking order
-    assert items[1].operation == operation
-    assert items[1].presenter == operation.moa
+    assert items[1].title == f"Point d'avancement : {sector_a.name}"
+    assert "Relancer le bailleur" in items[1].description
+    assert operation.identifier in items[1].description
 
 
 def test_prepare_query_count_does_not_grow(mission_client, programme, body_a, sector_a):
