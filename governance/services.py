@@ -273,6 +273,9 @@ def meeting_prepare(
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem) -> None:
+    """A held séance's agenda is what was discussed: it is no longer changed."""
+    if item.meeting.status == MeetingStatus.HELD:
+        raise ValidationError("La séance a été tenue : son ordre du jour ne se modifie plus.")
     item.delete()
 
 

@@ -295,8 +295,12 @@ def agenda_item_add(request, pk: int):
 def agenda_item_remove(request, pk: int, item_pk: int):
     meeting = _editable_meeting(request, pk)
     item = get_object_or_404(AgendaItem.objects.filter(meeting=meeting), pk=item_pk)
-    services.agenda_item_remove(item=item)
-    messages.success(request, f"Point « {item.title} » retiré de l'ordre du jour.")
+    try:
+        services.agenda_item_remove(item=item)
+    except ValidationError as error:
+        messages.error(request, service_error_message(error))
+    else:
+        messages.success(request, f"Point « {item.title} » retiré de l'ordre du jour.")
     return _back(meeting, "titre-odj")
 
 
