@@ -1,16 +1,38 @@
 """Access to personal data is recorded: who, when, which record, which page, why — never the data."""
 
 import datetime
+import functools
 
 import structlog
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from core.models import AccessEvent
+from core.personal_data import get_domain
 from core.utils import months_before
 
 logger = structlog.get_logger(__name__)
+
+
+@functools.cache
+def model_label(name: str) -> str:
+    """The French name of the kind of object an event records by class name: "Household" → "Ménage"
+    (the model's verbose name); an unknown name is shown as stored."""
+    for model in apps.get_models():
+        if model.__name__ == name:
+            return str(capfirst(model._meta.verbose_name))
+    return name
+
+
+def domain_label(key: str) -> str:
+    """ "relogement" → "Relogement" (the registered domain's label); an unknown key as stored."""
+    try:
+        return get_domain(key).label
+    except LookupError:  # a domain no longer registered: the stored key
+        return key
 
 
 def access_log(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from accounts.models import Membership, Role
+from core.access import domain_label, model_label
 from core.decorators import programme_required
 from core.exports import INTEGER, TEXT, Column, cell_value, escape_formula, xlsx_response
 from core.models import AccessAction, AccessEvent
@@ -93,13 +94,19 @@ class AccessEventTable(Table):
         empty_text = "Aucun accès enregistré pour ces critères."
         attrs = {"class": "table table-sm table-hover align-middle", "id": "access-log-table"}
 
+    def render_domain(self, value):
+        return domain_label(value)
+
+    def render_model(self, value):
+        return model_label(value)
+
 
 ACCESS_EVENT_COLUMNS = {
     "Date": Column(lambda e: timezone.localtime(e.at).replace(tzinfo=None), "DD/MM/YYYY HH:MM:SS", 20),
     "Utilisateur": Column(lambda e: e.user.email if e.user else "", None, 28),
     "Action": Column(lambda e: e.get_action_display(), None, 14),
-    "Domaine": Column(lambda e: e.domain, None, 12),
-    "Type d'objet": Column(lambda e: e.model, None, 14),
+    "Domaine": Column(lambda e: domain_label(e.domain), None, 12),
+    "Type d'objet": Column(lambda e: model_label(e.model), None, 14),
     "Référence": Column(lambda e: e.object_ref, TEXT, 16),
     "Enregistrements": Column(lambda e: e.count, INTEGER, 10),
     "Page": Column(lambda e: e.path, None, 40),

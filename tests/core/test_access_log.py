@@ -101,3 +101,19 @@ def test_purge_deletes_access_events_older_than_12_months_only():
     remaining = set(AccessEvent.objects.values_list("pk", flat=True))
     assert remaining == {kept.pk, recent.pk}
     assert not {old.pk, older.pk} & remaining
+
+
+def test_the_log_names_kinds_of_objects_and_domains_in_french(client, programme):
+    """ "Household" is stored (the model's name); the page and the exports say "Ménage"."""
+    admin = MembershipFactory(programme=programme, role=Role.ADMIN).user
+    _log(MembershipFactory(programme=programme).user, "M-FR")
+    client.force_login(admin)
+
+    table = client.get(reverse("access_log:list")).content.decode().split('id="access-log-table"')[1]
+    response = client.get(reverse("access_log:export"), {"format": "csv"})
+    lines = list(csv.reader(StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+    assert "<td >Ménage</td>" in table
+    assert "<td >Relogement</td>" in table
+    assert "Household" not in table
+    assert lines[1][3:5] == ["Relogement", "Ménage"]
