@@ -336,7 +336,7 @@ def meeting_proposal(
         actions_for_board(
             Action.objects.visible_to(user).filter(programme_id=body.programme_id).open().filter(in_scope),
             today=timezone.localdate(now),
-        ).values(
+        ).values(  # type: ignore[misc]  # `is_overdue` is annotated by actions_for_board
             "pk",
             "title",
             "due_on",
