@@ -98,3 +98,23 @@ def membership_set(
     if set(membership.sectors.values_list("pk", flat=True)) != wanted:
         membership.sectors.set(wanted)
     return membership
+
+
+@transaction.atomic
+def totp_set(*, user: User, secret: str) -> bool:
+    """Give the user this authenticator-app secret (the demo's granted accounts, whose secret is printed),
+    with recovery codes; any other app secret is replaced. Returns whether anything changed."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.mfa.utils import decrypt
+
+    current = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if current is not None and decrypt(current.data["secret"]) == secret:
+        return False
+    if current is not None:
+        current.delete()
+    TOTP.activate(user, secret)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
+    return True

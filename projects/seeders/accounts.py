@@ -8,6 +8,9 @@ from core.seeding import Log, Target
 from projects.models import Programme
 
 DEMO_PASSWORD = "demo-npru-2026"
+# The authenticator-app secret of the demo's granted accounts (base32, printed by seed_demo and given in
+# the README, like the password): a demo secret, public by design, never one for real data.
+DEMO_TOTP_SECRET = "NPRUDEMORELOGEMENTDEUXFACTEURS27"
 
 
 @dataclass(frozen=True)
@@ -16,16 +19,29 @@ class AccountRow:
     role: str
     organisation: str
     scope: str
+    totp_secret: str = ""
 
 
-# local part, role, organisation key, first name, last name, referent domain, limited to sectors, superuser
+# local part, role, organisation key, first name, last name, referent domain, limited to sectors, superuser,
+# personal-data grants (such an account gets DEMO_TOTP_SECRET as its second factor)
 ACCOUNTS = [
-    ("mission", Role.MISSION, "mel", "Camille", "Lambert", "", False, False),
-    ("admin", Role.ADMIN, "mel", "Dominique", "Roussel", "", False, True),
-    ("direction", Role.DIRECTION, "mel", "Claire", "Dubois", "", False, False),
-    ("referent", Role.REFERENT, "mel", "Karim", "Benali", Domain.RELOGEMENT, False, False),
-    ("bailleur", Role.PARTNER, "hm", "Sophie", "Lefebvre", "", True, False),
-    ("etat", Role.PARTNER, "etat", "Julien", "Moreau", "", False, False),
+    ("mission", Role.MISSION, "mel", "Camille", "Lambert", "", False, False, ()),
+    ("admin", Role.ADMIN, "mel", "Dominique", "Roussel", "", False, True, ()),
+    ("direction", Role.DIRECTION, "mel", "Claire", "Dubois", "", False, False, ()),
+    ("referent", Role.REFERENT, "mel", "Karim", "Benali", Domain.RELOGEMENT, False, False, ()),
+    (
+        "referent-relogement",
+        Role.REFERENT,
+        "mel",
+        "Nadia",
+        "Haddad",
+        Domain.RELOGEMENT,
+        False,
+        False,
+        ("relogement",),
+    ),
+    ("bailleur", Role.PARTNER, "hm", "Sophie", "Lefebvre", "", True, False, ()),
+    ("etat", Role.PARTNER, "etat", "Julien", "Moreau", "", False, False, ()),
 ]
 
 
@@ -33,7 +49,7 @@ def ensure_accounts(
     target: Target, programme: Programme, organisations: dict[str, Organisation], landlord_sectors, log: Log
 ) -> list[AccountRow]:
     rows = []
-    for local, role, org_key, first, last, domain, limited, superuser in ACCOUNTS:
+    for local, role, org_key, first, last, domain, limited, superuser, grants in ACCOUNTS:
         email = f"{local}@{target.email_domain}"
         user, _ = account_services.account_upsert(
             email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, is_superuser=superuser
@@ -46,9 +62,13 @@ def ensure_accounts(
             role=role,
             referent_domain=domain,
             sectors=sectors,
+            personal_data_domains=grants,
         )
+        if grants:
+            account_services.totp_set(user=user, secret=DEMO_TOTP_SECRET)
         scope = ", ".join(sector.name for sector in sectors) if sectors else "Tout le programme"
-        rows.append(AccountRow(email, Role(role).label, organisations[org_key].name, scope))
+        secret = DEMO_TOTP_SECRET if grants else ""
+        rows.append(AccountRow(email, Role(role).label, organisations[org_key].name, scope, secret))
     log(f"  {len(rows)} comptes @{target.email_domain}")
     return rows
 
@@ -57,6 +77,8 @@ def role_label(membership) -> str:
     label = membership.get_role_display()
     if membership.referent_domain:
         label += f" ({membership.get_referent_domain_display().lower()})"
+    if membership.personal_data_domains:
+        label += ", habilité données personnelles"
     if membership.user.is_superuser:
         label += " et superutilisateur"
     return label
@@ -76,6 +98,7 @@ def account_rows(target: Target, programme: Programme) -> list[AccountRow]:
             role_label(m),
             m.organisation.name,
             ", ".join(s.name for s in m.sectors.all()) or "Tout le programme",
+            DEMO_TOTP_SECRET if m.personal_data_domains else "",
         )
         for m in memberships
     ]

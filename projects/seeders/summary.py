@@ -74,7 +74,29 @@ def account_table(accounts: list[AccountRow]) -> list[str]:
         )
         if index == 0:
             lines.append("  " + "-+-".join("-" * width for width in widths))
-    return [*lines, "", f"  Mot de passe (tous les comptes) : {DEMO_PASSWORD}"]
+    lines += ["", f"  Mot de passe (tous les comptes) : {DEMO_PASSWORD}"]
+    return lines + totp_lines(accounts)
+
+
+def totp_lines(accounts: list[AccountRow]) -> list[str]:
+    """The second factor of the granted accounts: the secret to type, or the otpauth URI to turn into a
+    QR code, in an authenticator app (FreeOTP, Aegis, Google or Microsoft Authenticator…)."""
+    from allauth.mfa.adapter import get_adapter
+
+    from accounts.models import User
+
+    granted = [row for row in accounts if row.totp_secret]
+    if not granted:
+        return []
+    lines = ["", "  Double authentification des comptes habilités aux données personnelles :"]
+    users = {user.email: user for user in User.objects.filter(email__in=[row.email for row in granted])}
+    for row in granted:
+        uri = get_adapter().build_totp_url(users[row.email], row.totp_secret)
+        lines += [
+            f"  {row.email} : secret TOTP {row.totp_secret}",
+            f"    (à saisir dans une application d'authentification, ou ce lien à y ouvrir : {uri})",
+        ]
+    return lines
 
 
 def report(targets: list[Target], programmes: list[Programme]) -> list[str]:

@@ -20,7 +20,7 @@ from projects.models import (
     Programme,
     Sector,
 )
-from projects.seeders.accounts import DEMO_PASSWORD
+from projects.seeders.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from projects.seeders.demo import ring_area_km2
 from projects.semesters import semester_of
 from tests.conftest import DEMO_TODAY
@@ -289,13 +289,22 @@ def check_accounts_one_per_role(programme):
         "admin@demo.npru.fr": Role.ADMIN,
         "direction@demo.npru.fr": Role.DIRECTION,
         "referent@demo.npru.fr": Role.REFERENT,
+        "referent-relogement@demo.npru.fr": Role.REFERENT,
         "bailleur@demo.npru.fr": Role.PARTNER,
         "etat@demo.npru.fr": Role.PARTNER,
     }
     assert {email: m.role for email, m in memberships.items()} == expected
+    granted = memberships["referent-relogement@demo.npru.fr"]
     for membership in memberships.values():
         assert membership.user.check_password(DEMO_PASSWORD)
-        assert not membership.user.needs_mfa
+        assert membership.user.needs_mfa == (membership == granted)
+    # The granted referent: relogement grant, and the printed secret as its second factor
+    assert granted.personal_data_domains == ["relogement"]
+    assert granted.referent_domain == Domain.RELOGEMENT
+    assert granted.writes_domain("relogement")
+    totp = granted.user.authenticator_set.get(type="totp")
+    assert totp.data["secret"] == DEMO_TOTP_SECRET
+    assert granted.user.authenticator_set.filter(type="recovery_codes").exists()
     admin = memberships["admin@demo.npru.fr"].user
     assert admin.is_superuser
     assert admin.is_staff
@@ -323,6 +332,9 @@ def check_account_scopes(programme):
 
 def check_output(output):
     assert "Mot de passe (tous les comptes) : demo-npru-2026" in output
+    assert f"referent-relogement@demo.npru.fr : secret TOTP {DEMO_TOTP_SECRET}" in output
+    uri = "otpauth://totp/referent-relogement%40demo.npru.fr?secret={}&issuer=Pilotage%20NPRU"
+    assert uri.format(DEMO_TOTP_SECRET) in output
     assert "bailleur@demo.npru.fr" in output
     assert "Moulins, Concorde" in output
     assert "Tout le programme" in output
