@@ -9,6 +9,7 @@ the number of households. Nothing here returns a household one by one.
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db import connection
@@ -436,27 +437,97 @@ def indicator_tables(indicators: Indicators, counts: CountsFn, *, masked: bool, 
     }
 
 
+# A level whose masking hides more than this share of its non-zero counts is not detailed (partners).
+MOSTLY_MASKED = Fraction(2, 3)
+SITUATION_COLUMNS = COUNT_COLUMNS[:-1]  # the situations; the last column is their total
+
+
+def masked_counts(rows: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+    """(masked, shown) among the non-zero situation counts of display rows: "0" and "—" hide nobody."""
+    masked = shown = 0
+    for row in rows:
+        for name in SITUATION_COLUMNS:
+            cell = row[name]
+            if cell in ("0", "—"):
+                continue
+            shown += 1
+            masked += is_masked(cell)
+    return masked, shown
+
+
+def _level(key: str, title: str, heading: str, rows: list[dict], total_row: dict) -> dict:
+    masked, shown = masked_counts(rows)
+    mostly = shown > 0 and masked > shown * MOSTLY_MASKED
+    return {
+        "key": key,
+        "title": title,
+        "heading": heading,
+        "rows": rows,
+        "total_row": total_row,
+        "masked_cells": masked,
+        "count_cells": shown,
+        # too masked to be worth detailing (only masked figures can be): the level's total only
+        "mostly_masked": mostly,
+        "detail_rows": [] if mostly else rows,
+    }
+
+
 def level_tables(tables: dict, *, with_sectors: bool = True, with_operations: bool = True) -> list[dict]:
-    """The tables of `indicator_tables` as a list for templates: per sector, per operation (if wanted)."""
+    """The tables of `indicator_tables` as a list for templates: per sector, per operation (if wanted).
+
+    Each level says how many of its non-zero counts are masked (`masked_cells` of `count_cells`) and
+    whether masking hides most of them (`mostly_masked`): then the pages show the coarser level instead
+    (the sectors for the operations, the programme's totals for the sectors)."""
     levels = []
     if with_sectors:
         levels.append(
-            {
-                "key": "quartiers",
-                "title": "par quartier",
-                "heading": "Quartier",
-                "rows": tables["sector_rows"],
-                "total_row": tables["total_row"],
-            }
+            _level("quartiers", "par quartier", "Quartier", tables["sector_rows"], tables["total_row"])
         )
     if with_operations:
         levels.append(
-            {
-                "key": "operations",
-                "title": "par opération",
-                "heading": "Opération",
-                "rows": tables["operation_rows"],
-                "total_row": tables["operation_total_row"],
-            }
+            _level(
+                "operations",
+                "par opération",
+                "Opération",
+                tables["operation_rows"],
+                tables["operation_total_row"],
+            )
         )
     return levels
+
+
+def key_figures(total: Mapping[str, Any], *, threshold: int) -> dict:
+    """The dashboard's key figures from a total row, never a bare "s" or "< 5" in a card.
+
+    The masked situations (a small count, and the cell masked so that it cannot be recomputed) are
+    shown as one group whose count is the total minus the situations shown — a figure anyone can
+    already compute from the row, so it unmasks nothing. `hidden`: the total itself is masked (too few
+    households in the perimeter to publish anything)."""
+    labels = {
+        "definitive": "relogés définitivement",
+        "temporary": "relogés temporairement",
+        "in_progress": "en cours",
+        "left": "partis sans relogement",
+    }
+    if is_masked(total["households"]):
+        return {"hidden": True, "situations": [], "grouped": None, "note": ""}
+    figures: Figures = total["figures"]
+    shown = [name for name in SITUATION_COLUMNS if not is_masked(total[name])]
+    hidden = [name for name in SITUATION_COLUMNS if is_masked(total[name])]
+    if not shown:
+        note = f"répartition par situation non publiée : chacune compte moins de {threshold} ménages"
+        return {"hidden": False, "situations": [], "grouped": None, "note": note}
+    grouped = None
+    if hidden:
+        rest = figures.households - sum(getattr(figures, name) for name in shown)
+        grouped = {
+            "label": " ou ".join(labels[name] for name in hidden),
+            "value": f"< {threshold}" if 0 < rest < threshold else group_thousands(rest),
+            "detail": "regroupés : chacun compte trop peu de ménages pour être publié seul",
+        }
+    return {
+        "hidden": False,
+        "situations": [{"label": labels[name], "value": total[name]} for name in shown],
+        "grouped": grouped,
+        "note": "",
+    }

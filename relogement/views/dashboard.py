@@ -29,13 +29,21 @@ def _context(request, indicators: selectors.Indicators, **levels) -> dict:
     tables = selectors.indicator_tables(
         indicators, audience.counts, masked=audience.masks_counts, threshold=audience.threshold
     )
+    levels_shown = selectors.level_tables(tables, **levels)
+    coarser_for = None
+    if audience.masks_counts and levels.get("with_sectors") is False and levels_shown[0]["mostly_masked"]:
+        # Masking would hide most of the operations' counts: show the sectors' instead, and say so.
+        coarser_for = levels_shown[0]
+        levels_shown = selectors.level_tables(tables, with_operations=False)
     return {
         "programme": request.programme,
         "indicators": indicators,
         "audience": audience,
         "can_see_households": request.user.has_perm("relogement.view_household", request.programme),
         "total_row": tables["total_row"],
-        "tables": selectors.level_tables(tables, **levels),
+        "key_figures": selectors.key_figures(tables["total_row"], threshold=audience.threshold),
+        "tables": levels_shown,
+        "coarser_for": coarser_for,
     }
 
 

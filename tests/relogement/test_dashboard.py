@@ -91,8 +91,11 @@ def test_operations_drill_down(mission_client, data_set, sector_a):
 def test_partner_drill_down_stays_in_their_sectors(partner_client_a, data_set, sector_b):
     url = reverse("relogement:dashboard_operations")
     html = unescape(partner_client_a.get(url).content.decode())
-    assert "OA — Tour A" in html
+    # sector A's operations are all small: the page gives sector A's figures instead
+    assert "Détail par opération non publié" in html
+    assert "Détail par quartier non publié" in html  # its only sector is all small counts too
     assert "OB — Barre B" not in html
+    assert "Concorde" not in html
     assert "secret statistique" in html
     html = unescape(partner_client_a.get(url, {"quartier": sector_b.pk}).content.decode())
     assert "OB — Barre B" not in html
@@ -187,3 +190,82 @@ def test_pack_tables_fit_the_page(programme, data_set, tmp_path, pdftotext):
     words = set(text.stdout.decode().split())
     last_columns = {"temporairement", "reloger", "Satisfaits", "Refus", "Délai", "Propositions", "site"}
     assert last_columns <= words, last_columns - words
+
+
+# Masking that would hide almost everything: the coarser level, never a bare "s" in a key figure
+
+
+def _kpi_values(html: str) -> list[str]:
+    return [part.split("</p>", 1)[0].strip() for part in html.split('<p class="kpi-value mb-0">')[1:]]
+
+
+def test_key_figures_group_the_masked_situations_with_a_figure_the_row_already_gives():
+    total = {
+        "households": "40",
+        "definitive": "30",
+        "temporary": "< 5",
+        "in_progress": "7",
+        "left": "s",
+        "figures": selectors.Figures(households=40, definitive=30, temporary=1, in_progress=7, left=2),
+    }
+    figures = selectors.key_figures(total, threshold=5)
+    assert [f["value"] for f in figures["situations"]] == ["30", "7"]
+    assert figures["grouped"]["label"] == "relogés temporairement ou partis sans relogement"
+    assert figures["grouped"]["value"] == "< 5"  # 40 − 30 − 7 = 3, itself small
+    total |= {
+        "in_progress": "5",
+        "figures": selectors.Figures(households=40, definitive=30, temporary=1, in_progress=5, left=4),
+    }
+    assert selectors.key_figures(total, threshold=5)["grouped"]["value"] == "5"
+    assert selectors.key_figures(total | {"households": "< 5"}, threshold=5)["hidden"]
+
+
+def test_partner_key_figures_never_show_a_bare_mask(partner_client_a, programme, sector_a):
+    operation = OperationFactory(programme=programme, sector=sector_a)
+    for status, count in (
+        (HouseholdStatus.REHOUSED, 12),
+        (HouseholdStatus.SEARCHING, 8),
+        (HouseholdStatus.LEFT, 2),
+    ):
+        HouseholdFactory.create_batch(count, programme=programme, origin_operation=operation, status=status)
+    html = unescape(partner_client_a.get(reverse(URL)).content.decode())
+    values = _kpi_values(html)
+    assert "s" not in values
+    assert "< 5" not in values
+    assert "12" in values  # relogés définitivement
+    assert "partis sans relogement" in html
+    assert html.count("« s » : valeur masquée") == 1  # the legend, once, above the tables
+
+
+def test_partner_key_figures_say_when_no_situation_can_be_published(partner_client_a, data_set):
+    html = unescape(partner_client_a.get(reverse(URL)).content.decode())
+    assert "répartition par situation non publiée" in html
+    assert "s" not in _kpi_values(html)
+
+
+def test_partner_operations_page_shows_the_sectors_when_operations_are_mostly_masked(
+    partner_client_a, mission_user, programme, sector_a
+):
+    from django.test import Client
+
+    big = OperationFactory(programme=programme, sector=sector_a, label="Tour Grande")
+    HouseholdFactory.create_batch(
+        12, programme=programme, origin_operation=big, status=HouseholdStatus.REHOUSED
+    )
+    small = [OperationFactory(programme=programme, sector=sector_a, label=f"Petite {n}") for n in range(4)]
+    for operation in small:
+        HouseholdFactory(programme=programme, origin_operation=operation, status=HouseholdStatus.SEARCHING)
+    url = reverse("relogement:dashboard_operations")
+    response = partner_client_a.get(url)
+    html = unescape(response.content.decode())
+    # 4 small counts, then the 12 that the total row would give back
+    assert response.context["coarser_for"]["masked_cells"] == 5
+    assert "Détail par opération non publié : 5 des 5 effectifs seraient masqués" in html
+    assert "Petite 0" not in html
+    assert [level["key"] for level in response.context["tables"]] == ["quartiers"]
+    # the mission team, which sees every count, keeps the detail
+    mission_client = Client()
+    mission_client.force_login(mission_user)
+    internal = unescape(mission_client.get(url).content.decode())
+    assert "Petite 0" in internal
+    assert "non publié" not in internal
