@@ -248,11 +248,16 @@ DEMO_OPERATIONS = [
 ]  # fmt: skip
 
 # Delivery risks of the demo: label → (reason, the step that is overdue because of it). A risk is kept
-# only while the operation is under way.
+# only while the operation is under way. "{figures}" in a reason stands for the operation's own relogement
+# figures: the projects seeder writes RELOGEMENT_FIGURES_PENDING there, and the relogement seeder, once
+# the households are seeded, the counts ("27 ménages sur 96 restent à reloger"), so that the reason agrees
+# with the relogement dashboard whatever the demo's date.
+RELOGEMENT_FIGURES = "{figures}"
+RELOGEMENT_FIGURES_PENDING = "des ménages restent à reloger"
 DEMO_RISKS = {
     "Démolition des tours Concorde 2 et 3 (192 logements)": (
-        "Relogement en retard : 23 ménages restent à reloger sur 170 ; le désamiantage ne peut "
-        "démarrer qu'une fois les tours entièrement libérées.",
+        "Relogement en retard : {figures} ; le désamiantage ne peut démarrer qu'une fois les tours "
+        "entièrement libérées.",
         "Fin du relogement des ménages",
     ),
     "Reconstitution de l'offre : 80 logements PLUS-PLAI à Lille-Fives, site Fives-Cail": (

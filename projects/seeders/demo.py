@@ -12,6 +12,7 @@ import datetime
 import json
 import math
 import random
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
@@ -514,6 +515,23 @@ def bring_next_step_forward(
             return
 
 
+def risk_reason_text(reason: str) -> str:
+    """A reason with the relogement figures pending (see cat.RELOGEMENT_FIGURES)."""
+    return reason.replace(cat.RELOGEMENT_FIGURES, cat.RELOGEMENT_FIGURES_PENDING)
+
+
+def figures_pattern(reason: str) -> re.Pattern:
+    """The reason whatever the relogement figures written in it."""
+    escaped = re.escape(risk_reason_text(reason)).replace(re.escape(cat.RELOGEMENT_FIGURES_PENDING), ".+")
+    return re.compile(escaped)
+
+
+def figures_kept(existing: str, wanted: str) -> bool:
+    """Whether `existing` is `wanted` with the relogement figures that the relogement seeder wrote in it:
+    then it stays (a second run changes nothing)."""
+    return cat.RELOGEMENT_FIGURES_PENDING in wanted and bool(figures_pattern(wanted).fullmatch(existing))
+
+
 def build_operation(draft: Draft, *, ctx: Context) -> OperationSpec:
     """Draw an operation's figures. Each aspect has its own random stream, seeded by the identifier, so that
     a later run (statuses have moved on) keeps the same costs and funding plan."""
@@ -551,7 +569,7 @@ def build_operation(draft: Draft, *, ctx: Context) -> OperationSpec:
         "location": draft.location,
         "progress": progress,
         "at_risk": at_risk,
-        "at_risk_reason": draft.risk_reason if at_risk else "",
+        "at_risk_reason": risk_reason_text(draft.risk_reason) if at_risk else "",
         "description": draft.abandon_note,
     }
     if draft.family in HOUSING_FIELDS and status != S.ABANDONNEE:
@@ -635,6 +653,8 @@ def write_operations(programme: Programme, specs: list[OperationSpec], log: Log)
 def update_operation(operation: Operation, spec: OperationSpec, log: Log) -> Operation:
     """Apply what differs; a status moves forward step by step, as the transition table requires."""
     changes = {name: value for name, value in spec.fields.items() if getattr(operation, name) != value}
+    if "at_risk_reason" in changes and figures_kept(operation.at_risk_reason, changes["at_risk_reason"]):
+        del changes["at_risk_reason"]
     if not changes:
         return operation
     path = (
@@ -729,6 +749,15 @@ def sync_operations(programme: Programme, specs: list[OperationSpec]) -> dict[st
         for spec in specs
     }
     current = {operation.identifier: operation for operation in Operation.objects.filter(programme=programme)}
+    for identifier, row in wanted.items():
+        existing = current.get(identifier)
+        pending = cat.RELOGEMENT_FIGURES_PENDING in row.at_risk_reason
+        if (
+            pending
+            and existing is not None
+            and figures_pattern(row.at_risk_reason).fullmatch(existing.at_risk_reason)
+        ):
+            row.at_risk_reason = existing.at_risk_reason  # the figures the relogement seeder wrote
     fields = [name for name in specs[0].fields if name in services.OPERATION_EDITABLE_FIELDS]
     sync_rows(Operation, wanted, current, [*fields, "updated_at"], compare=fields)
     return {identifier: current.get(identifier, operation) for identifier, operation in wanted.items()}

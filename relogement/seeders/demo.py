@@ -31,11 +31,13 @@ from accounts import services as account_services
 from accounts.models import Organisation, OrganisationKind
 from core.dates import days, months
 from core.seeding import Log
+from projects import services as project_services
 from projects.models import Family, Operation, OperationStatus, Programme
 from projects.semesters import semester_first_day
 from relogement import retention, services
 from relogement.models import (
     DEFINITIVELY_REHOUSED,
+    IN_PROGRESS,
     Household,
     HouseholdStatus,
     IndemnityRate,
@@ -574,7 +576,44 @@ def seed_relogement(programme: Programme, *, target, today: datetime.date, log: 
     ensure_plans(scene, sites)
     created, rewritten = sync_households(scene, drafts_for(scene, sites))
     anonymised = retention.households_anonymise(today=today, programme=programme)
+    align_risk_reasons(programme)
     log_counts(scene, created, rewritten, anonymised, log)
+
+
+def figures_text(remaining: int, total: int) -> str:
+    if remaining == 0:
+        return f"les {total} ménages viennent d'être relogés"
+    if remaining == 1:
+        return f"1 ménage sur {total} reste à reloger"
+    return f"{remaining} ménages sur {total} restent à reloger"
+
+
+def align_risk_reasons(programme: Programme) -> None:
+    """Write the operation's own relogement figures in the demo's at-risk reasons that cite them (see
+    projects.seeders.data.RELOGEMENT_FIGURES): still to rehouse = in progress or temporarily rehoused,
+    out of every household of the operation's plan, as the relogement dashboard counts them."""
+    from projects.seeders import data as projects_data
+    from projects.seeders.demo import figures_pattern
+
+    templates = [
+        reason
+        for reason, _ in projects_data.DEMO_RISKS.values()
+        if projects_data.RELOGEMENT_FIGURES in reason
+    ]
+    operations = Operation.objects.filter(programme=programme, at_risk=True).annotate(
+        households_total=Count("households"),
+        households_remaining=Count("households", filter=Q(households__status__in=IN_PROGRESS)),
+    )
+    for operation in operations:
+        template = next(
+            (t for t in templates if figures_pattern(t).fullmatch(operation.at_risk_reason)), None
+        )
+        if template is None or not operation.households_total:
+            continue
+        figures = figures_text(operation.households_remaining, operation.households_total)
+        reason = template.replace(projects_data.RELOGEMENT_FIGURES, figures)
+        if reason != operation.at_risk_reason:
+            project_services.operation_update(operation=operation, at_risk_reason=reason)
 
 
 def log_counts(scene: Scene, created: int, rewritten: int, anonymised: int, log: Log) -> None:

@@ -250,3 +250,37 @@ def test_reset_deletes_and_reseeds(demo):
     seed(reset=True)
 
     assert Household.objects.count() == before
+
+
+def test_at_risk_reasons_cite_the_demos_own_relogement_figures(demo):
+    """The Concorde 2 et 3 demolition is at risk because of its relogement: its reason gives the figures
+    the relogement dashboard gives for the operation (still to rehouse = in progress or temporarily
+    rehoused), whatever the demo's date, and no reason cites a count of households any more."""
+    operation = Operation.objects.get(
+        programme=demo, label__startswith="Démolition des tours Concorde 2 et 3"
+    )
+    assert operation.at_risk
+    origin = Household.objects.filter(origin_operation=operation)
+    remaining, total = origin.filter(status__in=IN_PROGRESS).count(), origin.count()
+    assert remaining > 0
+    assert f"{remaining} ménages sur {total} restent à reloger" in operation.at_risk_reason
+    assert "{figures}" not in operation.at_risk_reason
+    for reason in Operation.objects.filter(programme=demo, at_risk=True).values_list(
+        "at_risk_reason", flat=True
+    ):
+        for number, households_total in re.findall(r"(\d+) ménages sur (\d+)", reason):
+            assert (int(number), int(households_total)) == (remaining, total)
+
+
+def test_the_relogement_figures_of_a_risk_follow_the_demos_date(demo):
+    later = datetime.date(TODAY.year + 1, TODAY.month, 1)
+    seed(today=later)
+    operation = Operation.objects.get(
+        programme=demo, label__startswith="Démolition des tours Concorde 2 et 3"
+    )
+    origin = Household.objects.filter(origin_operation=operation)
+    if operation.at_risk:
+        remaining = origin.filter(status__in=IN_PROGRESS).count()
+        expected = f"{remaining} ménages sur" if remaining > 1 else "ménage"
+        assert expected in operation.at_risk_reason
+    seed()  # back to the shared demo's date
