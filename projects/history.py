@@ -118,10 +118,11 @@ def _changes(model, diff: dict) -> list[Change]:
 
 
 def _values(model, data: dict) -> list[Change]:
+    names = [field.attname for field in model._meta.concrete_fields]  # in the form's order
     shown = [
-        _change(model, name, None, value, single=True)
-        for name, value in data.items()
-        if name not in {"funder_id", "kind", "label"} and value not in (None, "")
+        _change(model, name, None, data[name], single=True)
+        for name in names
+        if name not in {"funder_id", "kind", "label"} and data.get(name) not in (None, "")
     ]
     return [change for change in shown if change is not None]
 

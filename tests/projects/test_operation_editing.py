@@ -393,3 +393,20 @@ def test_history_writes_dates_and_amount_of_a_milestone_move(operation):
     changes = [(change.field, change.before, change.after) for entry in entries for change in entry.changes]
     assert ("Réalisé le", "(vide)", "02/03/2027") in changes
     assert ("Échéance", "15/01/2027", "01/03/2027") in changes
+
+
+def test_a_created_line_lists_its_amounts_in_the_forms_order(operation, region):
+    services.funding_line_create(
+        operation=operation,
+        funder=region,
+        kind="subvention",
+        planned=Decimal(9),
+        committed=Decimal(5),
+        paid=Decimal(1),
+    )
+    entry = next(entry for entry in operation_history(operation) if entry.subject.startswith("Financement"))
+    assert [(change.field, change.after) for change in entry.changes] == [
+        ("Prévu (€)", "9\u202f€"),
+        ("Engagé (€)", "5\u202f€"),
+        ("Versé (€)", "1\u202f€"),
+    ]
