@@ -1,7 +1,9 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from core.formatting import format_euros
+from core.formatting import group_thousands
 from core.tables import RowUrl, Table
 from projects.models import Operation
 from projects.semesters import semester_label
@@ -9,13 +11,16 @@ from projects.semesters import semester_label
 OPERATION_URL = RowUrl("projects:operation_detail")
 
 
-class EurosColumn(tables.Column):
+class KiloEurosColumn(tables.Column):
+    """Amounts in thousands of euros, the unit in the header: four amount columns then fit a 1366 px
+    screen beside the operation's description (the Excel export gives the amounts to the euro)."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return format_euros(value)
+        return group_thousands(int((Decimal(value) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
 class OperationTable(Table):
@@ -26,10 +31,10 @@ class OperationTable(Table):
     moa = tables.Column(verbose_name="Maître d'ouvrage", order_by=("moa__name", "pk"))
     status = tables.Column(verbose_name="Statut")
     planned_end = tables.Column(verbose_name="Fin prévue", attrs={"td": {"class": "text-nowrap"}})
-    cost_excl_tax = EurosColumn(verbose_name="Coût HT")
-    funding_planned = EurosColumn(verbose_name="Financements prévus", default=0)
-    funding_committed = EurosColumn(verbose_name="Engagés", default=0)
-    funding_paid = EurosColumn(verbose_name="Versés", default=0)
+    cost_excl_tax = KiloEurosColumn(verbose_name="Coût HT (k€)")
+    funding_planned = KiloEurosColumn(verbose_name="Prévu (k€)", default=0)
+    funding_committed = KiloEurosColumn(verbose_name="Engagé (k€)", default=0)
+    funding_paid = KiloEurosColumn(verbose_name="Versé (k€)", default=0)
     progress = tables.Column(
         verbose_name="Avancement",
         attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}},
