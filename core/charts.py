@@ -128,14 +128,25 @@ def grouped_bar(
     }
 
 
+TODAY_COLOR = "#b3261e"
+
+
 def semester_gantt(
-    *, rows: list[dict], color_order: list[str], color_range: list[str], width: int = 640
+    *,
+    rows: list[dict],
+    color_order: list[str],
+    color_range: list[str],
+    today: str | None = None,
+    today_label: str = "Aujourd'hui",
+    width: int = 640,
 ) -> dict:
-    """Timeline of operations: one bar per operation from its first to its last semester."""
-    return {
-        "width": width,
-        "height": {"step": 18},
-        "data": {"values": rows},
+    """Timeline of operations: one bar per operation from its first to its last semester.
+
+    A row's "label" may hold several lines separated by "\n" (long labels are wrapped, never cut); `today`
+    (an ISO date) draws a dashed vertical line captioned `today_label`.
+    """
+    lines = max((row["label"].count("\n") + 1 for row in rows), default=1)
+    bars = {
         "mark": {"type": "bar", "cornerRadius": 2},
         "encoding": {
             "y": {
@@ -143,7 +154,14 @@ def semester_gantt(
                 "type": "nominal",
                 "title": None,
                 "sort": None,
-                "axis": {"labelLimit": 260},
+                "scale": {"paddingInner": 0.3},
+                "axis": {
+                    "labelLimit": 0,
+                    "labelExpr": "split(datum.label, '\\n')",
+                    "labelLineHeight": 12,
+                    # A wrapped label is centred on its bar: its first line moves up half a line a line.
+                    "labelOffset": {"expr": "-6 * (length(split(datum.value, '\\n')) - 1)"},
+                },
             },
             "x": {
                 "field": "start",
@@ -159,4 +177,34 @@ def semester_gantt(
                 "scale": {"domain": color_order, "range": color_range},
             },
         },
+    }
+    layers: list[dict] = [bars]
+    if today:
+        marker = {"data": {"values": [{"today": today, "caption": today_label}]}}
+        layers += [
+            {
+                **marker,
+                "mark": {"type": "rule", "color": TODAY_COLOR, "strokeWidth": 1.5, "strokeDash": [4, 3]},
+                "encoding": {"x": {"field": "today", "type": "temporal"}},
+            },
+            {
+                **marker,
+                "mark": {
+                    "type": "text",
+                    "color": TODAY_COLOR,
+                    "align": "left",
+                    "baseline": "bottom",
+                    "dx": 3,
+                    "y": -2,
+                    "fontSize": 10,
+                    "fontWeight": "bold",
+                },
+                "encoding": {"x": {"field": "today", "type": "temporal"}, "text": {"field": "caption"}},
+            },
+        ]
+    return {
+        "width": width,
+        "height": {"step": max(18, 12 * lines + 6)},
+        "data": {"values": rows},
+        "layer": layers,
     }

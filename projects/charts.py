@@ -1,5 +1,10 @@
 """The programme's charts, built once for the dashboards and the PDF packs (same specs, same SVG)."""
 
+import datetime
+import textwrap
+
+from django.utils import timezone
+
 from core.charts import grouped_bar, render_svg, semester_gantt, stacked_bar, svg_data_uri
 from projects import selectors
 from projects.models import STATUS_COLORS, Operation, OperationStatus
@@ -100,18 +105,21 @@ def _semester_start(semester: str) -> str:
     return semester_first_day(semester).isoformat()
 
 
-# Gantt labels short enough to fit the axis' label limit (260 px): Vega then measures each label once
-# instead of shortening it by repeated measurement, which made a 30-operation chart take a second.
-GANTT_LABEL_CHARS = 38
+# Gantt labels are wrapped at this many characters a line, never cut: each line fits the axis, so Vega
+# measures it once (shortening a label by repeated measurement made a 30-operation chart take a second).
+GANTT_LINE_CHARS = 36
 
 
 def gantt_label(operation: Operation) -> str:
-    label = f"{operation.identifier} — {operation.label}"
-    return label if len(label) <= GANTT_LABEL_CHARS else label[: GANTT_LABEL_CHARS - 1].rstrip() + "…"
+    """The operation's full identifier and label, on as many lines as needed ("\n" between them)."""
+    return "\n".join(textwrap.wrap(f"{operation.identifier} — {operation.label}", GANTT_LINE_CHARS))
 
 
-def timeline_chart(operations: list[Operation]) -> str | None:
-    """Gantt of the operations' planned semesters (operations from `selectors.sector_timeline`)."""
+def timeline_chart(
+    operations: list[Operation], *, today: datetime.date | None = None, today_label: str = "Aujourd'hui"
+) -> str | None:
+    """Gantt of the operations' planned semesters (operations from `selectors.sector_timeline`), with a
+    vertical line at `today` (the pack's situation date in a pack; the current day on a page)."""
     rows = [
         {
             "label": gantt_label(op),
@@ -124,6 +132,10 @@ def timeline_chart(operations: list[Operation]) -> str | None:
     if not rows:
         return None
     spec = semester_gantt(
-        rows=rows, color_order=list(OperationStatus.labels), color_range=list(STATUS_COLORS.values())
+        rows=rows,
+        color_order=list(OperationStatus.labels),
+        color_range=list(STATUS_COLORS.values()),
+        today=(today or timezone.localdate()).isoformat(),
+        today_label=today_label,
     )
     return svg_data_uri(render_svg(spec))

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -12,6 +13,7 @@ from django.utils import timezone
 from projects.models import (
     Amendment,
     Convention,
+    Family,
     FundingKind,
     FundingLine,
     Milestone,
@@ -20,6 +22,7 @@ from projects.models import (
     Programme,
     Sector,
 )
+from projects.semesters import semester_index, semester_of
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
 STATUS_ORDER = list(OperationStatus.values)
@@ -242,3 +245,206 @@ def funder_rates(funders: list[dict]) -> tuple[list[FunderRates], FunderRates]:
             target.paid += row["paid"] or 0
     rows = sorted(by_funder.values(), key=lambda rates: (-rates.planned, -rates.committed, rates.funder))
     return rows, total
+
+
+# --- Revue de projet: the year against the convention, read from the history (django-pghistory) --------
+#
+# A revue compares the situation at 31 December of the previous year with the situation at its own date.
+# Both are read from the trigger-written history (`OperationEvent`, `FundingLineEvent`): an object's state
+# at a moment is its last event before that moment. An object whose history starts with its creation
+# ("insert") did not exist before it; an object created before the history was installed (its first
+# event is an update, or it has none) counts as of its creation, with the oldest state known. The history
+# records no deletion: only objects that still exist are read.
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant of a day in the programme's time zone (moments are compared with `<`)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _state_at(events: list[dict], moment: datetime.datetime, current: dict) -> dict | None:
+    before = [event for event in events if event["pgh_created_at"] < moment]
+    if before:
+        return before[-1]
+    if events and events[0]["pgh_label"] == "insert":
+        return None  # created after this moment
+    return events[0] if events else current
+
+
+def _events_by_object(model_name: str, ids: list[int], fields: list[str]) -> dict[int, list[dict]]:
+    event_model = apps.get_model("projects", model_name)
+    grouped: dict[int, list[dict]] = {pk: [] for pk in ids}
+    rows = (
+        event_model.objects.filter(pgh_obj_id__in=ids)
+        .order_by("pgh_obj_id", "pgh_created_at", "pgh_id")
+        .values("pgh_obj_id", "pgh_created_at", "pgh_label", *fields)
+    )
+    for row in rows:
+        grouped[row["pgh_obj_id"]].append(row)
+    return grouped
+
+
+@dataclass
+class FundingYear:
+    """Planned / committed / paid of a group of funding lines at the two dates of a revue."""
+
+    name: str
+    before: dict = field(
+        default_factory=lambda: {"planned": Decimal(0), "committed": Decimal(0), "paid": Decimal(0)}
+    )
+    after: dict = field(
+        default_factory=lambda: {"planned": Decimal(0), "committed": Decimal(0), "paid": Decimal(0)}
+    )
+
+    def add(self, before: dict | None, after: dict | None) -> None:
+        for state, totals in ((before, self.before), (after, self.after)):
+            if state is not None:
+                for key in totals:
+                    totals[key] += state[key]
+
+    @property
+    def committed_in_year(self) -> Decimal:
+        return self.after["committed"] - self.before["committed"]
+
+    @property
+    def paid_in_year(self) -> Decimal:
+        return self.after["paid"] - self.before["paid"]
+
+
+@dataclass
+class FundingYearOverYear:
+    funders: list[FundingYear]
+    families: list[FundingYear]
+    total: FundingYear
+    history_start: datetime.datetime | None  # the oldest event of these lines (None: no history at all)
+
+
+def funding_year_over_year(
+    *, operations: QuerySet[Operation], before: datetime.datetime, after: datetime.datetime
+) -> FundingYearOverYear:
+    """Planned / committed / paid per funder and per operation family at two moments (see above).
+
+    Three queries whatever the number of lines."""
+    amounts = ["planned", "committed", "paid"]
+    lines = list(
+        FundingLine.objects.filter(operation__in=operations).values(
+            "pk", "funder__name", "operation__family", *amounts
+        )
+    )
+    events = _events_by_object("FundingLineEvent", [line["pk"] for line in lines], amounts)
+    by_funder: dict[str, FundingYear] = {}
+    by_family = {key: FundingYear(label) for key, label in Family.choices}
+    total = FundingYear("Total")
+    for line in lines:
+        states = (_state_at(events[line["pk"]], before, line), _state_at(events[line["pk"]], after, line))
+        by_funder.setdefault(line["funder__name"], FundingYear(line["funder__name"])).add(*states)
+        by_family[line["operation__family"]].add(*states)
+        total.add(*states)
+    starts = [object_events[0]["pgh_created_at"] for object_events in events.values() if object_events]
+    funders = sorted(by_funder.values(), key=lambda row: (-row.after["planned"], row.name))
+    return FundingYearOverYear(
+        funders=funders,
+        families=[row for row in by_family.values() if any(row.before.values()) or any(row.after.values())],
+        total=total,
+        history_start=min(starts) if starts else None,
+    )
+
+
+@dataclass
+class StatusChange:
+    on: datetime.datetime
+    before: str
+    after: str
+
+
+@dataclass
+class ConventionProgress:
+    """One operation of a revue: its convention semesters against the actual or forecast ones."""
+
+    operation: Operation
+    status_before: str | None  # status value at the start of the year (None: not yet recorded)
+    status_after: str | None  # at the situation date
+    changes: list[StatusChange]
+    start: str  # actual start, or forecast (see `convention_progress`)
+    end: str
+    start_is_forecast: bool
+    end_is_forecast: bool
+    at_least: bool  # late and not finished: the end is at least the current semester
+    slippage: int | None  # in semesters, end against the convention's planned end
+
+
+FINISHED_STATUSES = (OperationStatus.LIVREE, OperationStatus.SOLDEE)
+
+
+def _forecast(planned: str, actual: str, current: str) -> tuple[str, bool, bool]:
+    """(semester, is_forecast, at_least): the actual one when known; else the planned one, moved to the
+    current semester when it is already past."""
+    if actual:
+        return actual, False, False
+    if planned and semester_index(planned) < semester_index(current):
+        return current, True, True
+    return planned, True, False
+
+
+def convention_progress(
+    *, operations: QuerySet[Operation], year_start: datetime.date, situation: datetime.date
+) -> list[ConventionProgress]:
+    """Each operation's progress against the convention at the situation date, by family then identifier.
+
+    Start and end are the actual semesters when recorded; otherwise the planned ones, or the situation's
+    semester when the planned one is past (the slippage is then "at least"). Status changes are those of
+    the history between the year's start and the situation date (two queries)."""
+    current = semester_of(situation)
+    family_order = {key: index for index, key in enumerate(Family.values)}
+    rows = sorted(
+        operations.select_related("sector", "moa"),
+        key=lambda op: (family_order.get(op.family, len(family_order)), op.identifier, op.pk),
+    )
+    events = _events_by_object("OperationEvent", [op.pk for op in rows], ["status"])
+    labels = dict(OperationStatus.choices)
+    moment_before, moment_after = (
+        start_of_day(year_start),
+        start_of_day(situation + datetime.timedelta(days=1)),
+    )
+    progress = []
+    for op in rows:
+        object_events = events[op.pk]
+        state_before = _state_at(object_events, moment_before, {"status": op.status})
+        state_after = _state_at(object_events, moment_after, {"status": op.status})
+        changes = [
+            StatusChange(
+                on=later["pgh_created_at"], before=labels[earlier["status"]], after=labels[later["status"]]
+            )
+            for earlier, later in zip(object_events, object_events[1:], strict=False)
+            if earlier["status"] != later["status"]
+            and moment_before <= later["pgh_created_at"] < moment_after
+        ]
+        if op.status == OperationStatus.ABANDONNEE:
+            start, start_forecast, _ = op.actual_start, False, False
+            end, end_forecast, at_least, slippage = "", False, False, None
+        else:
+            start, start_forecast, _ = _forecast(op.planned_start, op.actual_start, current)
+            finished_without_date = op.status in FINISHED_STATUSES and not op.actual_end
+            end, end_forecast, at_least = (
+                (op.planned_end, False, False)
+                if finished_without_date
+                else _forecast(op.planned_end, op.actual_end, current)
+            )
+            slippage = (
+                semester_index(end) - semester_index(op.planned_end) if end and op.planned_end else None
+            )
+        progress.append(
+            ConventionProgress(
+                operation=op,
+                status_before=state_before["status"] if state_before else None,
+                status_after=state_after["status"] if state_after else None,
+                changes=changes,
+                start=start,
+                end=end,
+                start_is_forecast=start_forecast,
+                end_is_forecast=end_forecast,
+                at_least=at_least,
+                slippage=slippage,
+            )
+        )
+    return progress

@@ -19,6 +19,19 @@ def scope_households(scope: PackScope):
 
 @section(key="relogement", title="Relogement des ménages", template="relogement/pack/relogement.html")
 def relogement(scope: PackScope) -> dict | None:
+    return relogement_context(scope, with_operations=True)
+
+
+@section(
+    key="relogement-synthese", title="Relogement des ménages", template="relogement/pack/relogement.html"
+)
+def relogement_summary(scope: PackScope) -> dict | None:
+    """The revue de projet's relogement: the same figures, per sector only (the per-operation tables,
+    several pages on a large programme, are the COPIL's detail)."""
+    return relogement_context(scope, with_operations=False)
+
+
+def relogement_context(scope: PackScope, *, with_operations: bool) -> dict | None:
     indicators = selectors.relogement_indicators(scope_households(scope))
     if indicators.empty:
         return None  # no household in the scope: the section is left out
@@ -30,7 +43,9 @@ def relogement(scope: PackScope) -> dict | None:
     return {
         "indicators": indicators,
         "total_row": tables["total_row"],
-        "tables": selectors.level_tables(tables, with_sectors=scope.sector is None),
+        "tables": selectors.level_tables(
+            tables, with_sectors=scope.sector is None, with_operations=with_operations
+        ),
         "situation_chart": charts.situation_chart(indicators)
         if show_charts and scope.sector is None
         else None,

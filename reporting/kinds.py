@@ -31,15 +31,16 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "concertation",
         "relogement",
     ],
+    # A revue de projet is the year against the convention: progress and calendar per operation, money
+    # against the maquette year over year, then the thematic sections (later domains add theirs here).
     PackKind.REVUE: [
         "chiffres-cles",
-        "operations",
-        "calendrier",
+        "revue-avancement",
+        "revue-calendrier",
+        "revue-financements",
         "risques",
-        "financements",
-        "gouvernance",
+        "relogement-synthese",
         "concertation",
-        "relogement",
     ],
 }
 

@@ -149,15 +149,19 @@ def _pack(programme, **fields):
     )
 
 
-@pytest.mark.parametrize("kind", [PackKind.COPIL, PackKind.COTEC, PackKind.REVUE])
-def test_pack_section_has_the_dashboard_figures(mission_client, programme, data_set, kind):
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [(PackKind.COPIL, "relogement"), (PackKind.COTEC, "relogement"), (PackKind.REVUE, "relogement-synthese")],
+)
+def test_pack_section_has_the_dashboard_figures(mission_client, programme, data_set, kind, key):
     dashboard = mission_client.get(reverse(URL)).context["total_row"]
     html = unescape(packs.pack_html(packs.pack_scope(_pack(programme, kind=kind))))
-    assert 'id="relogement"' in html
-    section = html.split('id="relogement"', 1)[1]
+    assert f'id="{key}"' in html
+    section = html.split(f'id="{key}"', 1)[1].split("</section>", 1)[0]
     for name in ("households", "definitive", "new_share", "outside_qpv_share", "median_cost_change"):
         assert dashboard[name] in section
-    assert "OA — Tour A" in section
+    # The revue de projet keeps the per-sector tables; the per-operation detail is the COPIL's.
+    assert ("OA — Tour A" in section) is (kind != PackKind.REVUE)
     assert "Ensemble</th>" in section
 
 

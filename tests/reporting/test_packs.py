@@ -647,7 +647,16 @@ def test_pack_charts_are_the_svg_of_the_dashboards(mission_client, programme, se
 
     sector_page = mission_client.get(reverse("projects:sector_detail", args=[sector_a.slug])).context
     copil = packs.pack_scope(make_pack(programme, sector=sector_a))
-    assert projects_reports.calendar(copil)["groups"][0]["chart"] == sector_page["timeline_chart"]
+    # Same Gantt, its "today" line at the pack's situation date instead of the current day.
+    from projects import charts as projects_charts
+    from projects import selectors as projects_selectors
+    from projects.models import Operation
+
+    timeline = projects_selectors.sector_timeline(operations=Operation.objects.filter(sector=sector_a))
+    assert sector_page["timeline_chart"] == projects_charts.timeline_chart(timeline)
+    assert projects_reports.calendar(copil)["groups"][0]["chart"] == projects_charts.timeline_chart(
+        timeline, today=copil.period_end, today_label=projects_reports.situation_label(copil)
+    )
 
     dashboard = mission_client.get(reverse("projects:dashboard")).context
     revue = packs.pack_scope(
