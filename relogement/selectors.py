@@ -437,8 +437,9 @@ def indicator_tables(indicators: Indicators, counts: CountsFn, *, masked: bool, 
     }
 
 
-# A level whose masking hides more than this share of its non-zero counts is not detailed (partners).
-MOSTLY_MASKED = Fraction(2, 3)
+# A level whose masking hides more than this share of its non-zero counts (almost all of them) is not
+# detailed (partners): 47 masked cells out of 48 say nothing a total would not.
+MOSTLY_MASKED = Fraction(3, 4)
 SITUATION_COLUMNS = COUNT_COLUMNS[:-1]  # the situations; the last column is their total
 
 
@@ -523,7 +524,9 @@ def key_figures(total: Mapping[str, Any], *, threshold: int) -> dict:
         grouped = {
             "label": " ou ".join(labels[name] for name in hidden),
             "value": f"< {threshold}" if 0 < rest < threshold else group_thousands(rest),
-            "detail": "regroupés : chacun compte trop peu de ménages pour être publié seul",
+            "detail": (
+                "regroupés (secret statistique) : publiés à part, ils feraient retrouver un petit effectif"
+            ),
         }
     return {
         "hidden": False,

@@ -101,3 +101,130 @@ def test_granted_mission_lists_opens_a_household_and_adds_an_offer(
     assert actions[0] == AccessAction.LIST
     assert AccessAction.EDIT in actions
     assert not console_errors
+
+
+@pytest.fixture
+def referent_world(transactional_db, live_server):
+    """A granted relogement referent with a TOTP authenticator and recovery codes, active and closed
+    households, a granted newcomer without a second factor, and a sector-limited partner."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    programme = ProgrammeFactory(name="NPRU Test", slug="npru-test")
+    sector = SectorFactory(programme=programme, name="Moulins")
+    operation = OperationFactory(programme=programme, sector=sector)
+    landlord = OrganisationFactory(bailleur=True, name="Habitat Métropole")
+    programme.organisations.add(landlord)
+    for status in (HouseholdStatus.TO_SURVEY, HouseholdStatus.SEARCHING, HouseholdStatus.OFFER):
+        HouseholdFactory(
+            programme=programme, origin_operation=operation, origin_landlord=landlord, status=status
+        )
+    for _ in range(2):
+        HouseholdFactory(
+            programme=programme,
+            origin_operation=operation,
+            origin_landlord=landlord,
+            status=HouseholdStatus.CLOSED,
+            closed_on=datetime.date(2025, 1, 1),
+        )
+    HouseholdFactory.create_batch(
+        12,
+        programme=programme,
+        origin_operation=operation,
+        origin_landlord=landlord,
+        status=HouseholdStatus.REHOUSED,
+    )
+    referent = MembershipFactory(
+        programme=programme,
+        role=Role.REFERENT,
+        referent_domain="relogement",
+        personal_data_domains=["relogement"],
+        user__email="referent-relogement@exemple.fr",
+        organisation=OrganisationFactory(ville=True),
+    ).user
+    secret = generate_totp_secret()
+    TOTP.activate(referent, secret)
+    RecoveryCodes.activate(referent)
+    MembershipFactory(
+        programme=programme,
+        role=Role.MISSION,
+        personal_data_domains=["relogement"],
+        user__email="nouvelle@exemple.fr",
+        organisation=OrganisationFactory(ville=True),
+    )
+    MembershipFactory(
+        programme=programme,
+        role=Role.PARTNER,
+        user__email="bailleur@exemple.fr",
+        organisation=landlord,
+        sectors=[sector],
+    )
+    return live_server, secret
+
+
+def _login(page, server, email):
+    page.goto(f"{server.url}/comptes/login/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_mfa_pages_household_list_and_recovery_codes(referent_world, page, check_page, console_errors):
+    server, secret = referent_world
+    _login(page, server, "referent-relogement@exemple.fr")
+    page.wait_for_url("**/2fa/authenticate/**")
+    page.get_by_text("Votre compte donne accès à des données personnelles").wait_for()
+    check_page(page, "54-double-authentification-code")
+    page.locator("input[name=code]").fill(current_code(secret))
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url(f"{server.url}/")
+
+    page.goto(f"{server.url}/relogement/menages/")
+    page.get_by_text("15 ménages à traiter").wait_for()
+    check_page(page, "55-menages-a-traiter")
+    page.get_by_role("link", name="Voir les ménages clos ou partis").click()
+    page.get_by_text("2 ménages clos ou partis sans relogement").wait_for()
+
+    page.goto(f"{server.url}/comptes/2fa/")
+    page.get_by_text("Pourquoi un second facteur ?").wait_for()
+    check_page(page, "56-double-authentification")
+    page.goto(f"{server.url}/comptes/2fa/recovery-codes/")
+    if "reauthenticate" in page.url:
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.locator("main button[type=submit]").first.click()
+        page.wait_for_url("**/recovery-codes/**")
+    codes = page.locator("textarea#recovery_codes")
+    assert len(codes.input_value().split()) == 10  # shown on screen, not an empty box
+    page.get_by_role("link", name="Télécharger les codes").wait_for()
+    check_page(page, "57-codes-de-secours")
+    assert not console_errors
+
+
+def test_a_granted_newcomer_is_asked_to_set_up_the_app_and_told_why(referent_world, page, check_page):
+    server, _secret = referent_world
+    _login(page, server, "nouvelle@exemple.fr")
+    page.wait_for_url("**/reauthenticate/**")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("main button[type=submit]").first.click()
+    page.wait_for_url("**/2fa/totp/activate/**")
+    page.get_by_text("activez l'application d'authentification pour continuer").wait_for()
+    check_page(page, "58-double-authentification-activation")
+
+
+def test_the_personal_data_page_is_public(live_server, page, check_page):
+    page.goto(f"{live_server.url}/donnees-personnelles/")
+    page.get_by_role("heading", level=1, name="Données personnelles").wait_for()
+    page.get_by_role("heading", name="Droits des personnes et comment les exercer").wait_for()
+    check_page(page, "59-donnees-personnelles")
+
+
+def test_partner_relogement_dashboard_when_masking_hides_almost_everything(referent_world, page, check_page):
+    server, _secret = referent_world
+    _login(page, server, "bailleur@exemple.fr")
+    page.wait_for_url(f"{server.url}/")
+    page.goto(f"{server.url}/relogement/")
+    page.get_by_text("Secret statistique.").wait_for()
+    values = page.locator(".kpi-value").all_inner_texts()
+    assert "s" not in values
+    check_page(page, "60-relogement-partenaire")
+    page.goto(f"{server.url}/relogement/operations/")
+    check_page(page, "61-relogement-partenaire-operations")

@@ -266,6 +266,7 @@ def test_partner_operations_page_shows_the_sectors_when_operations_are_mostly_ma
     assert response.context["coarser_for"]["masked_cells"] == 5
     assert "Détail par opération non publié : 5 des 5 effectifs seraient masqués" in html
     assert "Petite 0" not in html
+    assert "{#" not in html  # no template comment leaks into the page
     assert [level["key"] for level in response.context["tables"]] == ["quartiers"]
     # the mission team, which sees every count, keeps the detail
     mission_client = Client()
