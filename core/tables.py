@@ -33,6 +33,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import A, AttributeDict, computed_values
 
+from core.scoping import out_of_scope_count, out_of_scope_text
+
 CellRenderer = Callable[[Any], str]
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
@@ -208,4 +210,25 @@ def note_out_of_scope(table: Table, text: str) -> str:
     return text
 
 
-__all__ = ["BooleanColumn", "DateColumn", "DateTimeColumn", "RowUrl", "Table", "note_out_of_scope"]
+def scope_note(request, table: Table, filterset, in_programme, *, singular: str, plural: str) -> str:
+    """ "7 actions hors de votre périmètre" for a partner: the list's filters applied to the programme's
+    rows unscoped (`in_programme`), counted against the table's (one query, partners only)."""
+    unscoped = type(filterset)(filterset.data, queryset=in_programme, request=request)
+    hidden = out_of_scope_count(
+        user=request.user,
+        membership=request.membership,
+        visible=table.paginator.count,
+        in_programme=unscoped.qs,
+    )
+    return note_out_of_scope(table, out_of_scope_text(hidden, singular, plural))
+
+
+__all__ = [
+    "BooleanColumn",
+    "DateColumn",
+    "DateTimeColumn",
+    "RowUrl",
+    "Table",
+    "note_out_of_scope",
+    "scope_note",
+]

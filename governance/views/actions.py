@@ -12,6 +12,7 @@ from core.decorators import programme_required
 from core.exports import DATE, Column, xlsx_response
 from core.readonly import readonly
 from core.scoping import editor_scope
+from core.tables import scope_note
 from governance import selectors, services
 from governance.filters import OPEN, ActionFilter
 from governance.forms import ActionForm, ActionStatusForm
@@ -22,7 +23,6 @@ from governance.views.common import (
     form_errors_message,
     require_perm,
     safe_next,
-    scope_note,
 )
 
 PAGE_SIZE = 50

@@ -2,9 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core.scoping import out_of_scope_count, out_of_scope_text
-from core.tables import note_out_of_scope
-
 
 def require_perm(request, perm: str, obj) -> None:
     if not request.user.has_perm(perm, obj):
@@ -43,16 +40,3 @@ def safe_next(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
-
-
-def scope_note(request, table, filterset, in_programme, *, singular: str, plural: str) -> str:
-    """ "7 actions hors de votre périmètre" for a partner limited to some quartiers: the same filters
-    applied to the programme's rows, unscoped, counted against the table's (one query, partners only)."""
-    unscoped = type(filterset)(filterset.data, queryset=in_programme, request=request)
-    hidden = out_of_scope_count(
-        user=request.user,
-        membership=request.membership,
-        visible=table.paginator.count,
-        in_programme=unscoped.qs,
-    )
-    return note_out_of_scope(table, out_of_scope_text(hidden, singular, plural))

@@ -11,6 +11,7 @@ from core.audience import audience_for_request
 from core.decorators import internal_required, programme_required
 from core.readonly import readonly
 from core.richtext import sanitize_html
+from core.tables import scope_note
 from governance import selectors, services
 from governance.charts import attendance_chart, feedback_chart
 from governance.disclosure_tables import attendance_table, remarks_table
@@ -18,7 +19,7 @@ from governance.filters import FeedbackFilter, PublicEventFilter
 from governance.forms import FeedbackAnswerForm, FeedbackConvertForm, FeedbackForm, PublicEventForm
 from governance.models import PublicEvent
 from governance.tables import FeedbackTable, PublicEventTable
-from governance.views.common import apply_service_errors, require_perm, scope_note, service_error_message
+from governance.views.common import apply_service_errors, require_perm, service_error_message
 from projects.models import Sector
 
 PAGE_SIZE = 50

@@ -15,6 +15,7 @@ from core.filters import YEAR_MAX, YEAR_MIN
 from core.readonly import readonly
 from core.richtext import sanitize_html
 from core.scoping import out_of_scope_count, out_of_scope_text
+from core.tables import scope_note
 from core.widgets import autocomplete_response
 from governance import selectors, services
 from governance.filters import MeetingFilter, MeetingListFilter
@@ -26,7 +27,6 @@ from governance.views.common import (
     apply_service_errors,
     flash_form_errors,
     require_perm,
-    scope_note,
     service_error_message,
 )
 from projects import selectors as project_selectors

@@ -8,12 +8,13 @@ from core.audience import audience_for_request
 from core.decorators import internal_required, programme_required
 from core.exports import xlsx_response
 from core.readonly import readonly
+from core.tables import scope_note
 from projects import selectors, services
 from projects.exports import OPERATION_COLUMNS
 from projects.filters import OperationFilter
 from projects.forms import DocumentForm, OperationCreateForm, OperationForm
 from projects.history import operation_history
-from projects.models import Document
+from projects.models import Document, Operation
 from projects.tables import OperationTable
 
 PAGE_SIZE = 50
@@ -34,6 +35,14 @@ def operation_list(request):
         "filter": filterset,
         "table": table,
         "count": table.paginator.count,
+        "out_of_scope": scope_note(
+            request,
+            table,
+            filterset,
+            Operation.objects.filter(programme=request.programme),
+            singular="opération",
+            plural="opérations",
+        ),
         # the membership's role, not the permission (one query on every list request); the view checks it
         "can_create": request.user.is_superuser or bool(request.membership and request.membership.can_edit),
     }

@@ -71,3 +71,16 @@ def test_the_seance_list_and_the_concertation_list_count_what_is_out_of_scope(
 
     assert "0 séances · 2 séances hors de votre périmètre" in seances
     assert "0 temps de concertation · 1 temps de concertation hors de votre périmètre" in events
+
+
+def test_the_operations_list_counts_the_operations_out_of_scope(
+    partner_client_a, programme, sector_a, sector_b
+):
+    from tests.projects.factories import OperationFactory
+
+    OperationFactory(programme=programme, sector=sector_a)
+    OperationFactory.create_batch(3, programme=programme, sector=sector_b)
+
+    html = partner_client_a.get(reverse("projects:operation_list")).content.decode()
+
+    assert "1 opération · 3 opérations hors de votre périmètre" in html
