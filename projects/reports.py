@@ -179,7 +179,7 @@ def revue_progress(scope: PackScope) -> dict:
 
 
 def calendar_span(progress: list[selectors.ConventionProgress], situation: datetime.date) -> list[str]:
-    """Every semester from the earliest start to the latest end (planned, actual or forecast)."""
+    """Every semester of the years from the earliest start to the latest end (planned, actual or forecast)."""
     semesters = [
         semester
         for row in progress
@@ -187,6 +187,7 @@ def calendar_span(progress: list[selectors.ConventionProgress], situation: datet
         if semester
     ] + [semester_of(situation)]
     first, last = min(semesters, key=semester_index), max(semesters, key=semester_index)
+    first, last = f"{first[:4]}-S1", f"{last[:4]}-S2"  # whole years: each year's label over its two halves
     return [add_semesters(first, step) for step in range(semester_index(last) - semester_index(first) + 1)]
 
 
@@ -258,11 +259,11 @@ def calendar_years_svg(span: list[str], current_index: int) -> str:
     parts = []
     for index, semester in enumerate(span):
         x = round(index * step, 2)
-        if semester.endswith("S1") or index == 0:
+        if semester.endswith("S1"):
             parts.append(
                 f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="#ffffff" stroke-width="0.15"/>'
             )
-            label_x = round(x + (step if semester.endswith("S1") else step / 2), 2)
+            label_x = round(x + step, 2)
             parts.append(
                 f'<text x="{label_x}" y="2.4" font-size="2.1" text-anchor="middle" fill="#ffffff" '
                 f'font-family="DejaVu Sans Condensed, DejaVu Sans">{semester[2:4]}</text>'

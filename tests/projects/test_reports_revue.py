@@ -258,6 +258,7 @@ def test_calendar_grid_marks_the_convention_the_actual_and_the_late_semesters(re
     cells = reports.calendar_cells(late["row"], context["span"], context["current"])
     # 2024-S1 … 2025-S2 planned and done, 2026-S1 done beyond the planned end, then nothing.
     assert cells == ["pr", "pr", "pr", "pr", "l", "", "", ""]
+    assert str(context["years_svg"]).count("<text") == 4  # 24, 25, 26, 27: whole years
     assert str(late["grid"]).startswith("<svg")
     assert 'stroke="#b3261e"' in str(late["grid"])
 
