@@ -39,6 +39,7 @@ def test_the_server_error_page_is_french_and_needs_no_request_context():
     page = response.content.decode()
     assert "Erreur de notre côté" in page
     assert "elle a été enregistrée" in page
+    assert "{#" not in page  # no template comment printed as text
     assert 'id="contenu"' in page
     assert 'aria-label="Navigation principale"' in page
     assert reverse("projects:operation_list") in page

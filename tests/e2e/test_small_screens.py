@@ -4,8 +4,10 @@ the mission team and as two partners (a landlord limited to two quartiers, the S
 programme)."""
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
+from core.views import server_error
 from governance.models import Body, Meeting
 from tests.e2e.test_governance import demo, login  # noqa: F401 (demo: fixture)
 from tests.e2e.test_relogement import EMAIL, PASSWORD, current_code, relogement_world  # noqa: F401
@@ -125,3 +127,22 @@ def test_error_pages_and_access_log_at_both_sizes(demo, page, check_page):  # no
     page.goto(f"{demo.url}{reverse('imports:list')}")
     page.get_by_role("heading", name="Accès refusé").wait_for()
     _at_both_sizes(page, check_page, "96-erreur-403")
+
+    # A form sent after its CSRF cookie is gone (expired session, cookies blocked): the French page.
+    page.context.clear_cookies(name="csrftoken")
+    page.set_viewport_size(LAPTOP)
+    page.locator("#menu-principal .dropdown-toggle").click()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("heading", name="Formulaire expiré").wait_for()
+    for size, label in ((PHONE, "390"), (LAPTOP, "1366")):
+        page.set_viewport_size(size)
+        check_page(page, f"97-formulaire-expire-{label}")
+
+    # The 500 page, on its static layout (the live server does not fail on demand).
+    page.goto(f"{demo.url}/")
+    page.set_content(server_error(RequestFactory().get("/")).content.decode())
+    page.get_by_role("heading", name="Erreur de notre côté").wait_for()
+    for size, label in ((PHONE, "390"), (LAPTOP, "1366")):
+        page.set_viewport_size(size)
+        assert _page_width(page) <= size["width"]
+        check_page(page, f"98-erreur-500-{label}")
