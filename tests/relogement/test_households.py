@@ -564,3 +564,12 @@ def test_the_list_shows_households_to_process_first_and_closed_ones_behind_a_fil
     assert all(h.reference in every for h in (closed, left, to_survey))
     by_status = granted_client.get(reverse("relogement:household_list"), {"status": "clos"}).content.decode()
     assert closed.reference in by_status  # a chosen status is shown whatever the situation
+
+
+def test_the_admin_site_registers_no_personal_data_model():
+    from django.contrib import admin
+
+    from core.models import AccessEvent
+
+    registered = set(admin.site._registry)
+    assert not registered & {Household, Offer, Rehousing, AccessEvent}
