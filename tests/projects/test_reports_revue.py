@@ -259,8 +259,9 @@ def test_calendar_grid_marks_the_convention_the_actual_and_the_late_semesters(re
     # 2024-S1 … 2025-S2 planned and done, 2026-S1 done beyond the planned end, then nothing.
     assert cells == ["pr", "pr", "pr", "pr", "l", "", "", ""]
     assert str(context["years_svg"]).count("<text") == 4  # 24, 25, 26, 27: whole years
-    assert str(late["grid"]).startswith("<svg")
-    assert 'stroke="#b3261e"' in str(late["grid"])
+    grid = base64.b64decode(late["grid"].split(",", 1)[1]).decode()
+    assert grid.startswith("<svg")
+    assert 'stroke="#b3261e"' in grid  # the situation's semester
 
 
 def test_revue_pdf_text(revue_data, tmp_path, pdftotext):
