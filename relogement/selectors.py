@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 
 from core import cache
 from core.disclosure import is_masked
-from core.formatting import format_euros, format_percent, group_thousands
+from core.formatting import format_euros, format_percent, format_percent_against, group_thousands
 from projects.models import Operation
 from relogement.models import (
     DEFINITIVELY_REHOUSED,
@@ -383,8 +383,8 @@ def _display_row(row: Figures, count_cells: dict[str, str], masked: bool, thresh
     def hidden(*bases: int) -> bool:
         return hidden_base or (masked and any(0 < base < threshold for base in bases))
 
-    def share(part: int, whole: int) -> str:
-        return "—" if hidden(part, whole) else format_percent(part, whole)
+    def share(part: int, whole: int, target: Decimal | None = None) -> str:
+        return "—" if hidden(part, whole) else format_percent_against(part, whole, target)
 
     def met(part: int, whole: int, target) -> bool | None:
         if target is None or not whole or hidden(part, whole):
@@ -400,10 +400,10 @@ def _display_row(row: Figures, count_cells: dict[str, str], masked: bool, thresh
         "figures": row,
         **count_cells,
         "planned": group_thousands(row.planned) if row.planned else "—",
-        "new_share": share(row.new_or_recent, row.rehoused),
+        "new_share": share(row.new_or_recent, row.rehoused, row.target_new_share),
         "target_new_share": _share_text(row.target_new_share),
         "new_met": met(row.new_or_recent, row.rehoused, row.target_new_share),
-        "outside_qpv_share": share(row.outside_qpv, row.rehoused),
+        "outside_qpv_share": share(row.outside_qpv, row.rehoused, row.target_outside_qpv_share),
         "target_outside_qpv_share": _share_text(row.target_outside_qpv_share),
         "outside_qpv_met": met(row.outside_qpv, row.rehoused, row.target_outside_qpv_share),
         "off_site_share": share(row.off_site, row.rehoused),

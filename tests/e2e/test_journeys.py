@@ -65,10 +65,10 @@ def test_mission_login_dashboard_operation(demo, page, check_page, console_error
     first.click()
     page.wait_for_url("**/operations/*/")
     assert identifier in page.locator(".breadcrumb").inner_text()
-    assert page.get_by_role("link", name="Modifier").is_visible()
+    assert page.get_by_role("link", name="Modifier", exact=True).is_visible()
     check_page(page, "03-operation")
 
-    page.get_by_role("link", name="Modifier").click()
+    page.get_by_role("link", name="Modifier", exact=True).click()
     check_page(page, "04-operation-modifier")
     page.get_by_label("Avancement (%)").fill("55")
     page.get_by_role("button", name="Enregistrer").click()

@@ -2,11 +2,13 @@
 
 import datetime
 import subprocess
+from decimal import Decimal
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
+from core.disclosure import mask_small_counts
 from core.pdf import render_pdf
 from relogement import selectors
 from relogement.models import HouseholdStatus
@@ -274,3 +276,16 @@ def test_partner_operations_page_shows_the_sectors_when_operations_are_mostly_ma
     internal = unescape(mission_client.get(url).content.decode())
     assert "Petite 0" in internal
     assert "non publié" not in internal
+
+
+def test_a_share_just_below_its_target_does_not_read_as_the_target():
+    """11 of 37 is 29.7 %: next to "objectif 30 %" and "non atteint" it must not read "30 %"."""
+    row = selectors.Figures(
+        households=40, definitive=37, rehoused=37, new_or_recent=11, target_new_share=Decimal("0.3")
+    )
+
+    (display,) = selectors.display_rows([row], mask_small_counts, masked=False, threshold=5)
+
+    assert display["new_share"] == f"29,7{NNBSP}%"
+    assert display["target_new_share"] == f"30{NNBSP}%"
+    assert display["new_met"] is False
