@@ -43,6 +43,8 @@ def relogement_context(scope: PackScope, *, with_operations: bool) -> dict | Non
     return {
         "indicators": indicators,
         "total_row": tables["total_row"],
+        "key_figures": selectors.key_figures(tables["total_row"], threshold=audience.threshold),
+        "threshold": audience.threshold,
         "tables": selectors.level_tables(
             tables, with_sectors=scope.sector is None, with_operations=with_operations
         ),

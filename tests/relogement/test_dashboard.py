@@ -289,3 +289,22 @@ def test_a_share_just_below_its_target_does_not_read_as_the_target():
     assert display["new_share"] == f"29,7{NNBSP}%"
     assert display["target_new_share"] == f"30{NNBSP}%"
     assert display["new_met"] is False
+
+
+def test_partner_pack_key_figures_never_show_a_bare_mask(programme, sector_a):
+    operation = OperationFactory(programme=programme, sector=sector_a)
+    for status, count in (
+        (HouseholdStatus.REHOUSED, 12),
+        (HouseholdStatus.SEARCHING, 8),
+        (HouseholdStatus.LEFT, 2),
+    ):
+        HouseholdFactory.create_batch(count, programme=programme, origin_operation=operation, status=status)
+    scope = packs.pack_scope(_pack(programme, sector=sector_a, audience=PackAudience.PARTNERS))
+
+    section = unescape(packs.pack_html(scope)).split('id="relogement"', 1)[1]
+
+    values = [part.split("</p>", 1)[0].strip() for part in section.split('<p class="kpi-value">')[1:]]
+    assert "s" not in values
+    assert "< 5" not in values
+    assert "12" in values  # relogés définitivement
+    assert "partis sans relogement" in section
