@@ -36,8 +36,10 @@ MAX_AMOUNT = Decimal("999999999999.99")  # fits DecimalField(max_digits=14, deci
 
 
 def shown(value: Any) -> str:
-    """The value as the user typed it, shortened for an error message."""
-    text = _CONTROL.sub(" ", str(value)).strip()
+    """The value as the user sees it in the cell, shortened for an error message: a boolean cell reads
+    VRAI / FAUX (as in a French spreadsheet), a date cell 05/03/2024, never Python's True or 2024-03-05
+    00:00:00."""
+    text = ("VRAI" if value else "FAUX") if isinstance(value, bool) else parse_text(value)
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
 
 

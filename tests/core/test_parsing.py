@@ -57,7 +57,7 @@ def test_parse_decimal_fr(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["abc", "1,2,3", "12 ans", "=1+1", "1.2.3,4,5", "1,234.5,6", ".", "-", "e5", True, float("nan"), "1e999"],
+    ["abc", "1,2,3", "12 ans", "=1+1", "1.2.3,4,5", "1,234.5,6", ".", "-", "e5", float("nan"), "1e999"],
 )
 def test_parse_decimal_fr_refuses_with_the_value_in_the_message(raw):
     with pytest.raises(ValidationError) as error:
@@ -135,6 +135,19 @@ def test_parse_date_fr_refuses(raw):
 )
 def test_parse_yes_no(raw, expected):
     assert parse_yes_no(raw) is expected
+
+
+@pytest.mark.parametrize(
+    ("parser", "raw", "message"),
+    [
+        (parse_date_fr, True, "« VRAI » n'est pas une date"),
+        (parse_amount, datetime.date(2026, 2, 28), "« 28/02/2026 » n'est pas un nombre"),
+        (parse_amount, False, "« FAUX » n'est pas un nombre"),
+    ],
+)
+def test_errors_show_a_cell_as_the_spreadsheet_does(parser, raw, message):
+    with pytest.raises(ValidationError, match=message):
+        parser(raw)
 
 
 def test_parse_yes_no_refuses():
