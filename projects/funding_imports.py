@@ -22,7 +22,17 @@ from django.utils import timezone
 from accounts.import_refs import NewOrganisation, OrganisationRef, OrganisationRefs
 from accounts.models import OrganisationKind
 from core.formatting import format_euros
-from core.imports import Action, ImportResult, ImportSpec, Row, RowError, RowPlan, header_key
+from core.imports import (
+    Action,
+    Column,
+    Headers,
+    ImportResult,
+    ImportSpec,
+    Row,
+    RowError,
+    RowPlan,
+    header_key,
+)
 from core.parsing import (
     CENT,
     MAX_AMOUNT,
@@ -50,13 +60,13 @@ from projects.vocabularies import (
 
 ZERO = Decimal(0)
 REMAINING_TOLERANCE = Decimal(1)
-# A funder written as a funder column of the financial annex is written ("Conseil régional", "CDC"…).
+# A funder named by one of the headers of a funder column of the financial annex ("Conseil régional",
+# "CDC"…): that funder.
 FUNDER_WORDS: dict[str, Funder] = {
     header_key(spelling): funder
     for funder in FUNDERS
     for spelling in OPERATION_HEADERS[funder.field].split("|")
 }
-CC, PC = COMMITMENT_HEADERS.column, PAYMENT_HEADERS.column
 # Kinds an organisation's name may be guessed as, that a programme has one of (its Région, its Ville…).
 FUNDER_KINDS = {funder.organisation_kind for funder in FUNDERS} - {OrganisationKind.AUTRE}
 
@@ -129,6 +139,18 @@ class LineAmounts:
     ref: LineRef
     committed: Decimal | None = None
     paid: Decimal | None = None
+
+
+def line_columns(headers: Headers) -> tuple[Column, ...]:
+    """The columns naming a funding line, and the statements' usual columns read to be known, not used."""
+    return (
+        headers.column("operation", values=OPERATIONS, required=True),
+        headers.column("operation_label", parser=text_of(300)),
+        headers.column("moa", parser=text_of(200)),
+        headers.column("family", parser=text_of(200)),
+        headers.column("funder", parser=text_of(200), required=True),
+        headers.column("kind", parser=FUNDING_KIND),
+    )
 
 
 class FundingStatementImport(ImportSpec, register=False):
@@ -276,16 +298,11 @@ class CommitmentsImport(FundingStatementImport):
         "montants enregistrés de la ligne de financement : un état est cumulé, le réimporter ne change rien."
     )
     columns = (
-        CC("operation", values=OPERATIONS, required=True),
-        CC("operation_label", parser=text_of(300)),
-        CC("moa", parser=text_of(200)),
-        CC("family", parser=text_of(200)),
-        CC("funder", parser=text_of(200), required=True),
-        CC("kind", parser=FUNDING_KIND),
-        CC("committed", parser=parse_amount, required=True),
-        CC("paid", parser=parse_amount, required=True),
-        CC("remaining", parser=parse_amount),
-        CC("date", parser=parse_past_date),
+        *line_columns(COMMITMENT_HEADERS),
+        COMMITMENT_HEADERS.column("committed", parser=parse_amount, required=True),
+        COMMITMENT_HEADERS.column("paid", parser=parse_amount, required=True),
+        COMMITMENT_HEADERS.column("remaining", parser=parse_amount),
+        COMMITMENT_HEADERS.column("date", parser=parse_past_date),
     )
 
     def prepare(self) -> None:
@@ -344,16 +361,11 @@ class PaymentsImport(FundingStatementImport):
         "fois."
     )
     columns = (
-        PC("operation", values=OPERATIONS, required=True),
-        PC("operation_label", parser=text_of(300)),
-        PC("moa", parser=text_of(200)),
-        PC("family", parser=text_of(200)),
-        PC("funder", parser=text_of(200), required=True),
-        PC("kind", parser=FUNDING_KIND),
-        PC("date", parser=parse_past_date, required=True),
-        PC("amount", parser=parse_signed_amount, required=True),
-        PC("reference", parser=text_of(100)),
-        PC("label", parser=text_of(300)),
+        *line_columns(PAYMENT_HEADERS),
+        PAYMENT_HEADERS.column("date", parser=parse_past_date, required=True),
+        PAYMENT_HEADERS.column("amount", parser=parse_signed_amount, required=True),
+        PAYMENT_HEADERS.column("reference", parser=text_of(100)),
+        PAYMENT_HEADERS.column("label", parser=text_of(300)),
     )
 
     def prepare(self) -> None:
@@ -379,33 +391,37 @@ class PaymentsImport(FundingStatementImport):
         groups: dict[tuple, list[RowPlan]] = defaultdict(list)
         for plan in result.plans:
             groups[plan.data.ref.key].append(plan)
-        plans = []
-        amount_column = str(self.column("amount").label)
-        for group in groups.values():
-            ref: LineRef = group[0].data.ref
-            rows = [plan.row for plan in group]
-            total = sum((plan.data.amount for plan in group), ZERO)
-            where = f"ligne {rows[0]}" if len(rows) == 1 else f"lignes {', '.join(map(str, rows))}"
-            if total < 0:
-                message = f"Le total des versements de {ref.label} ({where}) est négatif : {euros(total)}."
-                result.errors.append(RowError(rows[-1], amount_column, message))
-                continue
-            if total > ref.committed:
-                message = (
-                    f"Le total des versements de {ref.label} ({euros(total)}, {where}) dépasse le montant "
-                    f"engagé ({euros(ref.committed)}) : le versé ne peut dépasser l'engagé. Importez d'abord "
-                    "l'état des engagements, ou corrigez le fichier."
-                )
-                result.errors.append(RowError(rows[-1], amount_column, message))
-                continue
-            self.warn_paid_decrease(rows[0], ref, total, "le fichier doit contenir tous les versements")
-            dates = sorted(plan.data.date for plan in group)
-            span = (
-                f"{dates[0]:%d/%m/%Y}"
-                if dates[0] == dates[-1]
-                else f"du {dates[0]:%d/%m/%Y} au {dates[-1]:%d/%m/%Y}"
-            )
-            key = f"{ref.label} — {len(group)} versement(s) {'le ' if dates[0] == dates[-1] else ''}{span}"
-            plans.append(self.line_plan(rows[0], LineAmounts(ref, paid=total), key=key))
+        plans = [self.total_plan(group, result.errors) for group in groups.values()]
         result.errors.sort(key=lambda error: error.row or 0)
-        result.plans = plans
+        result.plans = [plan for plan in plans if plan is not None]
+
+    def total_plan(self, group: list[RowPlan], errors: list[RowError]) -> RowPlan | None:
+        """The plan of one funding line from its payments, or None with an error on its last row when
+        their total is negative or exceeds the line's committed amount."""
+        ref: LineRef = group[0].data.ref
+        rows = [plan.row for plan in group]
+        total = sum((plan.data.amount for plan in group), ZERO)
+        where = f"ligne {rows[0]}" if len(rows) == 1 else f"lignes {', '.join(map(str, rows))}"
+        amount_column = str(self.column("amount").label)
+        if total < 0:
+            message = f"Le total des versements de {ref.label} ({where}) est négatif : {euros(total)}."
+            errors.append(RowError(rows[-1], amount_column, message))
+            return None
+        if total > ref.committed:
+            message = (
+                f"Le total des versements de {ref.label} ({euros(total)}, {where}) dépasse le montant "
+                f"engagé ({euros(ref.committed)}) : le versé ne peut dépasser l'engagé. Importez d'abord "
+                "l'état des engagements, ou corrigez le fichier."
+            )
+            errors.append(RowError(rows[-1], amount_column, message))
+            return None
+        self.warn_paid_decrease(rows[0], ref, total, "le fichier doit contenir tous les versements")
+        key = f"{ref.label} — {len(group)} versement(s) {_span(sorted(plan.data.date for plan in group))}"
+        return self.line_plan(rows[0], LineAmounts(ref, paid=total), key=key)
+
+
+def _span(dates: list[datetime.date]) -> str:
+    """« le 12/04/2023 », or « du 12/04/2023 au 03/09/2026 » for sorted dates."""
+    if dates[0] == dates[-1]:
+        return f"le {dates[0]:%d/%m/%Y}"
+    return f"du {dates[0]:%d/%m/%Y} au {dates[-1]:%d/%m/%Y}"
