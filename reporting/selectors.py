@@ -1,17 +1,19 @@
 """Reads about packs beyond the list and the detail (those scope `Pack.objects.visible_to`)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
 
+from accounts.models import User
 from reporting.models import Pack
 
 
 @dataclass(frozen=True)
 class PublicationEntry:
-    when: object
-    what: str
-    who: object
+    when: datetime.datetime
+    what: str  # « Publication » or « Retrait »
+    who: User | None
 
 
 def publication_history(pack: Pack, *, limit: int = 50) -> list[PublicationEntry]:

@@ -181,10 +181,7 @@ def pack_publish(*, pack: Pack, user) -> Pack:
         raise ValidationError("Ce dossier est déjà publié.")
     pack.published_at, pack.published_by = timezone.now(), user
     pack.withdrawn_at = pack.withdrawn_by = None
-    pack.full_clean(exclude=FULL_CLEAN_EXCLUDE)
-    pack.save(update_fields=["published_at", "published_by", "withdrawn_at", "withdrawn_by"])
-    logger.info("pack_published", pack_id=pack.pk)
-    return pack
+    return _publication_save(pack, "pack_published")
 
 
 @transaction.atomic
@@ -195,9 +192,13 @@ def pack_withdraw(*, pack: Pack, user) -> Pack:
         raise ValidationError("Ce dossier n'est pas publié : il n'y a rien à retirer.")
     pack.withdrawn_at, pack.withdrawn_by = timezone.now(), user
     pack.published_at = pack.published_by = None
+    return _publication_save(pack, "pack_withdrawn")
+
+
+def _publication_save(pack: Pack, event: str) -> Pack:
     pack.full_clean(exclude=FULL_CLEAN_EXCLUDE)
     pack.save(update_fields=["published_at", "published_by", "withdrawn_at", "withdrawn_by"])
-    logger.info("pack_withdrawn", pack_id=pack.pk)
+    logger.info(event, pack_id=pack.pk)
     return pack
 
 
