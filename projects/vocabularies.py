@@ -176,16 +176,16 @@ OPERATION_HEADERS = Headers(
         "eligible_base": "Base subventionnable | Assiette subventionnable | Base de financement"
         " | Base subventionnable HT | Assiette",
         "fund_anru": "Subvention ANRU | ANRU | Subvention ANRU prévue | Subventions ANRU | Concours ANRU"
-        " | Subvention NPNRU",
+        " | Subvention NPNRU | Agence nationale pour la rénovation urbaine",
         "fund_action_logement": "Prêt Action Logement | Action Logement | Prêt bonifié Action Logement"
-        " | Prêts Action Logement | Prêt AL",
+        " | Prêts Action Logement | Prêt AL | Action Logement Services",
         "fund_ville": "Ville | Commune | Subvention Ville | Part Ville | Subvention commune | Part commune",
         "fund_epci": "Métropole | EPCI | Intercommunalité | Subvention Métropole | Part Métropole"
         " | Agglomération",
         "fund_region": "Région | Conseil régional | Subvention Région | Part Région",
         "fund_departement": "Département | Conseil départemental | Subvention Département | Part Département",
         "fund_banque_territoires": "Banque des Territoires | Caisse des Dépôts | CDC | BdT"
-        " | Banque des territoires (CDC)",
+        " | Banque des territoires (CDC) | Caisse des dépôts et consignations",
         "fund_anah": "Anah | Subvention Anah | Agence nationale de l'habitat",
         "fund_feder": "FEDER | Fonds européens | Europe | Union européenne | Europe (FEDER)",
         "fund_own": "Fonds propres | Fonds propres MOA | Fonds propres du maître d'ouvrage"

@@ -191,6 +191,29 @@ def test_nature_is_needed_when_the_funder_has_several_lines(programme):
     assert (line.committed, line.paid) == (Decimal(10), Decimal(5))
 
 
+def test_funders_named_in_full_are_the_programmes_funders(programme):
+    """A funder's statement names itself in full: no second ANRU or Banque des Territoires is created."""
+    operation = OperationFactory(programme=programme, identifier="OP-1")
+    for name, kind in (
+        ("ANRU", OrganisationKind.ANRU),
+        ("Banque des Territoires", OrganisationKind.BANQUE_TERRITOIRES),
+    ):
+        FundingLineFactory(operation=operation, funder=OrganisationFactory(name=name, kind=kind))
+    organisations = Organisation.objects.count()
+    rows = [
+        HEADER[:5],
+        ["OP-1", "Agence nationale pour la rénovation urbaine", "", "10", "5"],
+        ["OP-1", "Caisse des Dépôts et Consignations", "", "20", "0"],
+    ]
+
+    result = run("engagements", programme, csv_bytes(rows))
+
+    assert result.committed, result.errors
+    assert Organisation.objects.count() == organisations
+    assert amounts("OP-1", "ANRU") == (Decimal(10), Decimal(5))
+    assert amounts("OP-1", "Banque des Territoires") == (Decimal(20), 0)
+
+
 # Versements (one row per payment) ---------------------------------------------------------------------
 
 
