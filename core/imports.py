@@ -801,14 +801,19 @@ def decode_text(data: bytes) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             raise ImportFileError(_UNDECODABLE) from None
+    raise _mixed_encoding_error(text, stray)
+
+
+def _mixed_encoding_error(text: str, stray: int) -> ImportFileError:
+    """The refusal naming the line of the stray byte at `stray`, shown around it (the byte as �)."""
     line_start = text.rfind("\n", 0, stray) + 1
     line_end = text.find("\n", stray)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    shown = re.sub("[\udc80-\udcff]", "\ufffd", line).strip()
-    if len(shown) > 60:
+    shown = re.sub("[\udc80-\udcff]", "\ufffd", line)
+    if len(shown.strip()) > 60:
         position = stray - line_start
         shown = "…" + shown[max(position - 30, 0) : position + 30].strip() + "…"
-    raise ImportFileError(_MIXED_ENCODING.format(line=text.count("\n", 0, stray) + 1, shown=shown))
+    return ImportFileError(_MIXED_ENCODING.format(line=text.count("\n", 0, stray) + 1, shown=shown.strip()))
 
 
 def _csv_rows(text: str, delimiter: str, limit: int | None = None) -> Iterator[list[str]]:
