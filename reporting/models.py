@@ -27,7 +27,7 @@ class PackAudience(models.TextChoices):
 class PackStatus(models.TextChoices):
     PENDING = "en_attente", "En attente"
     RUNNING = "en_cours", "En cours"
-    READY = "prete", "Prête"
+    READY = "prete", "Prêt"
     FAILED = "echec", "Échec"
 
 

@@ -3,7 +3,7 @@
 The document itself is built by `reporting.generator` from the sections the pack's kind lists
 (`reporting/kinds.py`); this module keeps the `Pack` row's lifecycle.
 
-Lifecycle (docs/packs.md): en attente → en cours → prête | échec (with the reason). A pack is a
+Lifecycle (docs/packs.md): en attente → en cours → prêt | échec (with the reason). A pack is a
 background job (`core/jobs.py`, its `JobKind` on the model): a request creates the row and hands its id to
 Celery once the transaction commits; if the broker (Redis) cannot be reached the request still answers at
 once and the pack stays "en attente" until `packs_pending_sweep` (beat) sends it again. Generation claims
@@ -222,7 +222,7 @@ def pack_generate_by_id(*, pack_id: int) -> Pack | None:
 
 
 def pack_generate(*, pack: Pack) -> Pack:
-    """en attente → en cours → prête (file, pages, durations) or échec (reason); never raises for a
+    """en attente → en cours → prêt (file, pages, durations) or échec (reason); never raises for a
     failing section or render, so a request running it eagerly does not fail.
 
     Not one transaction: each step (claim, progress, finish or failure) commits on its own so that the

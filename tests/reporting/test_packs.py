@@ -546,7 +546,7 @@ def test_the_pack_lifecycle_only_moves_forward_and_may_give_up_a_waiting_pack():
     assert lifecycle.allowed(PackStatus.PENDING) == {PackStatus.RUNNING, PackStatus.FAILED}
     assert lifecycle.allowed(PackStatus.RUNNING) == {PackStatus.READY, PackStatus.FAILED}
     assert lifecycle.allowed(PackStatus.READY) == lifecycle.allowed(PackStatus.FAILED) == frozenset()
-    with pytest.raises(ValidationError, match="« En attente » à « Prête » impossible"):
+    with pytest.raises(ValidationError, match="« En attente » à « Prêt » impossible"):
         lifecycle.check(PackStatus.PENDING, PackStatus.READY)
 
 

@@ -226,3 +226,11 @@ def test_the_ready_soon_notice_goes_when_the_pack_is_ready(
     assert READY_SOON not in polled
     assert reverse("reporting:pack_download", args=[pack.pk]) in polled
     assert READY_SOON not in mission_client.get(response["Location"]).content.decode()
+
+
+def test_a_ready_pack_is_said_pret_as_a_dossier_is_masculine(mission_client, programme, sector_a):
+    pack = _ready_pack(programme, sector=sector_a, kind=PackKind.COPIL, audience=PackAudience.INTERNAL)
+    for url in (reverse("reporting:pack_list"), reverse("reporting:pack_detail", args=[pack.pk])):
+        html = mission_client.get(url).content.decode()
+        assert ">Prêt</span>" in html
+        assert "Prête" not in html
