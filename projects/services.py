@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.models import Organisation, OrganisationKind
 from core.transitions import State, StateMachine, step
-from core.utils import assign_changed
+from core.utils import assign_changed, save_validated
 from projects.models import (
     Amendment,
     Convention,
@@ -85,31 +85,19 @@ OPERATION_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def operation_create(*, programme: Programme, identifier: str, **fields: Any) -> Operation:
-    unknown = set(fields) - set(OPERATION_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown operation fields: {sorted(unknown)}")
-    operation = Operation(programme=programme, identifier=identifier.strip(), **fields)
-    operation.full_clean()
-    operation.save()
-    return operation
+    operation = Operation(programme=programme, identifier=identifier.strip())
+    return save_validated(operation, fields, editable=OPERATION_EDITABLE_FIELDS)
 
 
 @transaction.atomic
 def operation_update(*, operation: Operation, **fields: Any) -> Operation:
     """Apply changed fields; a status change must follow OPERATION_LIFECYCLE."""
-    unknown = set(fields) - set(OPERATION_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown operation fields: {sorted(unknown)}")
     if "status" in fields:
         current = Operation.objects.filter(pk=operation.pk).values_list("status", flat=True).get()
         operation_check_transition(current=current, target=fields["status"])
     if not fields.get("at_risk", operation.at_risk):
         fields.setdefault("at_risk_reason", "")
-    for name, value in fields.items():
-        setattr(operation, name, value)
-    operation.full_clean()
-    operation.save()
-    return operation
+    return save_validated(operation, fields, editable=OPERATION_EDITABLE_FIELDS)
 
 
 @transaction.atomic
@@ -305,21 +293,12 @@ def funding_line_create(
     line = FundingLine(
         operation=operation, funder=funder, kind=kind, planned=planned, committed=committed, paid=paid
     )
-    line.full_clean()
-    line.save()
-    return line
+    return save_validated(line)
 
 
 @transaction.atomic
 def funding_line_update(*, line: FundingLine, **fields: Any) -> FundingLine:
-    unknown = set(fields) - {"funder", "kind", *FUNDING_AMOUNTS}
-    if unknown:
-        raise TypeError(f"Unknown funding line fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(line, name, value)
-    line.full_clean()
-    line.save()
-    return line
+    return save_validated(line, fields, editable={"funder", "kind", *FUNDING_AMOUNTS})
 
 
 @transaction.atomic
@@ -327,21 +306,12 @@ def milestone_create(
     *, operation: Operation, label: str, due_on: datetime.date, done_on: datetime.date | None = None
 ) -> Milestone:
     milestone = Milestone(operation=operation, label=label.strip(), due_on=due_on, done_on=done_on)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return save_validated(milestone)
 
 
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, **fields: Any) -> Milestone:
-    unknown = set(fields) - {"label", "due_on", "done_on"}
-    if unknown:
-        raise TypeError(f"Unknown milestone fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(milestone, name, value)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return save_validated(milestone, fields, editable={"label", "due_on", "done_on"})
 
 
 CONVENTION_EDITABLE_FIELDS = ("kind", "title", "reference", "signed_on", "ends_on")
@@ -350,45 +320,19 @@ AMENDMENT_EDITABLE_FIELDS = ("number", "kind", "subject", "signed_on")
 
 @transaction.atomic
 def convention_create(*, programme: Programme, **fields: Any) -> Convention:
-    unknown = set(fields) - set(CONVENTION_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown convention fields: {sorted(unknown)}")
-    convention = Convention(programme=programme, **fields)
-    convention.full_clean()
-    convention.save()
-    return convention
+    return save_validated(Convention(programme=programme), fields, editable=CONVENTION_EDITABLE_FIELDS)
 
 
 @transaction.atomic
 def convention_update(*, convention: Convention, **fields: Any) -> Convention:
-    unknown = set(fields) - set(CONVENTION_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown convention fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(convention, name, value)
-    convention.full_clean()
-    convention.save()
-    return convention
+    return save_validated(convention, fields, editable=CONVENTION_EDITABLE_FIELDS)
 
 
 @transaction.atomic
 def amendment_create(*, convention: Convention, **fields: Any) -> Amendment:
-    unknown = set(fields) - set(AMENDMENT_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown amendment fields: {sorted(unknown)}")
-    amendment = Amendment(convention=convention, **fields)
-    amendment.full_clean()
-    amendment.save()
-    return amendment
+    return save_validated(Amendment(convention=convention), fields, editable=AMENDMENT_EDITABLE_FIELDS)
 
 
 @transaction.atomic
 def amendment_update(*, amendment: Amendment, **fields: Any) -> Amendment:
-    unknown = set(fields) - set(AMENDMENT_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown amendment fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(amendment, name, value)
-    amendment.full_clean()
-    amendment.save()
-    return amendment
+    return save_validated(amendment, fields, editable=AMENDMENT_EDITABLE_FIELDS)
