@@ -67,6 +67,8 @@ FUNDER_WORDS: dict[str, Funder] = {
     for funder in FUNDERS
     for spelling in OPERATION_HEADERS[funder.field].split("|")
 }
+# « Fonds propres », « Autofinancement »…: the operation's maître d'ouvrage, as in the financial annex.
+OWN_FUNDS_WORDS = {header_key(spelling) for spelling in OPERATION_HEADERS["fund_own"].split("|")}
 # Kinds an organisation's name may be guessed as, that a programme has one of (its Région, its Ville…).
 FUNDER_KINDS = {funder.organisation_kind for funder in FUNDERS} - {OrganisationKind.AUTRE}
 
@@ -178,6 +180,9 @@ class FundingStatementImport(ImportSpec, register=False):
         name = row.get("funder")
         if not name:
             return None
+        if self.own_funds(row):
+            operation = row.get("operation")
+            return operation.moa if isinstance(operation, Operation) else None
         key = normalize_key(name)
         if key not in self.funders:
             self.funders[key] = self._find_funder(name)
@@ -186,6 +191,10 @@ class FundingStatementImport(ImportSpec, register=False):
             row.error("funder", found)
             return None
         return found
+
+    @staticmethod
+    def own_funds(row: Row) -> bool:
+        return header_key(row.get("funder", "")) in OWN_FUNDS_WORDS
 
     def _find_funder(self, name: str) -> OrganisationRef | str:
         """By name or short name; « Ville », « Métropole » : the programme's; a funder column's word
@@ -222,7 +231,7 @@ class FundingStatementImport(ImportSpec, register=False):
         funder = self.funder(row)
         if not isinstance(operation, Operation) or funder is None or not row.usable("kind"):
             return None
-        kind = row.get("kind")
+        kind = row.get("kind") or (FundingKind.FONDS_PROPRES if self.own_funds(row) else None)
         existing = (
             [] if isinstance(funder, NewOrganisation) else self.operation_lines[(operation.pk, funder.pk)]
         )

@@ -214,6 +214,30 @@ def test_funders_named_in_full_are_the_programmes_funders(programme):
     assert amounts("OP-1", "Banque des Territoires") == (Decimal(20), 0)
 
 
+def test_own_funds_are_the_maitre_d_ouvrages_own_funds_line(programme):
+    """« Fonds propres » in the funder column is the operation's maître d'ouvrage (its own-funds line), as
+    in the financial annex, not a new organisation named « Fonds propres »."""
+    moa = OrganisationFactory(name="Habitat Métropole", kind=OrganisationKind.BAILLEUR)
+    operation = OperationFactory(programme=programme, identifier="OP-1", moa=moa)
+    FundingLineFactory(operation=operation, funder=moa, kind=FundingKind.SUBVENTION, committed=0, paid=0)
+    FundingLineFactory(operation=operation, funder=moa, kind=FundingKind.FONDS_PROPRES, committed=0, paid=0)
+    organisations = Organisation.objects.count()
+    rows = [
+        HEADER[:5],
+        ["OP-1", "Fonds propres", "", "300", "100"],
+        ["OP-1", "Autofinancement", "", "1", "0"],
+    ]
+
+    result = run("engagements", programme, csv_bytes(rows))
+
+    assert [(error.row, error.column) for error in result.errors] == [(3, "Financeur")]
+    assert "figure déjà ligne 2" in result.errors[0].message
+    result = run("engagements", programme, csv_bytes(rows[:2]))
+    assert result.committed, result.errors
+    assert Organisation.objects.count() == organisations
+    assert amounts("OP-1", "Habitat Métropole", FundingKind.FONDS_PROPRES) == (Decimal(300), Decimal(100))
+
+
 # Versements (one row per payment) ---------------------------------------------------------------------
 
 
