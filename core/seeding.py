@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 Log = Callable[[str], None]
+# The source recorded in the history of what `seed_demo` writes (a seeder may rewrite those events).
+SEED_SOURCE = "Jeu de démonstration (seed_demo)"
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def seed_demo(
     targets = [TARGETS[key] for key in SCALES[scale]]
     ordered = seeders()
     report: list[str] = []
-    with pghistory.context(source="Jeu de démonstration (seed_demo)"), transaction.atomic():
+    with pghistory.context(source=SEED_SOURCE), transaction.atomic():
         for target in targets:
             run = SeedRun(target=target, today=today, log=log)
             if reset:

@@ -8,12 +8,13 @@ import datetime
 
 from django.db.models import QuerySet
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from core.charts import svg_data_uri
 from core.pack_sections import PackScope, section
 from projects import charts, selectors
 from projects.models import Family, Operation, OperationStatus, Sector
-from projects.semesters import add_semesters, semester_index, semester_of
+from projects.semesters import add_semesters, semester_index, semester_label, semester_of
 
 AT_RISK_LIMIT = 60
 MILESTONE_DAYS = 90
@@ -274,6 +275,25 @@ def calendar_years_svg(span: list[str], current_index: int) -> str:
     return _svg(GRID_MM, height, "".join(parts))
 
 
+def calendar_alt(row: selectors.ConventionProgress) -> str:
+    """What a line's grid shows, in words (the image's alternative text)."""
+    operation = row.operation
+    parts = []
+    if operation.planned_start:
+        planned_end = operation.planned_end or operation.planned_start
+        parts.append(f"convention {semester_label(operation.planned_start)} à {semester_label(planned_end)}")
+    if operation.status == OperationStatus.ABANDONNEE:
+        parts.append("abandonnée")
+    elif row.start:
+        start = f"{semester_label(row.start)}{' (prévu)' if row.start_is_forecast else ''}"
+        end = row.end and (
+            f"{'au moins ' if row.at_least else ''}{semester_label(row.end)}"
+            f"{' (prévu)' if row.end_is_forecast and not row.at_least else ''}"
+        )
+        parts.append(f"réalisation {start} à {end}" if end else f"réalisation depuis {start}")
+    return capfirst(" ; ".join(parts)) or "Aucun semestre connu"
+
+
 @section(
     key="revue-calendrier",
     title="Calendrier au regard de la convention",
@@ -292,7 +312,9 @@ def revue_calendar(scope: PackScope) -> dict | None:
     groups: dict[str, list[dict]] = {}
     for row in progress:
         grid = calendar_grid_svg(calendar_cells(row, span, current), current_index)
-        groups.setdefault(row.operation.family, []).append({"row": row, "grid": svg_data_uri(grid)})
+        groups.setdefault(row.operation.family, []).append(
+            {"row": row, "grid": svg_data_uri(grid), "alt": calendar_alt(row)}
+        )
     return {
         **revue_dates(scope),
         "span": span,

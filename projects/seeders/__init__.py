@@ -6,7 +6,7 @@ from accounts.models import User
 from core.seeding import SeedRun, Target, seeder
 from projects import services
 from projects.models import Programme
-from projects.seeders import demo, summary
+from projects.seeders import demo, history, summary
 
 
 def reset(run: SeedRun) -> None:
@@ -31,3 +31,10 @@ def report(targets: list[Target]) -> list[str]:
 def seed(run: SeedRun) -> None:
     build = demo.seed_metro_programme if run.target.key == "metro" else demo.seed_demo_programme
     build(run.target, today=run.today, log=run.log)
+
+
+# After every seeder that writes operations or funding lines (relogement writes its figures in risks).
+@seeder("projects-history", after=["projects", "governance", "relogement"])
+def seed_history(run: SeedRun) -> None:
+    """The backdated history of the programme's operations, funding lines and milestones."""
+    history.seed_history(demo.demo_programme(run.target), run)

@@ -317,3 +317,21 @@ def test_gantt_wraps_long_labels_and_marks_today(revue_data):
         ].split(",", 1)[1]
     ).decode()
     assert "Situation au 30/06/2026" in pack_svg
+
+
+def test_calendar_grids_say_what_they_show_and_the_pdf_logs_no_missing_alt(revue_data, caplog):
+    scope = _scope(revue_data["late"].programme)
+    alts = {
+        item["row"].operation.identifier: item["alt"]
+        for group in reports.revue_calendar(scope)["groups"]
+        for item in group["rows"]
+    }
+    assert alts["OP-LATE"] == "Convention S1 2024 à S2 2025 ; réalisation S1 2024 à S1 2026"
+    assert alts["OP-OVERDUE"] == "Convention S1 2024 à S2 2025 ; réalisation S2 2024 à au moins S1 2026"
+    assert alts["OP-ONTIME"] == "Convention S2 2026 à S2 2027 ; réalisation S2 2026 (prévu) à S2 2027 (prévu)"
+    assert alts["OP-ABANDON"] == "Convention S1 2024 à S2 2026 ; abandonnée"
+    html = document_html(scope, section_keys=kinds.section_keys(PackKind.REVUE))
+    assert f'alt="{alts["OP-ABANDON"]}"' in html
+    with caplog.at_level("WARNING"):
+        render_document_pdf(scope, section_keys=kinds.section_keys(PackKind.REVUE))
+    assert not [record for record in caplog.records if "alt" in record.getMessage()]
