@@ -24,7 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 
 import pghistory.models
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from core.seeding import SEED_SOURCE, SeedRun
@@ -216,6 +216,22 @@ def milestone_events(
     ]
 
 
+def restore_dates(event_model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
+    """Set the given date columns of events by primary key, a thousand rows a statement."""
+    table = connection.ops.quote_name(event_model._meta.db_table)
+    columns = [connection.ops.quote_name(name) for name in names]
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        values = ", ".join(["(%s::integer" + ", %s::timestamptz" * len(names) + ")"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v(pgh_id, {', '.join(columns)}) "
+                f"WHERE {table}.pgh_id = v.pgh_id",
+                [value for row in chunk for value in row],
+            )
+
+
 @dataclass
 class EventWriter:
     """Replaces the seeder-written events of one model by the wanted ones where they differ."""
@@ -266,15 +282,15 @@ class EventWriter:
             stale += [row["pgh_id"] for row in current]
             fresh += [event_model(pgh_obj_id=pk, **row) for row in wanted]
         event_model.objects.filter(pgh_id__in=stale).delete()
-        wanted_times = [
-            {name: getattr(event, name) for name in self.auto_dates(event_model)} for event in fresh
-        ]
+        dates = self.auto_dates(event_model)
+        wanted_dates = [[getattr(event, name) for name in dates] for event in fresh]
         event_model.objects.bulk_create(fresh, batch_size=2000)
         # bulk_create stamps the auto dates (pgh_created_at, updated_at) with now: put the wanted ones back
-        for event, times in zip(fresh, wanted_times, strict=True):
-            for name, value in times.items():
-                setattr(event, name, value)
-        event_model.objects.bulk_update(fresh, self.auto_dates(event_model), batch_size=2000)
+        restore_dates(
+            event_model,
+            dates,
+            [(event.pk, *values) for event, values in zip(fresh, wanted_dates, strict=True)],
+        )
         return len(fresh)
 
 
