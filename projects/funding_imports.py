@@ -198,14 +198,18 @@ class FundingStatementImport(ImportSpec, register=False):
 
     def _find_funder(self, name: str) -> OrganisationRef | str:
         """By name or short name; « Ville », « Métropole » : the programme's; a funder column's word
-        (« Région », « CDC »…): the programme's organisation of that kind; a name that tells a kind the
-        programme has one of (« Conseil régional Hauts-de-France »): that one; otherwise created."""
+        (« Région », « CDC »…): the programme's organisation of that kind (« Union européenne »: the
+        FEDER); a name that tells a kind the programme has one of (« Conseil régional
+        Hauts-de-France »): that one; otherwise created."""
         if found := self.organisations.get(name):
             return found
         if generic := GENERIC_ORGANISATIONS.get(normalize_key(name)):
             return self.organisations.of_programme(generic)
         funder = FUNDER_WORDS.get(header_key(name))
-        if funder is not None and funder.organisation_kind != OrganisationKind.AUTRE:
+        if funder is not None and funder.organisation_kind == OrganisationKind.AUTRE and funder.default_name:
+            # « Union européenne », « Fonds européens »: the organisation the annex's FEDER column names.
+            return self.organisations.named(funder.default_name, OrganisationKind.AUTRE)
+        if funder is not None:
             found = self.organisations.of_programme(funder.organisation_kind, preferred=funder.default_name)
             if not isinstance(found, str):
                 return found

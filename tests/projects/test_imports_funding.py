@@ -192,11 +192,13 @@ def test_nature_is_needed_when_the_funder_has_several_lines(programme):
 
 
 def test_funders_named_in_full_are_the_programmes_funders(programme):
-    """A funder's statement names itself in full: no second ANRU or Banque des Territoires is created."""
+    """A funder's statement names itself in full: no second ANRU, Banque des Territoires or FEDER (the
+    organisation the annex's « FEDER » column names) is created."""
     operation = OperationFactory(programme=programme, identifier="OP-1")
     for name, kind in (
         ("ANRU", OrganisationKind.ANRU),
         ("Banque des Territoires", OrganisationKind.BANQUE_TERRITOIRES),
+        ("FEDER", OrganisationKind.AUTRE),
     ):
         FundingLineFactory(operation=operation, funder=OrganisationFactory(name=name, kind=kind))
     organisations = Organisation.objects.count()
@@ -204,6 +206,7 @@ def test_funders_named_in_full_are_the_programmes_funders(programme):
         HEADER[:5],
         ["OP-1", "Agence nationale pour la rénovation urbaine", "", "10", "5"],
         ["OP-1", "Caisse des Dépôts et Consignations", "", "20", "0"],
+        ["OP-1", "Union européenne", "", "30", "0"],
     ]
 
     result = run("engagements", programme, csv_bytes(rows))
@@ -212,6 +215,7 @@ def test_funders_named_in_full_are_the_programmes_funders(programme):
     assert Organisation.objects.count() == organisations
     assert amounts("OP-1", "ANRU") == (Decimal(10), Decimal(5))
     assert amounts("OP-1", "Banque des Territoires") == (Decimal(20), 0)
+    assert amounts("OP-1", "FEDER") == (Decimal(30), 0)
 
 
 def test_own_funds_are_the_maitre_d_ouvrages_own_funds_line(programme):
