@@ -175,15 +175,24 @@ def parse_decimal_fr(value: Any) -> Decimal | None:
 def parse_amount(value: Any) -> Decimal | None:
     """Euros: a French number, not negative, rounded to the cent."""
     number = parse_decimal_fr(value)
+    if number is not None and number < 0:
+        raise invalid("« %(value)s » : un montant ne peut pas être négatif.", value)
+    return _cents(number, value)
+
+
+def parse_signed_amount(value: Any) -> Decimal | None:
+    """Euros rounded to the cent, negative allowed (a cancelled payment, « annulation de titre »)."""
+    return _cents(parse_decimal_fr(value), value)
+
+
+def _cents(number: Decimal | None, value: Any) -> Decimal | None:
     if number is None:
         return None
-    if number < 0:
-        raise invalid("« %(value)s » : un montant ne peut pas être négatif.", value)
     try:
         amount = number.quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
         raise invalid("« %(value)s » est un montant trop grand.", value) from None
-    if amount > MAX_AMOUNT:
+    if abs(amount) > MAX_AMOUNT:
         raise invalid("« %(value)s » est un montant trop grand.", value)
     return amount
 

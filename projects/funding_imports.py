@@ -14,7 +14,7 @@ Both write through `projects.services.funding_line_set`, so history records the 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.utils import timezone
@@ -34,13 +34,11 @@ from core.imports import (
     header_key,
 )
 from core.parsing import (
-    CENT,
-    MAX_AMOUNT,
     invalid,
     normalize_key,
     parse_amount,
     parse_date_fr,
-    parse_decimal_fr,
+    parse_signed_amount,
     text_of,
 )
 from projects.models import FundingKind, FundingLine, Operation
@@ -81,17 +79,6 @@ _KIND_WORDS = {
 
 def _proper_words(name: str) -> frozenset[str]:
     return significant_words(name) - _KIND_WORDS
-
-
-def parse_signed_amount(value: Any) -> Decimal | None:
-    """Euros, rounded to the cent; negative for a cancelled payment (« annulation de titre »)."""
-    number = parse_decimal_fr(value)
-    if number is None:
-        return None
-    amount = number.quantize(CENT, rounding=ROUND_HALF_UP)
-    if abs(amount) > MAX_AMOUNT:
-        raise invalid("« %(value)s » est un montant trop grand.", value)
-    return amount
 
 
 def parse_past_date(value: Any) -> datetime.date | None:

@@ -13,6 +13,7 @@ from core.parsing import (
     parse_date_fr,
     parse_decimal_fr,
     parse_int,
+    parse_signed_amount,
     parse_text,
     parse_yes_no,
 )
@@ -77,6 +78,14 @@ def test_parse_amount_rounds_to_the_cent_and_refuses_negative_and_huge():
 @pytest.mark.parametrize(("raw", "expected"), [("1 200", 1200), (12.0, 12), ("12,0", 12), ("-3", -3), (7, 7)])
 def test_parse_int(raw, expected):
     assert parse_int(raw) == expected
+
+
+def test_parse_signed_amount_keeps_the_sign_and_the_limits_of_an_amount():
+    assert parse_signed_amount("-25 000,004") == Decimal("-25000.00")
+    assert parse_signed_amount("1 234,565") == Decimal("1234.57")
+    assert parse_signed_amount("") is None
+    with pytest.raises(ValidationError, match="montant trop grand"):
+        parse_signed_amount("-1 000 000 000 000")
 
 
 def test_parse_int_refuses_decimals():
