@@ -15,7 +15,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from django.utils import timezone
 
@@ -150,7 +150,6 @@ class FundingStatementImport(ImportSpec, register=False):
     unique_key = False  # one operation has several lines: the line is checked instead
     key_label = "Ligne de financement"
     success_url_name = "projects:operation_list"
-    headers: ClassVar[Any]
 
     def prepare(self) -> None:
         lines = FundingLine.objects.filter(operation__programme=self.programme).select_related("funder")
@@ -161,6 +160,8 @@ class FundingStatementImport(ImportSpec, register=False):
             self.operation_lines[(line.operation_id, line.funder_id)].append(line)
         self.organisations = OrganisationRefs(self)
         self.funders: dict[str, OrganisationRef | str] = {}
+        # Where a funding line (engagements) or a payment (versements) was first met in the file.
+        self.seen: dict[tuple, int] = {}
 
     # The funder -------------------------------------------------------------------------------------------
     def funder(self, row: Row) -> OrganisationRef | None:
@@ -305,10 +306,6 @@ class CommitmentsImport(FundingStatementImport):
         COMMITMENT_HEADERS.column("date", parser=parse_past_date),
     )
 
-    def prepare(self) -> None:
-        super().prepare()
-        self.seen: dict[tuple, int] = {}
-
     def validate_row(self, row: Row) -> RowPlan | None:
         ref = self.line_ref(row)
         if ref is None or not row.usable("committed", "paid"):
@@ -367,10 +364,6 @@ class PaymentsImport(FundingStatementImport):
         PAYMENT_HEADERS.column("reference", parser=text_of(100)),
         PAYMENT_HEADERS.column("label", parser=text_of(300)),
     )
-
-    def prepare(self) -> None:
-        super().prepare()
-        self.seen: dict[tuple, int] = {}
 
     def validate_row(self, row: Row) -> RowPlan | None:
         ref = self.line_ref(row)
