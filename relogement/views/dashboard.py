@@ -7,6 +7,7 @@ sectors; the operations are one click away (`dashboard_operations`, optionally f
 
 from dataclasses import replace
 
+import rules
 from django.shortcuts import render
 
 from accounts.selectors import scope_cache_key
@@ -39,7 +40,7 @@ def _context(request, indicators: selectors.Indicators, **levels) -> dict:
         "programme": request.programme,
         "indicators": indicators,
         "audience": audience,
-        "can_see_households": request.user.has_perm("relogement.view_household", request.programme),
+        "can_see_households": rules.has_perm("relogement.view_household", request.user, request.programme),
         "total_row": tables["total_row"],
         "key_figures": selectors.key_figures(tables["total_row"], threshold=audience.threshold),
         "tables": levels_shown,

@@ -2,6 +2,7 @@
 see households one by one, and every page that shows them writes an access-log event (never the data):
 both through `core.decorators.personal_data`."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -52,7 +53,7 @@ def household_list(request):
         "situation": "" if filterset.form.cleaned_data.get("status") else situation,
         "closed_situation": CLOSED,
         "to_process_situation": TO_PROCESS,
-        "can_edit": request.user.has_perm("relogement.add_household", request.programme),
+        "can_edit": rules.has_perm("relogement.add_household", request.user, request.programme),
     }
     template = (
         "relogement/includes/household_table.html" if request.htmx else "relogement/household_list.html"
@@ -118,14 +119,14 @@ def household_detail(request, pk):
         "offers": offers,
         "rehousings": rehousings,
         "timeline": household_timeline(household),
-        "can_edit": request.user.has_perm("relogement.change_household", household),
+        "can_edit": rules.has_perm("relogement.change_household", request.user, household),
     }
     return render(request, "relogement/household_detail.html", context)
 
 
 @personal_data(DOMAIN, None, model=HOUSEHOLD)  # the blank form shows nobody: an event once created
 def household_create(request):
-    if not request.user.has_perm("relogement.add_household", request.programme):
+    if not rules.has_perm("relogement.add_household", request.user, request.programme):
         raise PermissionDenied
     form = HouseholdForm(request.POST or None, programme=request.programme, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +144,7 @@ def household_create(request):
 @personal_data(DOMAIN, AccessAction.VIEW, model=HOUSEHOLD, object_page=True)  # the form shows the household
 def household_edit(request, pk):
     household = get_object_or_404(_visible(request), pk=pk)
-    if not request.user.has_perm("relogement.change_household", household):
+    if not rules.has_perm("relogement.change_household", request.user, household):
         raise PermissionDenied
     request.access_record.record(object_ref=household.reference)
     form = HouseholdForm(
@@ -163,7 +164,7 @@ def household_edit(request, pk):
 
 def _child_form(request, pk, *, form_class, record, perm: str, model: str, template: str, field_map=None):
     household = get_object_or_404(_visible(request), pk=pk)
-    if not request.user.has_perm(perm, household):
+    if not rules.has_perm(perm, request.user, household):
         raise PermissionDenied
     request.access_record.record(object_ref=household.reference)  # the form shows the household
     form = form_class(request.POST or None, programme=household.programme)
@@ -211,7 +212,7 @@ def rehousing_add(request, pk):
 def offer_answer(request, pk, offer_pk):
     household = get_object_or_404(_visible(request), pk=pk)
     offer = get_object_or_404(household.offers.select_related("landlord"), pk=offer_pk)
-    if not request.user.has_perm("relogement.add_offer", household):
+    if not rules.has_perm("relogement.add_offer", request.user, household):
         raise PermissionDenied
     request.access_record.record(object_ref=household.reference)
     form = OfferAnswerForm(request.POST or None, instance=offer, programme=household.programme)

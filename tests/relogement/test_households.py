@@ -573,3 +573,18 @@ def test_the_admin_site_registers_no_personal_data_model():
 
     registered = set(admin.site._registry)
     assert not registered & {Household, Offer, Rehousing, AccessEvent}
+
+
+def test_the_dashboard_offers_the_household_list_to_a_superuser_only_with_the_grant(
+    client, programme, household
+):
+    """Django's has_perm lets a superuser through every permission: the link must follow the grant."""
+    from tests.accounts.factories import UserFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    MembershipFactory(user=superuser, programme=programme, role=Role.ADMIN)
+    client.force_login(superuser)
+
+    page = client.get(reverse("relogement:dashboard")).content.decode()
+
+    assert reverse("relogement:household_list") not in page
