@@ -27,8 +27,10 @@ def test_collectstatic_with_the_production_storage(settings, tmp_path):
 
 def test_the_production_settings_pass_the_deploy_checks():
     """`check --deploy` with config.settings.prod and dummy secrets, warnings as errors (as in CI)."""
+    # The browser tests of the same worker set DJANGO_ALLOW_ASYNC_UNSAFE, which a deployment must not.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "pilotage.example.fr",
