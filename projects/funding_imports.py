@@ -272,11 +272,16 @@ class FundingStatementImport(ImportSpec, register=False):
             row=row, key=key or ref.label, action=action, changes=changes, data=amounts, details=details
         )
 
-    def warn_paid_decrease(self, row: int, ref: LineRef, paid: Decimal, what: str) -> None:
-        if ref.line is not None and paid < ref.paid:
-            self.warn(
-                f"Ligne {row} : le versé de {ref.label} baisse de {euros(ref.paid)} à {euros(paid)} ({what})."
-            )
+    def warn_decrease(self, row: int, ref: LineRef, amounts: LineAmounts, why: str) -> None:
+        """An amount of an existing line going down: a correction or an older file, to be checked."""
+        for what, before, after in (
+            ("l'engagé", ref.committed, amounts.committed),
+            ("le versé", ref.paid, amounts.paid),
+        ):
+            if ref.line is not None and after is not None and after < before:
+                self.warn(
+                    f"Ligne {row} : {what} de {ref.label} baisse de {euros(before)} à {euros(after)} ({why})."
+                )
 
     def apply(self, plan: RowPlan) -> None:
         amounts: LineAmounts = plan.data
@@ -335,8 +340,9 @@ class CommitmentsImport(FundingStatementImport):
                 f"Ligne {row.number} : l'engagé de {ref.label} ({euros(committed)}) dépasse le prévu de la "
                 f"maquette ({euros(ref.line.planned)})."
             )
-        self.warn_paid_decrease(row.number, ref, paid, "état précédent corrigé ?")
-        return self.line_plan(row.number, LineAmounts(ref, committed=committed, paid=paid))
+        amounts = LineAmounts(ref, committed=committed, paid=paid)
+        self.warn_decrease(row.number, ref, amounts, "état précédent corrigé, ou état plus ancien ?")
+        return self.line_plan(row.number, amounts)
 
 
 @dataclass(frozen=True)
@@ -408,9 +414,10 @@ class PaymentsImport(FundingStatementImport):
             )
             errors.append(RowError(rows[-1], amount_column, message))
             return None
-        self.warn_paid_decrease(rows[0], ref, total, "le fichier doit contenir tous les versements")
+        amounts = LineAmounts(ref, paid=total)
+        self.warn_decrease(rows[0], ref, amounts, "le fichier doit contenir tous les versements")
         key = f"{ref.label} — {len(group)} versement(s) {_span(sorted(plan.data.date for plan in group))}"
-        return self.line_plan(rows[0], LineAmounts(ref, paid=total), key=key)
+        return self.line_plan(rows[0], amounts, key=key)
 
 
 def _span(dates: list[datetime.date]) -> str:

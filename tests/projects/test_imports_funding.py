@@ -242,6 +242,23 @@ def test_own_funds_are_the_maitre_d_ouvrages_own_funds_line(programme):
     assert amounts("OP-1", "Habitat Métropole", FundingKind.FONDS_PROPRES) == (Decimal(300), Decimal(100))
 
 
+def test_an_amount_going_down_is_pointed_out_before_the_import(programme):
+    """An older statement, or a correction, lowers the committed or the paid amount: the preview says so."""
+    operation = OperationFactory(programme=programme, identifier="OP-1")
+    anru = OrganisationFactory(name="ANRU", kind=OrganisationKind.ANRU)
+    FundingLineFactory(operation=operation, funder=anru, committed=Decimal(1000), paid=Decimal(500))
+
+    result = run(
+        "engagements", programme, csv_bytes([HEADER[:5], ["OP-1", "ANRU", "", "800", "400"]]), commit=False
+    )
+
+    assert [plain(warning) for warning in result.warnings] == [
+        f"Ligne 2 : {what} de OP-1 · ANRU (subvention) baisse de {before} à {after} "
+        "(état précédent corrigé, ou état plus ancien ?)."
+        for what, before, after in (("l'engagé", "1 000 €", "800 €"), ("le versé", "500 €", "400 €"))
+    ]
+
+
 # Versements (one row per payment) ---------------------------------------------------------------------
 
 
