@@ -5,6 +5,7 @@ scale). Everything happens in one transaction rolled back at the end: the databa
 Exits non-zero when a check fails.
 """
 
+import datetime
 import itertools
 import os
 import sys
@@ -28,6 +29,7 @@ from django.db.models import Sum  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from governance.models import Action, BodyKind, Meeting, MeetingStatus  # noqa: E402
+from projects import selectors  # noqa: E402
 from projects.models import FundingLine, Milestone, Operation, Programme, Sector  # noqa: E402
 from relogement.models import Household  # noqa: E402
 from tests.conftest import DEMO_TODAY  # noqa: E402
@@ -53,7 +55,7 @@ def check_projects(metro: Programme) -> None:
     assert projects_checks.funding_errors(metro) == []
     assert FundingLine.objects.filter(operation__programme=metro).count() >= 900
     assert Milestone.objects.filter(operation__programme=metro).count() >= 600
-    assert metro.memberships.count() == 6
+    assert metro.memberships.count() == 7  # one per role, the relogement référent with the grant included
     landlord = User.objects.get(email="bailleur@metro.npru.fr")
     assert Sector.objects.visible_to(landlord).count() == 2
     sector_rings = [projects_checks.rings(sector.perimeter) for sector in metro.sectors.all()]
@@ -64,6 +66,15 @@ def check_projects(metro: Programme) -> None:
     for operation in operations[::37]:
         operation.full_clean()
     assert operations.aggregate(total=Sum("cost_excl_tax"))["total"] > Decimal(500_000_000)
+    # the backdated history: the revue's previous year differs from today
+    year_start = DEMO_TODAY.replace(month=1, day=1)
+    figures = selectors.funding_year_over_year(
+        operations=operations,
+        before=selectors.start_of_day(year_start),
+        after=selectors.start_of_day(DEMO_TODAY + datetime.timedelta(days=1)),
+    )
+    assert 0 < figures.total.before["committed"] < figures.total.after["committed"]
+    assert 0 < figures.total.before["paid"] < figures.total.after["paid"]
 
 
 def check_governance(metro: Programme) -> None:

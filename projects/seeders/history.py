@@ -39,6 +39,7 @@ PATH = [S.ETUDE, S.PROGRAMMEE, S.ENGAGEE, S.TRAVAUX, S.LIVREE, S.SOLDEE]
 STEP_PROGRESS = {S.ETUDE: 5, S.PROGRAMMEE: 10, S.ENGAGEE: 20, S.TRAVAUX: 40, S.LIVREE: 100, S.SOLDEE: 100}
 ABANDON_MILESTONE = "Abandon acté par avenant"
 MOMENT_HOUR = 10
+MIN_GAP = datetime.timedelta(days=15)  # between two steps of one object
 
 
 def history_context(programme: Programme) -> pghistory.models.Context:
@@ -76,10 +77,10 @@ class Timeline:
 
 
 def _ordered(dates: list[datetime.date], *, first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """Each date after the previous one (by a day at least) and none after `last`."""
+    """Each date some weeks after the previous one at least, and none after `last`."""
     result, previous = [], first
     for day in dates:
-        day = min(max(day, previous + datetime.timedelta(days=1)), last)
+        day = min(max(day, previous + MIN_GAP), last)
         result.append(day)
         previous = day
     return result
@@ -96,6 +97,8 @@ def operation_timeline(
     ) + days(rng, 10, 60)
     created = min(signed or planned_start - datetime.timedelta(days=730), last) + days(rng, 0, 30)
     created = min(created, last)
+    # inscribed at the convention a few weeks after it was signed when its start was already near
+    programmed = max(programmed, created + days(rng, 20, 90))
     if operation.status == S.ABANDONNEE:
         decided = abandoned_on or created + days(rng, 300, 600)
         wanted = [(S.ABANDONNEE, decided)]
@@ -117,7 +120,7 @@ def operation_timeline(
                 day = semester_first_day(end) + days(rng, 60, 170)
             else:  # soldée: the last payments, a year or more after delivery
                 delivered = wanted[-1][1]
-                spread = max((last - delivered).days - 365, 1)
+                spread = min(max((last - delivered).days - 365, 1), 600)
                 day = delivered + datetime.timedelta(days=365 + rng.randint(0, spread))
             wanted.append((status, day))
     dates = _ordered([day for _, day in wanted], first=created, last=last)
