@@ -355,6 +355,7 @@ def test_web_preview_shows_before_and_after_then_confirms(demo, client, demo_mis
     html = plain(client.get(response.url).content.decode())
     assert "Ligne de financement" in html
     assert "Avant → après" in html
+    assert "Lignes à créer ou à modifier" in html  # nothing is created before the confirmation
     assert "C0591-14-0001 · ANRU (subvention)" in html
     assert "668 300 € → <strong>707 000 €</strong>" in html
     assert "Confirmer l'import" in html
@@ -363,6 +364,7 @@ def test_web_preview_shows_before_and_after_then_confirms(demo, client, demo_mis
         client.post(reverse("imports:confirm", args=[record.pk]))
     record.refresh_from_db()
     assert record.status == ImportStatus.COMMITTED
+    assert "Lignes créées ou modifiées" in client.get(response.url).content.decode()
     assert amounts("C0591-14-0001", "ANRU") == (Decimal("707000"), Decimal("452300"))
 
 
