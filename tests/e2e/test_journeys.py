@@ -76,7 +76,9 @@ def test_mission_login_dashboard_operation(demo, page, check_page, console_error
     assert Operation.objects.get(identifier=identifier).progress == 55
 
     page.get_by_role("link", name="Historique").click()
-    page.get_by_text("Avancement (%)").wait_for()
+    latest = page.locator("tbody tr").first  # the demo's backdated history follows it
+    latest.get_by_text("Avancement (%)").wait_for()
+    assert "→ 55" in latest.inner_text()
     check_page(page, "05-historique")
 
     page.get_by_role("link", name="Quartiers", exact=True).click()
