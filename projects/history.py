@@ -113,7 +113,10 @@ def _change(model, name: str, before, after, *, single: bool = False) -> Change 
 
 
 def _changes(model, diff: dict) -> list[Change]:
-    changes = (_change(model, name, before, after) for name, (before, after) in diff.items())
+    """The changed fields in the form's order (prévu, engagé, versé), not the database's."""
+    order = {field.attname: index for index, field in enumerate(model._meta.concrete_fields)}
+    names = sorted(diff, key=lambda name: order.get(name, len(order)))
+    changes = (_change(model, name, *diff[name]) for name in names)
     return [change for change in changes if change is not None]
 
 

@@ -1,6 +1,7 @@
 """Every write on programmes, sectors, operations and their funding goes through here."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Organisation, OrganisationKind
+from core.parsing import normalize_key
 from core.transitions import State, StateMachine, step
 from core.utils import assign_changed, save_validated
 from projects.models import (
@@ -121,27 +123,30 @@ def funding_line_set(
     return line
 
 
+# Words that tell an organisation's kind, tried in this order on its name without accents or case:
+# landlords first ("Habitat Métropole" is a bailleur, not the Métropole); acronyms as whole words only
+# ("sem" is not in "Assemblée").
+ORGANISATION_KIND_HINTS = [
+    (r"\bhabitat|\blogis|\bhlm\b|\boph\b", OrganisationKind.BAILLEUR),
+    (r"\baction logement\b", OrganisationKind.ACTION_LOGEMENT),
+    (r"\banru\b|\brenovation urbaine\b", OrganisationKind.ANRU),
+    (r"\bbanque des territoires\b|\bcaisse des depots\b", OrganisationKind.BANQUE_TERRITOIRES),
+    (r"\banah\b", OrganisationKind.ANAH),
+    (r"\bcaf\b|\ballocations familiales\b", OrganisationKind.CAF),
+    (r"\bspl\b|\bsem\b|\bamenag", OrganisationKind.AMENAGEUR),
+    (r"\bville\b|\bcommune\b", OrganisationKind.VILLE),
+    (r"\bmetropole\b|\bagglo|\bcommunaute (urbaine|de communes)\b", OrganisationKind.EPCI),
+    (r"\bregion|\bregional\b", OrganisationKind.REGION),
+    (r"\bdepartement", OrganisationKind.DEPARTEMENT),
+    (r"\betat\b|\bprefecture\b|\bddt\b|\bdsil\b", OrganisationKind.ETAT),
+]
+
+
 def organisation_kind_guess(name: str) -> str:
     """A sensible kind for an organisation met first as a name in a partner's file."""
-    lowered = name.lower()
-    hints = [
-        # landlords first: "Habitat Métropole" is a bailleur, not the Métropole
-        ("habitat", OrganisationKind.BAILLEUR),
-        ("logis", OrganisationKind.BAILLEUR),
-        ("hlm", OrganisationKind.BAILLEUR),
-        ("ville", OrganisationKind.VILLE),
-        ("commune", OrganisationKind.VILLE),
-        ("métropole", OrganisationKind.EPCI),
-        ("metropole", OrganisationKind.EPCI),
-        ("agglo", OrganisationKind.EPCI),
-        ("spl", OrganisationKind.AMENAGEUR),
-        ("sem", OrganisationKind.AMENAGEUR),
-        ("aménag", OrganisationKind.AMENAGEUR),
-        ("région", OrganisationKind.REGION),
-        ("département", OrganisationKind.DEPARTEMENT),
-    ]
-    for hint, kind in hints:
-        if hint in lowered:
+    words = normalize_key(name)
+    for pattern, kind in ORGANISATION_KIND_HINTS:
+        if re.search(pattern, words):
             return kind
     return OrganisationKind.AUTRE
 

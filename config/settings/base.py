@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.ProgrammeMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
+    "core.middleware.MethodNotAllowedPageMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     # Axes must be last.

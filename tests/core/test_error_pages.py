@@ -111,3 +111,14 @@ def test_a_refusal_with_a_reason_shows_it(client, mission_user):
     page = response.content.decode()
     assert "habilitation « données personnelles relogement »" in page
     assert "Votre rôle" not in page
+
+
+def test_opening_an_action_address_as_a_page_is_a_french_405(mission_client):
+    """A GET on a POST-only address (a copied "publier" link) answered Django's empty 405."""
+    response = mission_client.get(reverse("reporting:pack_publish", args=[1]))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Action impossible depuis un lien" in page
+    assert 'id="contenu"' in page

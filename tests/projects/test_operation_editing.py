@@ -410,3 +410,12 @@ def test_a_created_line_lists_its_amounts_in_the_forms_order(operation, region):
         ("Engagé (€)", "5\u202f€"),
         ("Versé (€)", "1\u202f€"),
     ]
+
+
+def test_an_updated_line_lists_its_changes_in_the_forms_order(operation, region):
+    line = services.funding_line_create(
+        operation=operation, funder=region, kind="subvention", planned=Decimal(9)
+    )
+    services.funding_line_update(line=line, paid=Decimal(1), committed=Decimal(5), planned=Decimal(8))
+    entry = next(entry for entry in operation_history(operation) if entry.subject.startswith("Financement"))
+    assert [change.field for change in entry.changes] == ["Prévu (€)", "Engagé (€)", "Versé (€)"]

@@ -15,7 +15,14 @@ from tests.projects.factories import OperationFactory
         ("Ville de Lille", OrganisationKind.VILLE),
         ("Métropole Européenne de Lille", OrganisationKind.EPCI),
         ("SPL Aménagement", OrganisationKind.AMENAGEUR),
-        ("Action Logement", OrganisationKind.AUTRE),
+        ("Action Logement Services", OrganisationKind.ACTION_LOGEMENT),
+        ("Conseil régional Hauts-de-France", OrganisationKind.REGION),
+        ("Conseil départemental du Nord", OrganisationKind.DEPARTEMENT),
+        ("État (DSIL)", OrganisationKind.ETAT),
+        ("Assemblée des habitants", OrganisationKind.AUTRE),
+        ("Ensemble pour le quartier", OrganisationKind.AUTRE),
+        ("SEM Ville Renouvelée", OrganisationKind.AMENAGEUR),
+        ("Fondation Abbé Pierre", OrganisationKind.AUTRE),
     ],
 )
 def test_organisation_kind_guess(name, kind):
