@@ -208,9 +208,10 @@ def funding_events(
 def milestone_events(
     milestone: Milestone, timeline: Timeline, *, last: datetime.date
 ) -> list[tuple[datetime.datetime, str, dict]]:
-    """Created with the operation; done on the day it was done."""
+    """Created with the operation; done on the day it was done (a step done before the operation was
+    recorded, such as a permit filed early, is recorded done)."""
     current = row_of(milestone)
-    created = min(timeline.created, milestone.done_on or last)
+    created = timeline.created
     if milestone.done_on is None or milestone.done_on <= created:
         return [(moment(created, 2), "insert", current)]
     return [

@@ -10,13 +10,14 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import User
 from core.audience import pack_audience
 from core.pack_sections import PackScope
 from projects import reports, services
 from projects.history import operation_history
-from projects.models import FundingLine, Operation, OperationStatus, Programme
+from projects.models import FundingLine, Milestone, Operation, OperationStatus, Programme
 from projects.seeders.history import HISTORY_SOURCE
 from projects.semesters import semester_first_day
 from reporting.models import PackKind
@@ -183,3 +184,18 @@ def test_a_later_run_keeps_the_history_before_today(programme):
     assert history[0]["pgh_label"] == "insert"
     assert all(row["pgh_created_at"].date() < later for row in history)
     assert history[-1]["status"] == Operation.objects.get(pk=operation.pk).status
+
+
+def test_milestones_are_created_with_their_operation_and_done_when_done(programme):
+    operations = {op.pk: op for op in Operation.objects.filter(programme=programme)}
+    created = {
+        pk: history[0]["pgh_created_at"] for pk, history in events("OperationEvent", operations).items()
+    }
+    milestones = {m.pk: m for m in Milestone.objects.filter(operation__programme=programme)}
+    for pk, history in events("MilestoneEvent", milestones).items():
+        milestone = milestones[pk]
+        assert history[0]["pgh_created_at"] >= created[milestone.operation_id]
+        assert history[-1]["done_on"] == milestone.done_on
+        if len(history) > 1:
+            done = timezone.localtime(history[-1]["pgh_created_at"]).date()
+            assert done == min(milestone.done_on, DEMO_TODAY - datetime.timedelta(days=1))
