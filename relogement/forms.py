@@ -3,13 +3,15 @@ households are known by their pseudonymous reference and the landlord's own refe
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from accounts.models import Organisation
+from accounts.models import Organisation, OrganisationKind
 from core.forms import BootstrapFormMixin
 from projects import selectors
 from relogement.models import Household, Offer, Rehousing
 
 NO_PERSONAL_DATA = "Ni nom, ni téléphone, ni adresse : ces informations ne doivent jamais être saisies ici."
+LANDLORDS = "Les bailleurs sociaux du programme."
 
 
 def apply_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None):
@@ -26,10 +28,10 @@ def apply_service_error(form: forms.Form, error: ValidationError, field_map: dic
 class _RelogementForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        landlords = Organisation.objects.filter(programmes=programme).order_by("name")
         for name, field in self.fields.items():
             if name in ("origin_landlord", "landlord"):
-                field.queryset = landlords
+                field.queryset = self._landlords(programme, getattr(self.instance, f"{name}_id", None))
+                field.help_text = field.help_text or LANDLORDS
             if isinstance(field, forms.DecimalField):
                 field.localize = True
                 field.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
@@ -38,6 +40,16 @@ class _RelogementForm(BootstrapFormMixin, forms.ModelForm):
                 field.widget = forms.DateInput(
                     attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
                 )
+
+    @staticmethod
+    def _landlords(programme, current_id: int | None):
+        """The programme's social landlords (not its funders or associations), and the one already chosen."""
+        return (
+            Organisation.objects.filter(programmes=programme)
+            .filter(Q(kind=OrganisationKind.BAILLEUR) | Q(pk=current_id))
+            .distinct()
+            .order_by("name")
+        )
 
     def _post_clean(self):
         # Validation of the instance is the service's job (full_clean there), not the form's.
@@ -108,7 +120,13 @@ class OfferForm(_RelogementForm):
             "refusal_reason",
         ]
         help_texts = {
+            "offered_on": "Le jour où le logement est proposé au ménage, au plus tard le jour de la CAL.",
             "commune": "La commune seulement, pas l'adresse du logement proposé.",
+            "technical_committee_on": "Le comité technique qui a retenu ce logement pour le ménage.",
+            "cal_on": (
+                "La commission d'attribution statue sur un logement déjà proposé au ménage : "
+                "sa date ne peut pas précéder celle de la proposition."
+            ),
             "refusal_reason": "Seulement si le ménage a refusé la proposition.",
         }
 

@@ -505,6 +505,25 @@ def test_an_offer_dated_after_its_cal_decision_is_a_french_error_on_the_field(
     assert same_day.status_code == 302
 
 
+def test_the_offer_form_states_the_order_of_offer_and_cal_before_any_error(programme):
+    form = OfferForm(programme=programme)
+    assert "au plus tard le jour de la CAL" in form.fields["offered_on"].help_text
+    assert "ne peut pas précéder celle de la proposition" in form.fields["cal_on"].help_text
+
+
+def test_landlord_choices_are_the_programmes_social_landlords(programme, household, landlord, mission_user):
+    funder = OrganisationFactory(name="Caisse d'allocations familiales")
+    programme.organisations.add(funder)
+    for form in (OfferForm(programme=programme), RehousingForm(programme=programme)):
+        assert list(form.fields["landlord"].queryset) == [landlord]
+    assert list(HouseholdForm(programme=programme, user=mission_user).fields["origin_landlord"].queryset) == [
+        landlord
+    ]
+    # A landlord chosen before (of another kind) stays selectable on the record that names it.
+    offer = OfferFactory(household=household, landlord=funder)
+    assert funder in OfferForm(programme=programme, instance=offer).fields["landlord"].queryset
+
+
 def test_the_offer_service_refuses_an_offer_after_its_cal(household, landlord):
     from django.core.exceptions import ValidationError
 
