@@ -62,13 +62,28 @@ def governance(scope: PackScope) -> dict:
     template="governance/pack/concertation.html",
 )
 def concertation(scope: PackScope) -> dict:
+    return concertation_context(scope, with_events=True)
+
+
+@section(
+    key="concertation-synthese",
+    title="Concertation avec les habitants",
+    template="governance/pack/concertation.html",
+)
+def concertation_summary(scope: PackScope) -> dict:
+    """The revue de projet's concertation: the year's figures per type and theme, without the list of
+    every event (several pages on a large programme; the COPIL's detail)."""
+    return concertation_context(scope, with_events=False)
+
+
+def concertation_context(scope: PackScope, *, with_events: bool) -> dict:
     where = {"programme": scope.programme, "sector": scope.sector}
     period = {"start": scope.period_start, "end": scope.period_end}
     events = selectors.pack_events(**where, **period)
     figures = selectors.concertation_figures(
         events=events, feedbacks=selectors.pack_feedbacks(**where, **period)
     )
-    event_rows = list(events.select_related("sector").order_by("held_on", "pk"))
+    event_rows = list(events.select_related("sector").order_by("held_on", "pk")) if with_events else []
     audience = scope.audience
     *attendance, attendance_total = attendance_table(figures, audience.counts)
     *feedback, feedback_total = feedback_table(figures, audience.counts)
@@ -78,7 +93,8 @@ def concertation(scope: PackScope) -> dict:
         "attendance_total": attendance_total,
         "feedback": feedback,
         "feedback_total": feedback_total,
-        "events": _events_table(scope, event_rows),
+        "with_events": with_events,
+        "events": _events_table(scope, event_rows) if with_events else [],
         "attendance_chart": attendance_chart(figures) if audience.draws_people_charts else None,
         "feedback_chart": feedback_chart(figures) if audience.draws_people_charts else None,
     }

@@ -5,6 +5,7 @@ the sector page, so a pack and the screen agree for the same date.
 """
 
 import datetime
+from collections import Counter
 
 from django.db.models import QuerySet
 from django.utils.safestring import mark_safe
@@ -166,6 +167,7 @@ def revue_progress(scope: PackScope) -> dict:
             }
         )
     changed = [row for row in progress if row.changes]
+    detailed, detail_is_partial = _changes_to_detail(changed)
     return {
         **revue_dates(scope),
         "statuses": statuses,
@@ -176,8 +178,37 @@ def revue_progress(scope: PackScope) -> dict:
             for key in ("operations", "finished", "changed", "late", "slippage")
         },
         "changed": changed,
+        "transitions": _transitions(changed),
+        "detailed": detailed,
+        "detail_is_partial": detail_is_partial,
         "status_labels": labels,
     }
+
+
+# Beyond this many changes in the year, the revue lists one by one only the deliveries, soldes and
+# abandonments (on a large programme the full list ran over several pages); all are counted.
+DETAILED_CHANGES_MAX = 25
+NOTABLE_OUTCOMES = {
+    OperationStatus.LIVREE.label,
+    OperationStatus.SOLDEE.label,
+    OperationStatus.ABANDONNEE.label,
+}
+
+
+def _transitions(changed: list[selectors.ConventionProgress]) -> list[dict]:
+    """The year's status changes counted per transition, in the order of the lifecycle."""
+    order = {label: index for index, (_, label) in enumerate(OperationStatus.choices)}
+    counts = Counter((change.before, change.after) for row in changed for change in row.changes)
+    keys = sorted(counts, key=lambda pair: (order.get(pair[1], 99), order.get(pair[0], 99)))
+    return [{"before": before, "after": after, "count": counts[before, after]} for before, after in keys]
+
+
+def _changes_to_detail(changed: list[selectors.ConventionProgress]) -> tuple[list[tuple], bool]:
+    """(operation, change) pairs to list one by one, and whether that is a selection."""
+    pairs = [(row.operation, change) for row in changed for change in row.changes]
+    if len(pairs) <= DETAILED_CHANGES_MAX:
+        return pairs, False
+    return [(operation, change) for operation, change in pairs if change.after in NOTABLE_OUTCOMES], True
 
 
 def calendar_span(progress: list[selectors.ConventionProgress], situation: datetime.date) -> list[str]:

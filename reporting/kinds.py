@@ -40,7 +40,7 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "revue-financements",
         "risques",
         "relogement-synthese",
-        "concertation",
+        "concertation-synthese",
     ],
 }
 

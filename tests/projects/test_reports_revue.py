@@ -145,9 +145,16 @@ def revue_data(programme, sector_a):
 def test_revue_has_its_own_sections_and_the_copil_keeps_its_own():
     revue = kinds.section_keys(PackKind.REVUE)
     assert revue[:4] == ["chiffres-cles", "revue-avancement", "revue-calendrier", "revue-financements"]
-    assert {"relogement-synthese", "concertation"} <= set(revue)
+    assert {"relogement-synthese", "concertation-synthese"} <= set(revue)
     # Not the COPIL's content again: no per-sector Gantt, no minutes, no per-operation relogement tables.
-    assert {"calendrier", "gouvernance", "relogement", "operations", "financements"}.isdisjoint(revue)
+    assert {
+        "calendrier",
+        "gouvernance",
+        "relogement",
+        "operations",
+        "financements",
+        "concertation",
+    }.isdisjoint(revue)
     assert kinds.section_keys(PackKind.COPIL) == [
         "chiffres-cles",
         "operations",
@@ -335,3 +342,27 @@ def test_calendar_grids_say_what_they_show_and_the_pdf_logs_no_missing_alt(revue
     with caplog.at_level("WARNING"):
         render_document_pdf(scope, section_keys=kinds.section_keys(PackKind.REVUE))
     assert not [record for record in caplog.records if "alt" in record.getMessage()]
+
+
+def test_many_status_changes_are_counted_per_transition_and_only_outcomes_listed(revue_data, monkeypatch):
+    """On a large programme the year's changes ran over pages: all are counted per transition, and beyond
+    DETAILED_CHANGES_MAX only deliveries, soldes and abandonments are listed one by one."""
+    monkeypatch.setattr(reports, "DETAILED_CHANGES_MAX", 1)
+
+    context = reports.revue_progress(_scope(revue_data["late"].programme))
+
+    assert {(row["before"], row["after"], row["count"]) for row in context["transitions"]} == {
+        ("Engagée", "En travaux", 1),
+        ("En travaux", "Livrée", 1),
+    }
+    assert context["detail_is_partial"] is True
+    assert [(operation.identifier, change.after) for operation, change in context["detailed"]] == [
+        ("OP-LATE", "Livrée")
+    ]
+
+
+def test_a_few_status_changes_are_all_listed(revue_data):
+    context = reports.revue_progress(_scope(revue_data["late"].programme))
+
+    assert context["detail_is_partial"] is False
+    assert len(context["detailed"]) == 2

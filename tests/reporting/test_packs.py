@@ -231,7 +231,7 @@ def extra_section(monkeypatch):
         monkeypatch,
         PackKind.REVUE,
         key="relogement-test",
-        after="concertation",
+        after="concertation-synthese",
         title="Relogement des ménages",
         build=lambda scope: {"sections": []},  # any template: only its presence is checked
     )
@@ -241,7 +241,7 @@ def extra_section(monkeypatch):
 
 def test_a_registered_section_appears_where_its_kinds_list_it(programme, extra_section):
     revue = [section.key for section in kinds.sections_for(PackKind.REVUE)]
-    assert revue.index("relogement-test") == revue.index("concertation") + 1
+    assert revue.index("relogement-test") == revue.index("concertation-synthese") + 1
     assert "relogement-test" not in [section.key for section in kinds.sections_for(PackKind.COPIL)]
     html = packs.pack_html(packs.pack_scope(make_pack(programme, kind=PackKind.REVUE)))
     assert 'href="#relogement-test"' in html
@@ -326,6 +326,17 @@ def test_pack_html_holds_the_period_governance_and_concertation(programme, secto
     assert "Balade urbaine rue Sébastopol" in html
     assert "Recours contre le permis de construire" in html
     assert "COTEC du NPRU" not in html  # a body of the whole programme is not a séance of the sector
+
+
+def test_the_revue_counts_the_concertation_without_listing_every_event(programme, pack_data):
+    """A revue covers the year: the figures per type and theme, not the list of events (the COPIL's)."""
+    revue_pack = make_pack(programme, kind=PackKind.REVUE)
+    copil = unescape(packs.pack_html(packs.pack_scope(make_pack(programme))))
+    revue = unescape(packs.pack_html(packs.pack_scope(revue_pack)))
+    assert "Temps de concertation de la période" in copil
+    assert "Balade urbaine rue Sébastopol" in copil
+    assert "Temps de concertation de la période" not in revue
+    assert "Temps de concertation et participation, par type" in revue
 
 
 def test_pack_scope_audience_follows_the_pack_and_the_settings_threshold(programme, settings):
