@@ -164,7 +164,9 @@ class AmendmentKind(models.TextChoices):
 @pghistory.track()
 class Amendment(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
-    number = models.PositiveSmallIntegerField("numéro")
+    number = models.PositiveSmallIntegerField(
+        "numéro", validators=[MinValueValidator(1, "Les avenants sont numérotés à partir de 1.")]
+    )
     kind = models.CharField("type", max_length=10, choices=AmendmentKind.choices)
     subject = models.CharField("objet", max_length=300)
     signed_on = models.DateField("signé le", null=True, blank=True)
@@ -179,6 +181,13 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Avenant n° {self.number} — {self.subject}"
+
+    def clean(self) -> None:
+        signed = self.convention.signed_on if self.convention_id else None
+        if self.signed_on and signed and self.signed_on < signed:
+            raise ValidationError(
+                {"signed_on": f"L'avenant ne peut être signé avant la convention ({signed:%d/%m/%Y})."}
+            )
 
     def validate_constraints(self, exclude=None) -> None:
         try:

@@ -294,6 +294,20 @@ def test_mission_adds_and_edits_an_amendment(mission_client, programme):
     assert amendment.signed_on == datetime.date(2025, 11, 4)
 
 
+def test_amendment_numbered_from_one_and_signed_after_its_convention(mission_client, programme):
+    convention = ConventionFactory(programme=programme, signed_on=datetime.date(2019, 11, 22))
+    url = reverse("projects:amendment_create", args=[convention.pk])
+    response = mission_client.post(url, {"number": 0, "kind": "local", "subject": "Calendrier"})
+    assert response.status_code == 200
+    assert "Les avenants sont numérotés à partir de 1." in response.content.decode()
+    response = mission_client.post(
+        url, {"number": 1, "kind": "local", "subject": "Calendrier", "signed_on": "2019-06-30"}
+    )
+    assert response.status_code == 200
+    assert "ne peut être signé avant la convention (22/11/2019)" in response.content.decode()
+    assert not Amendment.objects.filter(convention=convention).exists()
+
+
 def test_partner_reads_conventions_without_edit_links(partner_client_a, programme):
     convention = ConventionFactory(programme=programme, title="Convention pluriannuelle de Roubaix")
     html = partner_client_a.get(reverse("projects:convention_list")).content.decode()
