@@ -302,6 +302,10 @@ def test_revue_pdf_text(revue_data, tmp_path, pdftotext):
         assert expected in text, text[
             text.find("Changements de statut en") : text.find("Changements de statut en") + 900
         ]
+    # The KPI counts operations (one changed twice would be two rows of the list of changes).
+    assert re.search(
+        r'kpi-value">2</p>\s*<p class="kpi-label">\s*opérations ayant changé de statut en 2026', html
+    )
     assert "Compte rendu de la séance" not in text
     assert "2 025" not in text
     assert "2 026" not in text
