@@ -26,6 +26,11 @@ BEAT_SCHEDULE = {
         "task": "relogement.tasks.households_anonymise_task",
         "schedule": crontab(minute="30", hour="2"),
     },
+    # https://crontab.guru/#35_2_*_*_* — every night at 02:35: anonymise participants out of contract too long
+    "insertion-participants-anonymise": {
+        "task": "insertion.tasks.participants_anonymise_task",
+        "schedule": crontab(minute="35", hour="2"),
+    },
     # https://crontab.guru/#45_2_*_*_* — every night at 02:45: purge access-log events older than 12 months
     "access-events-purge": {
         "task": "core.tasks.access_events_purge_task",

@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "governance",
     "reporting",
     "relogement",
+    "insertion",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -324,6 +325,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Pilotage NPRU <pi
 DISCLOSURE_THRESHOLD = env.int("DJANGO_DISCLOSURE_THRESHOLD", default=5)
 # Households closed (or left) longer ago than this are anonymised by the nightly task (CNIL: 2 years).
 RELOGEMENT_RETENTION_MONTHS = env.int("DJANGO_RELOGEMENT_RETENTION_MONTHS", default=24)
+# Participants whose last work contract ended longer ago than this are anonymised by the nightly task.
+INSERTION_RETENTION_MONTHS = env.int("DJANGO_INSERTION_RETENTION_MONTHS", default=24)
 # Access-log events are purged after this many months.
 ACCESS_LOG_RETENTION_MONTHS = env.int("DJANGO_ACCESS_LOG_RETENTION_MONTHS", default=12)
 # The register entry of the "Données personnelles" page (core/data_register.py): who is responsible for

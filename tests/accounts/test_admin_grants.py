@@ -32,7 +32,8 @@ def test_change_page_offers_each_registered_domain(superuser_client, programme):
     html = html.decode()
     assert 'name="personal_data_domains"' in html
     assert 'value="relogement"' in html
-    assert 'value="insertion"' not in html  # not registered: no box for it
+    assert 'value="insertion"' in html
+    assert 'value="gusp"' not in html  # not registered: no box for it
 
 
 def test_admin_grants_and_filters_by_domain(superuser_client, programme):

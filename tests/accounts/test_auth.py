@@ -65,7 +65,7 @@ def test_partner_cannot_be_granted_personal_data(programme):
         role=Role.PARTNER,
         personal_data=True,  # every registered domain
     )
-    assert membership.personal_data_domains == ["relogement"]
+    assert membership.personal_data_domains == ["insertion", "relogement"]
     with pytest.raises(ValidationError, match="partenaire"):
         membership.full_clean()
 
@@ -77,8 +77,8 @@ def test_a_grant_names_a_registered_domain(programme):
     membership.personal_data_domains = ["relogement", "relogement"]
     membership.full_clean()
     assert membership.personal_data_domains == ["relogement"]
-    membership.personal_data_domains = ["insertion"]  # not registered (yet): no grant for it
-    with pytest.raises(ValidationError, match="insertion"):
+    membership.personal_data_domains = ["gusp"]  # not registered (yet): no grant for it
+    with pytest.raises(ValidationError, match="gusp"):
         membership.full_clean()
 
 

@@ -26,10 +26,10 @@ def test_relogement_registers_itself():
     assert ("relogement", "Relogement") in personal_data.domain_choices()
 
 
-def test_there_is_no_insertion_domain_until_the_app_registers_it():
-    assert not personal_data.is_registered("insertion")
+def test_there_is_no_gusp_domain_until_the_app_registers_it():
+    assert not personal_data.is_registered("gusp")
     with pytest.raises(LookupError):
-        personal_data.get_domain("insertion")
+        personal_data.get_domain("gusp")
 
 
 def test_a_registered_domain_is_a_valid_grant_and_a_choice(photos, programme):
