@@ -115,5 +115,7 @@ def personal_data(
 
 def _personal_data_forbidden(request, domain: PersonalDataDomain, *, editors_only: bool = False):
     """403 with a page that explains the grant (and MFA) needed."""
-    context = {"domain": domain, "editors_only": editors_only}
+    membership = request.membership
+    partner = membership is not None and not membership.is_internal
+    context = {"domain": domain, "editors_only": editors_only, "partner": partner}
     return render(request, "core/personal_data_forbidden.html", context, status=403)

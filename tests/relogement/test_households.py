@@ -134,7 +134,11 @@ def test_partner_can_never_open_a_household(partner_client_a, household):
     )
     assert partner_client_a.get(reverse("relogement:household_edit", args=[household.pk])).status_code == 404
     assert partner_client_a.post(reverse("relogement:offer_add", args=[household.pk]), {}).status_code == 404
-    assert partner_client_a.get(reverse("relogement:household_list")).status_code == 403
+    response = partner_client_a.get(reverse("relogement:household_list"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "jamais donnée à un partenaire" in html
+    assert "demandez-la" not in html  # a partner is never told to ask for a grant it cannot get
     assert not AccessEvent.objects.exists()
 
 
@@ -199,7 +203,10 @@ def test_export_is_refused_to_granted_direction(client, programme, household):
     assert client.get(reverse("relogement:household_list")).status_code == 200
     response = client.get(reverse("relogement:household_export"))
     assert response.status_code == 403
-    assert "export" in response.content.decode().lower()
+    html = response.content.decode()
+    assert "export" in html.lower()
+    assert "le référent du domaine « Relogement »" in html  # the relogement referent exports too
+    assert "Pour obtenir cette habilitation" not in html  # it already holds the grant
     assert not _events(AccessAction.EXPORT).exists()
 
 
