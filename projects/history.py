@@ -106,6 +106,8 @@ def _change(model, name: str, before, after, *, single: bool = False) -> Change 
         return None
     model_field = _field(model, name)
     label = capfirst(str(model_field.verbose_name)) if model_field else name
+    # « Versé : 0 € → 250 000 € », not « Versé (€) : … » (the amounts carry their unit)
+    label = label.removesuffix(f" {MONEY_SUFFIX}")
     change = Change(field=label, before=before, after=after, model_field=model_field, single=single)
     if model_field is not None:
         change.before, change.after = typed_value(model_field, before), typed_value(model_field, after)

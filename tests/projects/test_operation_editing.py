@@ -348,8 +348,8 @@ def test_history_shows_funding_and_milestone_changes(mission_client, mission_use
     mission_client.post(reverse("projects:milestone_delete", args=[operation.pk, milestone.pk]))
     html = mission_client.get(reverse("projects:operation_history", args=[operation.pk])).content.decode()
     assert "Financement Région Hauts-de-France (subvention)" in html
-    assert "Engagé (€)</strong> : 0\u202f€ → 250\u202f000\u202f€" in html
-    assert "Prévu (€)</strong> : 500\u202f000\u202f€" in html
+    assert "Engagé</strong> : 0\u202f€ → 250\u202f000\u202f€" in html
+    assert "Prévu</strong> : 500\u202f000\u202f€" in html
     assert "Création — Jalon « Démarrage chantier »" in html
     assert "Suppression — Jalon « Démarrage chantier »" in html
     assert "Échéance</strong> : 15/01/2027" in html
@@ -382,7 +382,7 @@ def test_history_reads_like_a_person_wrote_it(programme, sector_a, sector_b, ope
     assert changes["Statut"] == ("Programmée", "Engagée")
     assert changes["Quartier"] == (sector_a.name, sector_b.name)
     assert changes["Motif du risque"] == ("(vide)", "Recours")
-    assert changes["Base subventionnable (€)"][1] == "800\u202f000\u202f€"
+    assert changes["Base subventionnable"][1] == "800\u202f000\u202f€"
     for before, after in changes.values():
         for text in (before, after):
             assert text
@@ -420,9 +420,9 @@ def test_a_created_line_lists_its_amounts_in_the_forms_order(operation, region):
     )
     entry = next(entry for entry in operation_history(operation) if entry.subject.startswith("Financement"))
     assert [(change.field, change.after) for change in entry.changes] == [
-        ("Prévu (€)", "9\u202f€"),
-        ("Engagé (€)", "5\u202f€"),
-        ("Versé (€)", "1\u202f€"),
+        ("Prévu", "9\u202f€"),
+        ("Engagé", "5\u202f€"),
+        ("Versé", "1\u202f€"),
     ]
 
 
@@ -432,4 +432,4 @@ def test_an_updated_line_lists_its_changes_in_the_forms_order(operation, region)
     )
     services.funding_line_update(line=line, paid=Decimal(1), committed=Decimal(5), planned=Decimal(8))
     entry = next(entry for entry in operation_history(operation) if entry.subject.startswith("Financement"))
-    assert [change.field for change in entry.changes] == ["Prévu (€)", "Engagé (€)", "Versé (€)"]
+    assert [change.field for change in entry.changes] == ["Prévu", "Engagé", "Versé"]
