@@ -1,6 +1,6 @@
 """The mission team keeps an operation's figures current in the browser (issue 9): funding and milestone
 blocks of the operation page, their forms and the conventions page, axe-clean; the dashboard's tables
-fit a 1366 px screen."""
+fit a 1366 px and a 1280 px screen."""
 
 import pytest
 from django.core.management import call_command
@@ -32,12 +32,16 @@ CLIPPED_TABLES = """() => [...document.querySelectorAll('.table-responsive')]
     .map((box) => box.querySelector('caption')?.textContent.trim())"""
 
 
-def test_dashboard_and_operation_list_fit_a_1366_screen(demo, page, check_page):
+def test_dashboard_and_operation_list_fit_a_laptop_screen(demo, page, check_page):
     login(page, demo)
     assert page.viewport_size["width"] == 1366
     assert page.evaluate(CLIPPED_TABLES) == []
     assert page.get_by_role("columnheader", name="Abandonnée").is_visible()
     check_page(page, "ops-01-tableau-de-bord-1366")
+    page.set_viewport_size({"width": 1280, "height": 800})  # a common laptop: the funders' rates fit too
+    page.reload()
+    assert page.evaluate(CLIPPED_TABLES) == []
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{demo.url}/operations/")
     assert page.evaluate(CLIPPED_TABLES) == []
     assert page.get_by_role("columnheader", name="Avancement").is_visible()
