@@ -170,6 +170,14 @@ def test_sector_page_shows_timeline_and_finance(mission_client, programme, secto
     assert "data:image/svg+xml;base64," in html
 
 
+def test_sector_without_funding_has_no_lone_total_row(mission_client, sector_a, operation_a):
+    html = mission_client.get(reverse("projects:sector_detail", args=[sector_a.slug])).content.decode()
+    table = html[html.index("Financements prévus, engagés et versés par financeur dans le quartier") :]
+    table = table[: table.index("</table>")]
+    assert "Aucun financement enregistré." in table
+    assert "Total" not in table
+
+
 def test_history_names_the_funder_and_the_nature(operation_a):
     from projects.history import operation_history
 
