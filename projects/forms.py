@@ -48,9 +48,10 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
             "at_risk_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
+        self.user = user
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
         self.fields["sector"].empty_label = "Échelle du programme"
         self.fields["moa"].queryset = Organisation.objects.filter(programmes=programme).order_by("name")
@@ -60,6 +61,16 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
                 self.initial[name] = semester_label(getattr(self.instance, name))
         for name in ("cost_excl_tax", "eligible_base"):
             self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+    def clean_sector(self):
+        """An editor limited to some quartiers keeps the operation in them (it may not move it elsewhere)."""
+        sector = self.cleaned_data.get("sector")
+        moved = Operation(programme=self.programme, sector=sector)
+        if self.user is not None and not self.user.has_perm("projects.change_operation", moved):
+            raise forms.ValidationError(
+                "Vous ne pouvez placer l'opération que dans l'un des quartiers de votre périmètre."
+            )
+        return sector
 
     def _clean_semester(self, name: str) -> str:
         value = self.cleaned_data.get(name, "")

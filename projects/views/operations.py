@@ -104,7 +104,9 @@ def operation_edit(request, pk):
     operation = get_object_or_404(_visible(request), pk=pk)
     if not request.user.has_perm("projects.change_operation", operation):
         raise PermissionDenied
-    form = OperationForm(request.POST or None, instance=operation, programme=request.programme)
+    form = OperationForm(
+        request.POST or None, instance=operation, programme=request.programme, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.operation_update(operation=operation, **form.cleaned_data)

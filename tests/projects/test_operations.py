@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import Role
 from projects.models import Operation, OperationStatus
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.projects.factories import FundingLineFactory, OperationFactory, SectorFactory
 from tests.utils import count_queries
 
@@ -150,6 +152,25 @@ def test_illegal_status_change_is_refused_with_a_clear_error(mission_client, ope
     assert response.status_code == 200
     assert "Passage de « Programmée » à « Soldée » impossible" in response.content.decode()
     assert Operation.objects.get(pk=operation_a.pk).status == OperationStatus.PROGRAMMEE
+
+
+def test_editor_limited_to_a_quartier_keeps_the_operation_in_it(
+    client, programme, sector_a, sector_b, operation_a
+):
+    limited = MembershipFactory(
+        programme=programme, role=Role.MISSION, organisation=OrganisationFactory(), sectors=[sector_a]
+    ).user
+    client.force_login(limited)
+    operation_a.programme.organisations.add(operation_a.moa)
+    url = reverse("projects:operation_edit", args=[operation_a.pk])
+    for elsewhere in (sector_b.pk, ""):  # another quartier, or the programme's scale
+        response = client.post(url, _edit_data(operation_a, sector=elsewhere, label="Déplacée"))
+        assert response.status_code == 200
+        assert "que dans l&#x27;un des quartiers de votre périmètre" in response.content.decode()
+    operation_a.refresh_from_db()
+    assert (operation_a.sector, operation_a.label) == (sector_a, "Démolition tour A")
+    response = client.post(url, _edit_data(operation_a, label="Renommée"))
+    assert response.status_code == 302
 
 
 def test_at_risk_needs_a_reason(mission_client, operation_a):
