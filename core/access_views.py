@@ -6,6 +6,7 @@ from io import StringIO
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -129,7 +130,12 @@ def access_log_list(request):
     filterset = AccessEventFilter(request.GET, queryset=_events(request), request=request)
     table = AccessEventTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    context = {"filter": filterset, "table": table, "count": table.paginator.count}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "count": table.paginator.count,
+        "retention_months": settings.ACCESS_LOG_RETENTION_MONTHS,
+    }
     return render(request, "core/access_log.html", context)
 
 

@@ -57,6 +57,13 @@ def test_programme_admin_sees_the_events_of_the_programme_members_only(client, p
     assert "M-MEMBER" not in filtered
 
 
+def test_the_page_gives_the_retention_of_the_settings(client, programme, settings):
+    settings.ACCESS_LOG_RETENTION_MONTHS = 18
+    client.force_login(MembershipFactory(programme=programme, role=Role.ADMIN).user)
+    html = client.get(reverse("access_log:list")).content.decode()
+    assert "il est conservé 18 mois" in html
+
+
 def test_superuser_sees_everything_and_exports_xlsx_and_csv(client, programme):
     member = MembershipFactory(programme=programme).user
     _log(member, "M-AAA")

@@ -30,6 +30,14 @@ def _page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+def _filters_two_per_row(page, form: str) -> None:
+    """On a phone the filters go two per row (one per row pushed the list below the first screen)."""
+    fields = page.locator(f"{form} select, {form} input:not([type=checkbox]):not([type=hidden])")
+    first, second = fields.nth(0).bounding_box(), fields.nth(1).bounding_box()
+    assert second["y"] < first["y"] + first["height"], f"{form} : un filtre par ligne à 390 px"
+    assert first["x"] < second["x"]
+
+
 def _at_both_sizes(page, check_page, name: str) -> None:
     """axe and a screenshot at 390×844, then at 1366×768 (the page is reloaded at each size)."""
     for size, label in ((PHONE, "390"), (LAPTOP, "1366")):
@@ -50,6 +58,8 @@ def test_the_main_lists_fit_a_phone(demo, page, check_page, email):  # noqa: F81
         page.goto(f"{demo.url}{reverse(url_name)}")
         page.locator("main table").first.wait_for()
         assert _page_width(page) <= PHONE["width"], f"{url_name} déborde à 390 px pour {who}"
+    page.goto(f"{demo.url}{reverse('projects:operation_list')}")
+    _filters_two_per_row(page, "form[aria-label='Filtrer les opérations']")
     page.goto(f"{demo.url}{reverse('governance:action_board')}")
     _at_both_sizes(page, check_page, f"90-actions-{who}")
     if who == "bailleur":  # limited to two quartiers: told what lies outside its scope
@@ -72,6 +82,7 @@ def test_the_households_list_fits_a_phone(relogement_world, page, check_page):  
     page.locator("#households-table").wait_for()
 
     assert _page_width(page) <= PHONE["width"]
+    _filters_two_per_row(page, "form[aria-label='Filtrer les ménages']")
 
 
 def test_governance_pages_read_well_at_both_sizes(demo, page, check_page):  # noqa: F811
@@ -115,6 +126,7 @@ def test_error_pages_and_access_log_at_both_sizes(demo, page, check_page):  # no
     page.goto(f"{demo.url}{reverse('access_log:list')}")
     page.get_by_role("heading", name="Journal des accès aux données personnelles").wait_for()
     assert _page_width(page) <= PHONE["width"]
+    _filters_two_per_row(page, "form[aria-label='Filtrer le journal des accès']")
     _at_both_sizes(page, check_page, "94-journal-acces")
 
     page.goto(f"{demo.url}/operations/999999/")
