@@ -291,9 +291,11 @@ class Operation(models.Model):
     planned_end = SemesterField("fin prévue")
     actual_start = SemesterField("lancement réel")
     actual_end = SemesterField("fin réelle")
-    cost_excl_tax = models.DecimalField("coût HT (€)", max_digits=14, decimal_places=2, default=0)
+    cost_excl_tax = models.DecimalField(
+        "coût HT (€)", max_digits=14, decimal_places=2, default=0, validators=[NON_NEGATIVE]
+    )
     eligible_base = models.DecimalField(
-        "base subventionnable (€)", max_digits=14, decimal_places=2, default=0
+        "base subventionnable (€)", max_digits=14, decimal_places=2, default=0, validators=[NON_NEGATIVE]
     )
     housing_demolished = models.PositiveIntegerField("logements démolis", default=0)
     housing_rebuilt = models.PositiveIntegerField("logements reconstitués", default=0)

@@ -173,6 +173,17 @@ def test_editor_limited_to_a_quartier_keeps_the_operation_in_it(
     assert response.status_code == 302
 
 
+def test_negative_cost_or_base_is_refused_on_its_field(mission_client, operation_a):
+    operation_a.programme.organisations.add(operation_a.moa)
+    url = reverse("projects:operation_edit", args=[operation_a.pk])
+    for field in ("cost_excl_tax", "eligible_base"):
+        response = mission_client.post(url, _edit_data(operation_a, **{field: "-5"}, label="Négative"))
+        assert response.status_code == 200
+        assert "Le montant ne peut être négatif." in response.content.decode()
+    operation_a.refresh_from_db()
+    assert operation_a.label == "Démolition tour A"
+
+
 def test_at_risk_needs_a_reason(mission_client, operation_a):
     operation_a.programme.organisations.add(operation_a.moa)
     url = reverse("projects:operation_edit", args=[operation_a.pk])
