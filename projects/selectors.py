@@ -411,40 +411,53 @@ def convention_progress(
         object_events = events[op.pk]
         state_before = _state_at(object_events, moment_before, {"status": op.status})
         state_after = _state_at(object_events, moment_after, {"status": op.status})
-        changes = [
-            StatusChange(
-                on=later["pgh_created_at"], before=labels[earlier["status"]], after=labels[later["status"]]
-            )
-            for earlier, later in zip(object_events, object_events[1:], strict=False)
-            if earlier["status"] != later["status"]
-            and moment_before <= later["pgh_created_at"] < moment_after
-        ]
-        if op.status == OperationStatus.ABANDONNEE:
-            start, start_forecast, _ = op.actual_start, False, False
-            end, end_forecast, at_least, slippage = "", False, False, None
-        else:
-            start, start_forecast, _ = _forecast(op.planned_start, op.actual_start, current)
-            finished_without_date = op.status in FINISHED_STATUSES and not op.actual_end
-            end, end_forecast, at_least = (
-                (op.planned_end, False, False)
-                if finished_without_date
-                else _forecast(op.planned_end, op.actual_end, current)
-            )
-            slippage = (
-                semester_index(end) - semester_index(op.planned_end) if end and op.planned_end else None
-            )
         progress.append(
             ConventionProgress(
                 operation=op,
                 status_before=state_before["status"] if state_before else None,
                 status_after=state_after["status"] if state_after else None,
-                changes=changes,
-                start=start,
-                end=end,
-                start_is_forecast=start_forecast,
-                end_is_forecast=end_forecast,
-                at_least=at_least,
-                slippage=slippage,
+                changes=_status_changes(object_events, moment_before, moment_after, labels),
+                **_semesters_against_convention(op, current),
             )
         )
     return progress
+
+
+def _status_changes(object_events: list[dict], since, until, labels: dict) -> list[StatusChange]:
+    """The status changes of one object's history recorded in [since, until)."""
+    return [
+        StatusChange(
+            on=later["pgh_created_at"], before=labels[earlier["status"]], after=labels[later["status"]]
+        )
+        for earlier, later in zip(object_events, object_events[1:], strict=False)
+        if earlier["status"] != later["status"] and since <= later["pgh_created_at"] < until
+    ]
+
+
+def _semesters_against_convention(op: Operation, current: str) -> dict:
+    """Start and end, actual or forecast, and the slippage of the end in semesters (None: abandoned or
+    no planned end)."""
+    if op.status == OperationStatus.ABANDONNEE:
+        return {
+            "start": op.actual_start,
+            "end": "",
+            "start_is_forecast": False,
+            "end_is_forecast": False,
+            "at_least": False,
+            "slippage": None,
+        }
+    start, start_forecast, _ = _forecast(op.planned_start, op.actual_start, current)
+    finished_without_date = op.status in FINISHED_STATUSES and not op.actual_end
+    end, end_forecast, at_least = (
+        (op.planned_end, False, False)
+        if finished_without_date
+        else _forecast(op.planned_end, op.actual_end, current)
+    )
+    return {
+        "start": start,
+        "end": end,
+        "start_is_forecast": start_forecast,
+        "end_is_forecast": end_forecast,
+        "at_least": at_least,
+        "slippage": semester_index(end) - semester_index(op.planned_end) if end and op.planned_end else None,
+    }
