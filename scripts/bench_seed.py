@@ -29,6 +29,8 @@ from django.db.models import Sum  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from governance.models import Action, BodyKind, Meeting, MeetingStatus  # noqa: E402
+from insertion import selectors as insertion_selectors  # noqa: E402
+from insertion.models import Market, WorkContract  # noqa: E402
 from projects import selectors  # noqa: E402
 from projects.models import FundingLine, Milestone, Operation, Programme, Sector  # noqa: E402
 from relogement.models import Household  # noqa: E402
@@ -104,6 +106,18 @@ def check_relogement(metro: Programme) -> None:
     assert len(set(refs)) == Household.objects.count()
 
 
+def check_insertion(metro: Programme) -> None:
+    contracts = WorkContract.objects.filter(programme=metro)
+    assert 4500 <= contracts.count() <= 5500
+    markets = Market.objects.filter(programme=metro)
+    assert markets.filter(operation__isnull=True).count() >= 5
+    spread = insertion_selectors.dispersion(
+        insertion_selectors.hours_by("moa", markets, contracts, today=DEMO_TODAY)
+    )
+    assert spread.reached >= 10
+    assert spread.below >= 10
+
+
 def snapshot() -> tuple:
     return projects_checks.row_counts(), governance_checks.governance_snapshot()
 
@@ -113,7 +127,7 @@ def main() -> int:
     with transaction.atomic():
         first = seed(reset=True)
         metro = Programme.objects.get(slug="npru-metro")
-        for check in (check_projects, check_governance, check_relogement):
+        for check in (check_projects, check_governance, check_relogement, check_insertion):
             try:
                 check(metro)
             except AssertionError as error:
@@ -124,8 +138,12 @@ def main() -> int:
             failures.append("second run: rows changed")
         operations = Operation.objects.filter(programme=metro).count()
         households = Household.objects.filter(programme=metro).count()
+        contracts = WorkContract.objects.filter(programme=metro).count()
         transaction.set_rollback(True)
-    print(f"Jeu de charge métropolitain : {operations} opérations, {households} ménages")
+    print(
+        f"Jeu de charge métropolitain : {operations} opérations, {households} ménages, "
+        f"{contracts} contrats d'insertion"
+    )
     print("| Semis                                  | durée (s) |")
     print("|----------------------------------------|----------:|")
     print(f"| {'premier (démo + métropole, --reset)':<38} | {first:9.1f} |")

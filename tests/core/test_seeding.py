@@ -9,7 +9,13 @@ from projects.models import Programme
 
 def test_every_app_with_demo_data_is_discovered_in_dependency_order():
     # projects' backdated history comes last: it rewrites the events the others wrote on its objects
-    assert [entry.app for entry in seeders()] == ["projects", "governance", "relogement", "projects-history"]
+    assert [entry.app for entry in seeders()] == [
+        "projects",
+        "governance",
+        "insertion",
+        "relogement",
+        "projects-history",
+    ]
 
 
 @pytest.fixture
