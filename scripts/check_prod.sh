@@ -14,6 +14,9 @@ export DJANGO_SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsaf
 export DJANGO_ALLOWED_HOSTS=pilotage.example.fr
 export DATABASE_URL=postgres://build@localhost/build
 export NPRU_STATIC_ROOT="$STATIC_DIR"
+export DJANGO_PERSONAL_DATA_CONTROLLER="Métropole exemple, 1 place de l'Hôtel de Ville"
+export DJANGO_PERSONAL_DATA_CONTACT="dpo@example.fr"
+export DJANGO_PERSONAL_DATA_HOSTING="Hébergeur exemple, France"
 
 "$PY" manage.py collectstatic --noinput -v0
 test -s "$STATIC_DIR/staticfiles.json"

@@ -35,6 +35,9 @@ def test_the_production_settings_pass_the_deploy_checks():
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "pilotage.example.fr",
         "DATABASE_URL": "postgres://build@localhost/build",
+        "DJANGO_PERSONAL_DATA_CONTROLLER": "Métropole exemple",
+        "DJANGO_PERSONAL_DATA_CONTACT": "dpo@example.fr",
+        "DJANGO_PERSONAL_DATA_HOSTING": "Hébergeur exemple, France",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -45,6 +48,23 @@ def test_the_production_settings_pass_the_deploy_checks():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_deployment_without_its_personal_data_register_contacts_is_warned(settings):
+    from core.checks import personal_data_register_filled
+
+    settings.PERSONAL_DATA_CONTROLLER = "Métropole exemple"
+    settings.PERSONAL_DATA_CONTACT = " "
+    settings.PERSONAL_DATA_HOSTING = ""
+    warnings = personal_data_register_filled()
+    hints = [warning.hint for warning in warnings]
+    assert hints == [
+        "Renseigner la variable d'environnement DJANGO_PERSONAL_DATA_CONTACT.",
+        "Renseigner la variable d'environnement DJANGO_PERSONAL_DATA_HOSTING.",
+    ]
+    assert "Données personnelles" in warnings[0].msg
+    settings.PERSONAL_DATA_CONTACT = settings.PERSONAL_DATA_HOSTING = "x"
+    assert personal_data_register_filled() == []
 
 
 def test_the_quality_gate_runs_the_production_checks():
