@@ -154,6 +154,18 @@ class Convention(models.Model):
     def clean(self) -> None:
         if self.signed_on and self.ends_on and self.ends_on < self.signed_on:
             raise ValidationError({"ends_on": "L'échéance précède la date de signature."})
+        earlier = (
+            self.amendments.filter(signed_on__lt=self.signed_on).order_by("signed_on").first()
+            if self.pk and self.signed_on
+            else None
+        )
+        if earlier:
+            raise ValidationError(
+                {
+                    "signed_on": f"L'avenant n° {earlier.number} a été signé avant cette date "
+                    f"(le {earlier.signed_on:%d/%m/%Y})."
+                }
+            )
 
 
 class AmendmentKind(models.TextChoices):

@@ -308,6 +308,19 @@ def test_amendment_numbered_from_one_and_signed_after_its_convention(mission_cli
     assert not Amendment.objects.filter(convention=convention).exists()
 
 
+def test_convention_cannot_be_signed_after_one_of_its_amendments(mission_client, programme):
+    convention = ConventionFactory(programme=programme, signed_on=datetime.date(2019, 11, 22))
+    AmendmentFactory(convention=convention, number=1, signed_on=datetime.date(2021, 10, 14))
+    response = mission_client.post(
+        reverse("projects:convention_edit", args=[convention.pk]),
+        {"kind": convention.kind, "title": convention.title, "signed_on": "2022-01-10"},
+    )
+    assert response.status_code == 200
+    assert "avenant n° 1 a été signé avant cette date (le 14/10/2021)" in response.content.decode()
+    convention.refresh_from_db()
+    assert convention.signed_on == datetime.date(2019, 11, 22)
+
+
 def test_partner_reads_conventions_without_edit_links(partner_client_a, programme):
     convention = ConventionFactory(programme=programme, title="Convention pluriannuelle de Roubaix")
     html = partner_client_a.get(reverse("projects:convention_list")).content.decode()
