@@ -2,7 +2,7 @@ import pghistory
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
@@ -168,13 +168,39 @@ class Convention(models.Model):
             )
 
 
+UNIQUE_CODES = {"unique", "unique_together"}
+
+
+class UniqueErrorOnField(models.Model):
+    """A model whose unique constraint, when broken, is reported on one field with its own French message
+        (`unique_error = (field, message)`) instead of Django's error on the whole form. Other constraints (a
+    check constraint) keep their own error: a negative amount is not « a duplicate line »."""
+
+    unique_error: tuple[str, str]
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            broken = getattr(error, "error_dict", {}).get(NON_FIELD_ERRORS, [])
+            if any(item.code in UNIQUE_CODES for item in broken):
+                field, message = self.unique_error
+                raise ValidationError({field: message}) from error
+            raise
+
+
 class AmendmentKind(models.TextChoices):
     LOCAL = "local", "Avenant local simplifié"
     NATIONAL = "national", "Avenant national"
 
 
 @pghistory.track()
-class Amendment(models.Model):
+class Amendment(UniqueErrorOnField):
+    unique_error = ("number", "Cette convention a déjà un avenant de ce numéro.")
+
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
     number = models.PositiveSmallIntegerField(
         "numéro", validators=[MinValueValidator(1, "Les avenants sont numérotés à partir de 1.")]
@@ -200,16 +226,6 @@ class Amendment(models.Model):
             raise ValidationError(
                 {"signed_on": f"L'avenant ne peut être signé avant la convention ({signed:%d/%m/%Y})."}
             )
-
-    def validate_constraints(self, exclude=None) -> None:
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            if "__all__" in getattr(error, "error_dict", {}):
-                raise ValidationError(
-                    {"number": "Cette convention a déjà un avenant de ce numéro."}
-                ) from error
-            raise
 
 
 class Family(models.TextChoices):
@@ -372,7 +388,9 @@ class FundingLineQuerySet(models.QuerySet):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class FundingLine(models.Model):
+class FundingLine(UniqueErrorOnField):
+    unique_error = ("funder", "Ce financeur a déjà une ligne de cette nature sur l'opération : modifiez-la.")
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="funding_lines")
     funder = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="funding_lines", verbose_name="financeur"
@@ -410,16 +428,6 @@ class FundingLine(models.Model):
     def clean(self) -> None:
         if self.paid is not None and self.committed is not None and self.paid > self.committed:
             raise ValidationError({"paid": "Le montant versé ne peut dépasser le montant engagé."})
-
-    def validate_constraints(self, exclude=None) -> None:
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            if "__all__" in getattr(error, "error_dict", {}):
-                raise ValidationError(
-                    {"funder": "Ce financeur a déjà une ligne de cette nature sur l'opération : modifiez-la."}
-                ) from error
-            raise
 
 
 class MilestoneQuerySet(models.QuerySet):

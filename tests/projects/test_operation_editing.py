@@ -122,6 +122,18 @@ def test_mission_adds_edits_and_deletes_a_funding_line(mission_client, operation
     assert not FundingLine.objects.filter(pk=line.pk).exists()
 
 
+def test_a_negative_amount_is_not_reported_as_a_duplicate_line(mission_client, operation, region):
+    response = mission_client.post(
+        reverse("projects:funding_line_add", args=[operation.pk]),
+        {"funder": region.pk, "kind": "subvention", "planned": "-5", "committed": "0", "paid": "0"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Le montant ne peut être négatif." in html
+    assert "déjà une ligne de cette nature" not in html
+    assert not FundingLine.objects.filter(operation=operation, funder=region).exists()
+
+
 def test_paid_above_committed_is_refused_on_the_paid_field(mission_client, operation, region):
     response = mission_client.post(
         reverse("projects:funding_line_add", args=[operation.pk]),
