@@ -295,6 +295,11 @@ def _listed(lines: list[str], limit: int) -> list[str]:
 PROPOSAL_ACTION_CAP = 1000  # open actions read for one proposal (a body's scope holds far fewer)
 
 
+def _counts(*counts: tuple[int, str, str]) -> str:
+    """ "2 décisions, 6 actions ouvertes, 2 en retard": each (count, singular, plural) but the zeros."""
+    return ", ".join(_plural(count, singular, plural) for count, singular, plural in counts if count)
+
+
 def meeting_proposal(
     *, body: Body, user, now: datetime.datetime | None = None, listed_limit: int = 8
 ) -> MeetingProposal:
@@ -315,7 +320,6 @@ def meeting_proposal(
     upcoming = list(scheduled.filter(starts_at__gte=now).reverse()[:1])
     # After the latest séance already on the calendar, so that preparing twice does not propose the same day.
     starts_at = proposed_start(body, scheduled.first(), now=now)
-    due_by = timezone.localdate(starts_at)
 
     openers = []
     if last is not None:
@@ -326,13 +330,40 @@ def meeting_proposal(
                 f"{_date(timezone.localdate(last.starts_at))}",
             )
         )
+    open_actions = _proposal_open_actions(body=body, user=user, sector_ids=sector_ids, now=now)
+    follow_ups, followed = _follow_up_candidates(last, open_actions, listed_limit=listed_limit)
+    sectors = _sector_entries(
+        body=body,
+        user=user,
+        sector_ids=sector_ids,
+        actions=[action for action in open_actions if action["pk"] not in followed],
+        due_by=timezone.localdate(starts_at),
+    )
+    candidates = [
+        _sector_candidate(sector_id, entry, listed_limit=listed_limit)
+        for sector_id, entry in sorted(sectors.items(), key=lambda item: (item[0] is None, item[1]["name"]))
+    ]
+    closers = [AgendaCandidate("divers", "Questions diverses")]
+    return MeetingProposal(
+        starts_at,
+        last,
+        openers,
+        follow_ups,
+        candidates,
+        closers,
+        upcoming_meeting=upcoming[0] if upcoming else None,
+    )
 
+
+def _proposal_open_actions(*, body: Body, user, sector_ids: list[int], now: datetime.datetime) -> list[dict]:
+    """The open actions of the body's scope (decided by the body, or of its quartiers; the whole
+    programme for a programme body), late first, as the few values the agenda lines name."""
     in_scope = Q(meeting__body=body)
     if sector_ids:
         in_scope |= Q(sector__in=sector_ids)
     else:
         in_scope = Q()
-    open_actions = list(
+    return list(
         actions_for_board(
             Action.objects.visible_to(user).filter(programme_id=body.programme_id).open().filter(in_scope),
             today=timezone.localdate(now),
@@ -349,42 +380,45 @@ def meeting_proposal(
         )[:PROPOSAL_ACTION_CAP]
     )
 
-    # Follow-up of the last séance: its decisions with open actions, those actions under them.
-    follow_ups = []
-    followed: set[int] = set()
-    if last is not None:
-        decisions = {
-            decision.pk: decision
-            for decision in last.decisions.filter(actions__status__in=OPEN_ACTION_STATUSES)
-            .distinct()
-            .order_by("order", "pk")
-        }
-        lines = []
-        for decision in decisions.values():
-            actions = [action for action in open_actions if action["decision_id"] == decision.pk]
-            followed.update(action["pk"] for action in actions)
-            lines.append(f"Décision : {decision.text[:200]}")
-            lines += [f"  · {_action_line(action)}" for action in actions]
-        if decisions:
-            late = sum(1 for action in open_actions if action["pk"] in followed and action["is_overdue"])
-            follow_ups.append(
-                AgendaCandidate(
-                    "suites",
-                    f"Suites des décisions de la séance du {_date(timezone.localdate(last.starts_at))}",
-                    lines=_listed(lines, listed_limit * 2),
-                    detail=", ".join(
-                        part
-                        for part in (
-                            _plural(len(decisions), "décision", "décisions"),
-                            _plural(len(followed), "action ouverte", "actions ouvertes"),
-                            _plural(late, "en retard", "en retard") if late else "",
-                        )
-                        if part
-                    ),
-                )
-            )
 
-    # One line per quartier: operations at risk and open actions, each operation once.
+def _follow_up_candidates(
+    last: Meeting | None, open_actions: list[dict], *, listed_limit: int
+) -> tuple[list[AgendaCandidate], set[int]]:
+    """The follow-up of the last séance (its decisions with open actions, those actions under them),
+    and the actions it gathers (not repeated in the quartiers' points)."""
+    followed: set[int] = set()
+    if last is None:
+        return [], followed
+    decisions = list(
+        last.decisions.filter(actions__status__in=OPEN_ACTION_STATUSES).distinct().order_by("order", "pk")
+    )
+    if not decisions:
+        return [], followed
+    lines = []
+    for decision in decisions:
+        actions = [action for action in open_actions if action["decision_id"] == decision.pk]
+        followed.update(action["pk"] for action in actions)
+        lines.append(f"Décision : {decision.text[:200]}")
+        lines += [f"  · {_action_line(action)}" for action in actions]
+    late = sum(1 for action in open_actions if action["pk"] in followed and action["is_overdue"])
+    candidate = AgendaCandidate(
+        "suites",
+        f"Suites des décisions de la séance du {_date(timezone.localdate(last.starts_at))}",
+        lines=_listed(lines, listed_limit * 2),
+        detail=_counts(
+            (len(decisions), "décision", "décisions"),
+            (len(followed), "action ouverte", "actions ouvertes"),
+            (late, "en retard", "en retard"),
+        ),
+    )
+    return [candidate], followed
+
+
+def _sector_entries(
+    *, body: Body, user, sector_ids: list[int], actions: list[dict], due_by: datetime.date
+) -> dict[int | None, dict]:
+    """Per quartier (None: the programme scale): its operations at risk, its open actions, and whether
+    something there is at risk, late or due by the séance (the point is then ticked)."""
     at_risk = Operation.objects.visible_to(user).filter(programme_id=body.programme_id, at_risk=True)
     if sector_ids:
         at_risk = at_risk.filter(sector__in=sector_ids)
@@ -400,62 +434,42 @@ def meeting_proposal(
         entry = bucket(operation.sector_id, operation.sector.name if operation.sector_id else None)
         entry["risky"].append(operation)
         entry["urgent"] = True
-    for action in open_actions:
-        if action["pk"] in followed:
-            continue
+    for action in actions:
         entry = bucket(action["sector_id"], action["sector__name"])
         entry["actions"].append(action)
         entry["urgent"] = entry["urgent"] or action["is_overdue"] or action["due_on"] <= due_by
-    candidates = []
-    for sector_id, entry in sorted(sectors.items(), key=lambda item: (item[0] is None, item[1]["name"])):
-        lines = []
-        for operation in entry["risky"]:
-            with_actions = [a for a in entry["actions"] if a["operation_id"] == operation.pk]
-            suffix = (
-                f" ; {_plural(len(with_actions), 'action ouverte', 'actions ouvertes')}"
-                if with_actions
-                else ""
-            )
-            reason = f" ({operation.at_risk_reason})" if operation.at_risk_reason else ""
-            lines.append(f"{operation.identifier} — {operation.label} : livraison à risque{reason}{suffix}")
-            lines += [f"  · {_action_line(action)}" for action in with_actions]
-        risky_here = {operation.pk for operation in entry["risky"]}
-        others = [a for a in entry["actions"] if a["operation_id"] not in risky_here]
-        lines += [_action_line(action) for action in others]
-        late = sum(1 for action in entry["actions"] if action["is_overdue"])
-        only_operation = entry["risky"][0] if len(entry["risky"]) == 1 and not others else None
-        candidates.append(
-            AgendaCandidate(
-                f"quartier-{sector_id or 'programme'}",
-                f"Point d'avancement : {entry['name']}",
-                operation=only_operation,
-                presenter_id=only_operation.moa_id if only_operation else None,
-                checked=entry["urgent"],
-                lines=_listed(lines, listed_limit),
-                detail=", ".join(
-                    part
-                    for part in (
-                        _plural(len(entry["risky"]), "opération à risque", "opérations à risque")
-                        if entry["risky"]
-                        else "",
-                        _plural(len(entry["actions"]), "action ouverte", "actions ouvertes")
-                        if entry["actions"]
-                        else "",
-                        _plural(late, "en retard", "en retard") if late else "",
-                    )
-                    if part
-                ),
-            )
+    return sectors
+
+
+def _sector_candidate(sector_id: int | None, entry: dict, *, listed_limit: int) -> AgendaCandidate:
+    """A quartier's point: each operation at risk with its open actions under it, then the other
+    actions."""
+    lines = []
+    for operation in entry["risky"]:
+        with_actions = [a for a in entry["actions"] if a["operation_id"] == operation.pk]
+        suffix = (
+            f" ; {_plural(len(with_actions), 'action ouverte', 'actions ouvertes')}" if with_actions else ""
         )
-    closers = [AgendaCandidate("divers", "Questions diverses")]
-    return MeetingProposal(
-        starts_at,
-        last,
-        openers,
-        follow_ups,
-        candidates,
-        closers,
-        upcoming_meeting=upcoming[0] if upcoming else None,
+        reason = f" ({operation.at_risk_reason})" if operation.at_risk_reason else ""
+        lines.append(f"{operation.identifier} — {operation.label} : livraison à risque{reason}{suffix}")
+        lines += [f"  · {_action_line(action)}" for action in with_actions]
+    risky_here = {operation.pk for operation in entry["risky"]}
+    others = [a for a in entry["actions"] if a["operation_id"] not in risky_here]
+    lines += [_action_line(action) for action in others]
+    late = sum(1 for action in entry["actions"] if action["is_overdue"])
+    only_operation = entry["risky"][0] if len(entry["risky"]) == 1 and not others else None
+    return AgendaCandidate(
+        f"quartier-{sector_id or 'programme'}",
+        f"Point d'avancement : {entry['name']}",
+        operation=only_operation,
+        presenter_id=only_operation.moa_id if only_operation else None,
+        checked=entry["urgent"],
+        lines=_listed(lines, listed_limit),
+        detail=_counts(
+            (len(entry["risky"]), "opération à risque", "opérations à risque"),
+            (len(entry["actions"]), "action ouverte", "actions ouvertes"),
+            (late, "en retard", "en retard"),
+        ),
     )
 
 
