@@ -490,6 +490,15 @@ def test_a_granted_referent_of_another_domain_reads_but_does_not_write(
     assert not Offer.objects.exists()
 
 
+def test_the_list_writes_the_composition_in_words():
+    from relogement.tables import HouseholdTable
+
+    table = HouseholdTable([])
+    assert table.render_composition(HouseholdFactory.build(adults=2, children=0)) == "2 adultes, sans enfant"
+    assert table.render_composition(HouseholdFactory.build(adults=1, children=1)) == "1 adulte, 1 enfant"
+    assert table.render_composition(HouseholdFactory.build(adults=1, children=3)) == "1 adulte, 3 enfants"
+
+
 # Offer dates against the CAL
 
 
