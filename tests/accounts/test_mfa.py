@@ -78,3 +78,31 @@ def test_mfa_pages_say_why_a_second_factor_is_asked(client, programme):
     assert "Pourquoi un second facteur ?" in index
     assert "Pilotage NPRU" in index  # the app's layout: its menu and footer
     assert "<footer" in index
+
+
+def test_a_granted_person_cannot_switch_the_second_factor_off(client, programme):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    membership = MembershipFactory(
+        programme=programme, role=Role.MISSION, personal_data_domains=["relogement"]
+    )
+    secret = generate_totp_secret()
+    TOTP.activate(membership.user, secret)
+    _recently_authenticated(client, membership.user, secret)
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 200
+    assert "ne peut pas être désactivée" in response.content.decode()
+    assert Authenticator.objects.filter(user=membership.user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_a_person_without_the_grant_may_switch_it_off(client, programme):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    membership = MembershipFactory(programme=programme, role=Role.MISSION)
+    secret = generate_totp_secret()
+    TOTP.activate(membership.user, secret)
+    _recently_authenticated(client, membership.user, secret)
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=membership.user, type=Authenticator.Type.TOTP).exists()
