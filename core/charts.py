@@ -178,33 +178,36 @@ def semester_gantt(
             },
         },
     }
-    layers: list[dict] = [bars]
-    if today:
-        marker = {"data": {"values": [{"today": today, "caption": today_label}]}}
-        layers += [
-            {
-                **marker,
-                "mark": {"type": "rule", "color": TODAY_COLOR, "strokeWidth": 1.5, "strokeDash": [4, 3]},
-                "encoding": {"x": {"field": "today", "type": "temporal"}},
-            },
-            {
-                **marker,
-                "mark": {
-                    "type": "text",
-                    "color": TODAY_COLOR,
-                    "align": "left",
-                    "baseline": "bottom",
-                    "dx": 3,
-                    "y": -2,
-                    "fontSize": 10,
-                    "fontWeight": "bold",
-                },
-                "encoding": {"x": {"field": "today", "type": "temporal"}, "text": {"field": "caption"}},
-            },
-        ]
+    layers: list[dict] = [bars, *(_today_layers(today, today_label) if today else [])]
     return {
         "width": width,
         "height": {"step": max(18, 12 * lines + 6)},
         "data": {"values": rows},
         "layer": layers,
     }
+
+
+def _today_layers(today: str, caption: str) -> list[dict]:
+    """A dashed vertical line at `today` (an ISO date) and its caption above the chart."""
+    marker = {"data": {"values": [{"today": today, "caption": caption}]}}
+    return [
+        {
+            **marker,
+            "mark": {"type": "rule", "color": TODAY_COLOR, "strokeWidth": 1.5, "strokeDash": [4, 3]},
+            "encoding": {"x": {"field": "today", "type": "temporal"}},
+        },
+        {
+            **marker,
+            "mark": {
+                "type": "text",
+                "color": TODAY_COLOR,
+                "align": "left",
+                "baseline": "bottom",
+                "dx": 3,
+                "y": -2,
+                "fontSize": 10,
+                "fontWeight": "bold",
+            },
+            "encoding": {"x": {"field": "today", "type": "temporal"}, "text": {"field": "caption"}},
+        },
+    ]
