@@ -423,7 +423,7 @@ class FundingLine(UniqueErrorOnField):
         ]
 
     def __str__(self) -> str:
-        return f"{self.funder} ({self.get_kind_display()})"
+        return f"{self.funder} ({self.get_kind_display().lower()})"  # as the history names it
 
     def clean(self) -> None:
         if self.paid is not None and self.committed is not None and self.paid > self.committed:

@@ -117,7 +117,11 @@ def test_mission_adds_edits_and_deletes_a_funding_line(mission_client, operation
     assert line.paid == Decimal(150000)
 
     url = reverse("projects:funding_line_delete", args=[operation.pk, line.pk])
-    assert "Supprimer la ligne de financement" in mission_client.get(url).content.decode()
+    # « la ligne de financement Région (subvention) », as the history names it: no capital mid-sentence
+    assert (
+        f"Supprimer la ligne de financement {region.name} (subvention)"
+        in mission_client.get(url).content.decode()
+    )
     assert mission_client.post(url).status_code == 302
     assert not FundingLine.objects.filter(pk=line.pk).exists()
 
