@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from core.formatting import group_thousands
 from core.tables import RowUrl, Table
 from projects.models import Operation
+from projects.selectors import PROGRAMME_WIDE
 from projects.semesters import semester_label
 
 OPERATION_URL = RowUrl("projects:operation_detail")
@@ -26,7 +27,7 @@ class KiloEurosColumn(tables.Column):
 class OperationTable(Table):
     identifier = tables.Column(verbose_name="Identifiant", attrs={"td": {"class": "text-nowrap"}})
     label = tables.Column(verbose_name="Libellé")
-    sector = tables.Column(verbose_name="Quartier", order_by=("sector__name", "pk"), default="—")
+    sector = tables.Column(verbose_name="Quartier", order_by=("sector__name", "pk"), default=PROGRAMME_WIDE)
     family = tables.Column(verbose_name="Famille")
     moa = tables.Column(verbose_name="Maître d'ouvrage", order_by=("moa__name", "pk"))
     status = tables.Column(verbose_name="Statut")

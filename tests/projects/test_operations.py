@@ -184,6 +184,14 @@ def test_negative_cost_or_base_is_refused_on_its_field(mission_client, operation
     assert operation_a.label == "Démolition tour A"
 
 
+def test_list_names_the_programme_scale_as_everywhere_else(mission_client, programme):
+    OperationFactory(programme=programme, sector=None, identifier="OP-PROG")
+    html = mission_client.get(reverse("projects:operation_list")).content.decode()
+    row = html[html.index("OP-PROG") :]
+    row = row[: row.index("</tr>")]
+    assert "Échelle du programme" in row
+
+
 def test_at_risk_needs_a_reason(mission_client, operation_a):
     operation_a.programme.organisations.add(operation_a.moa)
     url = reverse("projects:operation_edit", args=[operation_a.pk])
