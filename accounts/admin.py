@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -96,3 +97,22 @@ class MembershipAdmin(admin.ModelAdmin):
     def grants(self, membership: Membership) -> str:
         labels = dict(personal_data.domain_choices())
         return ", ".join(labels.get(key, key) for key in membership.personal_data_domains) or "—"
+
+
+# allauth's admin shows (and edits) an authenticator's data: the TOTP secret in clear. With it and a
+# password set in the admin, a superuser could pass a granted person's second factor. Ours lists the
+# authenticators and lets an administrator delete one (a lost phone: the person sets up a new one at
+# the next login), never showing their data.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
