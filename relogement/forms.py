@@ -122,7 +122,9 @@ class OfferForm(_RelogementForm):
         help_texts = {
             "offered_on": "Le jour où le logement est proposé au ménage, au plus tard le jour de la CAL.",
             "commune": "La commune seulement, pas l'adresse du logement proposé.",
-            "technical_committee_on": "Le comité technique qui a retenu ce logement pour le ménage.",
+            "technical_committee_on": (
+                "Le comité technique qui a retenu ce logement, au plus tard le jour de la proposition."
+            ),
             "cal_on": (
                 "La commission d'attribution statue sur un logement déjà proposé au ménage : "
                 "sa date ne peut pas précéder celle de la proposition."

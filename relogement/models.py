@@ -261,6 +261,16 @@ class Offer(models.Model):
                     )
                 }
             )
+        if self.offered_on and self.technical_committee_on and self.technical_committee_on > self.offered_on:
+            raise ValidationError(
+                {
+                    "technical_committee_on": (
+                        f"Le comité technique ne peut pas être daté après la proposition "
+                        f"({self.offered_on:%d/%m/%Y}) : il retient le logement avant qu'il soit proposé "
+                        "au ménage. Corrigez l'une des deux dates."
+                    )
+                }
+            )
         if self.answer == OfferAnswer.REFUSED and not self.refusal_reason:
             raise ValidationError({"refusal_reason": "Indiquez le motif du refus."})
         if self.answer != OfferAnswer.REFUSED and self.refusal_reason:

@@ -540,6 +540,21 @@ def test_landlord_choices_are_the_programmes_social_landlords(programme, househo
     assert funder in OfferForm(programme=programme, instance=offer).fields["landlord"].queryset
 
 
+def test_a_technical_committee_dated_after_the_offer_is_a_french_error_on_its_date(
+    granted_client, household, landlord
+):
+    url = reverse("relogement:offer_add", args=[household.pk])
+    response = granted_client.post(
+        url, _offer_data(landlord, offered_on="2025-04-02", technical_committee_on="2025-04-10")
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors["technical_committee_on"][0]
+    assert "après la proposition (02/04/2025)" in error
+    assert not Offer.objects.exists()
+    same_day = _offer_data(landlord, offered_on="2025-04-02", technical_committee_on="2025-04-02")
+    assert granted_client.post(url, same_day).status_code == 302
+
+
 def test_the_offer_service_refuses_an_offer_after_its_cal(household, landlord):
     from django.core.exceptions import ValidationError
 
