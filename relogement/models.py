@@ -189,6 +189,14 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def composition(self) -> str:
+        """ "2 adultes, sans enfant", "1 adulte, 3 enfants" (list and page alike)."""
+        adults = f"{self.adults} adulte{'s' if self.adults > 1 else ''}"
+        if not self.children:
+            return f"{adults}, sans enfant"
+        return f"{adults}, {self.children} enfant{'s' if self.children > 1 else ''}"
+
     def clean(self) -> None:
         if (
             self.origin_operation_id

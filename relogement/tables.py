@@ -54,10 +54,7 @@ class HouseholdTable(Table):
         return format_html('<span class="badge text-bg-light border">{}</span>', record.get_status_display())
 
     def render_composition(self, record):
-        adults = f"{record.adults} adulte{'s' if record.adults > 1 else ''}"
-        if not record.children:
-            return f"{adults}, sans enfant"
-        return f"{adults}, {record.children} enfant{'s' if record.children > 1 else ''}"
+        return record.composition
 
     def order_reference(self, queryset, is_descending):
         return queryset.order_by(("-" if is_descending else "") + "reference", "pk"), True

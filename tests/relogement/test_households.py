@@ -490,13 +490,16 @@ def test_a_granted_referent_of_another_domain_reads_but_does_not_write(
     assert not Offer.objects.exists()
 
 
-def test_the_list_writes_the_composition_in_words():
+def test_the_list_and_the_page_write_the_composition_in_words(granted_client, household):
     from relogement.tables import HouseholdTable
 
     table = HouseholdTable([])
     assert table.render_composition(HouseholdFactory.build(adults=2, children=0)) == "2 adultes, sans enfant"
     assert table.render_composition(HouseholdFactory.build(adults=1, children=1)) == "1 adulte, 1 enfant"
     assert table.render_composition(HouseholdFactory.build(adults=1, children=3)) == "1 adulte, 3 enfants"
+    Household.objects.filter(pk=household.pk).update(adults=2, children=0)
+    html = granted_client.get(reverse("relogement:household_detail", args=[household.pk])).content.decode()
+    assert "2 adultes, sans enfant" in html
 
 
 # Offer dates against the CAL
