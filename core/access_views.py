@@ -68,6 +68,8 @@ class AccessEventFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # By address, as the table names them (and as the choices are sorted).
+        self.form.fields["user"].label_from_instance = lambda user: user.email
         for filter_field in self.form.fields.values():
             css = (
                 "form-select form-select-sm"

@@ -57,6 +57,16 @@ def test_programme_admin_sees_the_events_of_the_programme_members_only(client, p
     assert "M-MEMBER" not in filtered
 
 
+def test_the_user_filter_names_people_by_address_as_the_table_does(client, programme):
+    admin = MembershipFactory(programme=programme, role=Role.ADMIN).user
+    member = MembershipFactory(programme=programme).user
+    _log(member, "M-MEMBER")
+    client.force_login(admin)
+    html = client.get(reverse("access_log:list")).content.decode()
+    select = html.split('name="user"', 1)[1].split("</select>", 1)[0]
+    assert f">{member.email}</option>" in select
+
+
 def test_the_page_gives_the_retention_of_the_settings(client, programme, settings):
     settings.ACCESS_LOG_RETENTION_MONTHS = 18
     client.force_login(MembershipFactory(programme=programme, role=Role.ADMIN).user)
