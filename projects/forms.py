@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import Organisation
 from core.forms import BootstrapFormMixin
@@ -159,6 +160,10 @@ class MilestoneForm(ServiceValidatedForm):
             self.add_error("done_on", "Indiquez la date de réalisation du jalon.")
         if not cleaned.get("done") and cleaned.get("done_on"):
             self.add_error("done", "Cochez « Jalon réalisé » ou effacez la date de réalisation.")
+        if cleaned.get("done_on") and cleaned["done_on"] > timezone.localdate():
+            self.add_error(
+                "done_on", "Un jalon ne peut être réalisé à une date future : indiquez la date réelle."
+            )
         return cleaned
 
     def service_fields(self) -> dict:

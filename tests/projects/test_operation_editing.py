@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from projects import services
 from projects.history import operation_history
@@ -239,6 +240,17 @@ def test_a_done_milestone_needs_its_date(mission_client, operation):
     assert response.status_code == 200
     assert "Indiquez la date de réalisation du jalon." in response.content.decode()
     assert not Milestone.objects.exists()
+
+
+def test_a_milestone_is_not_done_in_the_future(mission_client, operation):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = mission_client.post(
+        reverse("projects:milestone_add", args=[operation.pk]),
+        {"label": "Réception", "due_on": "2026-03-01", "done": "on", "done_on": tomorrow.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "Un jalon ne peut être réalisé à une date future" in response.content.decode()
+    assert not Milestone.objects.filter(operation=operation).exists()
 
 
 def test_a_milestone_without_due_date_is_refused_in_french(mission_client, operation):
