@@ -243,7 +243,7 @@ def calendar_cells(row: selectors.ConventionProgress, span: list[str], current: 
     """One code a semester: "p" if planned by the convention, then "r" done, "f" forecast or "l" beyond the
     convention's end (late), done or forecast."""
     planned_end = row.operation.planned_end or row.operation.planned_start
-    abandoned = row.operation.status == OperationStatus.ABANDONNEE
+    abandoned = row.status_after == OperationStatus.ABANDONNEE  # at the situation date
     cells = []
     for semester in span:
         code = "p" if _within(semester, row.operation.planned_start, row.operation.planned_end) else ""
@@ -313,7 +313,7 @@ def calendar_alt(row: selectors.ConventionProgress) -> str:
     if operation.planned_start:
         planned_end = operation.planned_end or operation.planned_start
         parts.append(f"convention {semester_label(operation.planned_start)} à {semester_label(planned_end)}")
-    if operation.status == OperationStatus.ABANDONNEE:
+    if row.status_after == OperationStatus.ABANDONNEE:
         parts.append("abandonnée")
     elif row.start:
         start = f"{semester_label(row.start)}{' (prévu)' if row.start_is_forecast else ''}"

@@ -386,21 +386,26 @@ def _forecast(planned: str, actual: str, current: str) -> tuple[str, bool, bool]
     return planned, True, False
 
 
+# What a revue reads of an operation at its situation date (from the history): its status and actual
+# semesters. The planned semesters are the convention's as it stands.
+AT_SITUATION = ("status", "actual_start", "actual_end")
+
+
 def convention_progress(
     *, operations: QuerySet[Operation], year_start: datetime.date, situation: datetime.date
 ) -> list[ConventionProgress]:
     """Each operation's progress against the convention at the situation date, by family then identifier.
 
-    Start and end are the actual semesters when recorded; otherwise the planned ones, or the situation's
-    semester when the planned one is past (the slippage is then "at least"). Status changes are those of
-    the history between the year's start and the situation date (two queries)."""
+    Start and end are the actual semesters recorded at the situation date; otherwise the planned ones, or
+    the situation's semester when the planned one is past (the slippage is then "at least"). Status
+    changes are those of the history between the year's start and the situation date (two queries)."""
     current = semester_of(situation)
     family_order = {key: index for index, key in enumerate(Family.values)}
     rows = sorted(
         operations.select_related("sector", "moa"),
         key=lambda op: (family_order.get(op.family, len(family_order)), op.identifier, op.pk),
     )
-    events = _events_by_object("OperationEvent", [op.pk for op in rows], ["status"])
+    events = _events_by_object("OperationEvent", [op.pk for op in rows], list(AT_SITUATION))
     labels = dict(OperationStatus.choices)
     moment_before, moment_after = (
         start_of_day(year_start),
@@ -409,15 +414,16 @@ def convention_progress(
     progress = []
     for op in rows:
         object_events = events[op.pk]
-        state_before = _state_at(object_events, moment_before, {"status": op.status})
-        state_after = _state_at(object_events, moment_after, {"status": op.status})
+        today = {name: getattr(op, name) for name in AT_SITUATION}
+        state_before = _state_at(object_events, moment_before, today)
+        state_after = _state_at(object_events, moment_after, today)
         progress.append(
             ConventionProgress(
                 operation=op,
                 status_before=state_before["status"] if state_before else None,
                 status_after=state_after["status"] if state_after else None,
                 changes=_status_changes(object_events, moment_before, moment_after, labels),
-                **_semesters_against_convention(op, current),
+                **_semesters_against_convention(op, state_after or today, current),
             )
         )
     return progress
@@ -434,24 +440,25 @@ def _status_changes(object_events: list[dict], since, until, labels: dict) -> li
     ]
 
 
-def _semesters_against_convention(op: Operation, current: str) -> dict:
+def _semesters_against_convention(op: Operation, state: dict, current: str) -> dict:
     """Start and end, actual or forecast, and the slippage of the end in semesters (None: abandoned or
-    no planned end)."""
-    if op.status == OperationStatus.ABANDONNEE:
+    no planned end). `state` is the operation's status and actual semesters at the situation date (a
+    delivery recorded after it is still a forecast there); the planned ones are the convention's."""
+    if state["status"] == OperationStatus.ABANDONNEE:
         return {
-            "start": op.actual_start,
+            "start": state["actual_start"],
             "end": "",
             "start_is_forecast": False,
             "end_is_forecast": False,
             "at_least": False,
             "slippage": None,
         }
-    start, start_forecast, _ = _forecast(op.planned_start, op.actual_start, current)
-    finished_without_date = op.status in FINISHED_STATUSES and not op.actual_end
+    start, start_forecast, _ = _forecast(op.planned_start, state["actual_start"], current)
+    finished_without_date = state["status"] in FINISHED_STATUSES and not state["actual_end"]
     end, end_forecast, at_least = (
         (op.planned_end, False, False)
         if finished_without_date
-        else _forecast(op.planned_end, op.actual_end, current)
+        else _forecast(op.planned_end, state["actual_end"], current)
     )
     return {
         "start": start,

@@ -225,6 +225,32 @@ def test_status_changes_of_the_year_from_the_history(revue_data):
     assert progress["OP-ONTIME"].changes == []
 
 
+def test_a_delivery_after_the_situation_date_is_still_a_forecast_there(revue_data):
+    """The late operation was delivered on 10/05/2026 (actual end S1 2026): at 31/03/2026 it was in works,
+    its end a forecast « at least » the situation's semester, not an actual end read from today's row."""
+    progress = {
+        row.operation.identifier: row
+        for row in selectors.convention_progress(
+            operations=Operation.objects.all(), year_start=YEAR_START, situation=datetime.date(2026, 3, 31)
+        )
+    }
+    late = progress["OP-LATE"]
+    assert late.status_after == OperationStatus.TRAVAUX
+    assert (late.end, late.end_is_forecast, late.at_least, late.slippage) == ("2026-S1", True, True, 1)
+    assert progress["OP-ONTIME"].end_is_forecast
+    # Abandoned on 01/05/2026: at 31/03/2026 its line still shows its forecast semesters.
+    _update(revue_data["on_time"], datetime.date(2026, 5, 1), status=OperationStatus.ABANDONNEE)
+    on_time = next(
+        row
+        for row in selectors.convention_progress(
+            operations=Operation.objects.all(), year_start=YEAR_START, situation=datetime.date(2026, 3, 31)
+        )
+        if row.operation.identifier == "OP-ONTIME"
+    )
+    assert on_time.status_after == OperationStatus.PROGRAMMEE
+    assert "f" in "".join(reports.calendar_cells(on_time, ["2026-S2", "2027-S1"], "2026-S1"))
+
+
 def test_funding_year_over_year_by_hand(revue_data):
     context = reports.revue_finance(_scope(revue_data["late"].programme))
     figures = context["figures"]
