@@ -125,24 +125,24 @@ def sections() -> list[Section]:
                 items=[record.fill(purpose) for purpose in record.purposes],
             ),
             Section(
-                title="Base légale",
+                title=f"{record.name} : base légale",
                 anchor=f"{domain.key}-base-legale",
                 paragraphs=[record.fill(record.legal_basis)],
             ),
             Section(
-                title="Personnes concernées et source des données",
+                title=f"{record.name} : personnes concernées et source des données",
                 anchor=f"{domain.key}-personnes",
                 items=[*(record.fill(person) for person in record.people), record.fill(record.sources)],
             ),
             Section(
-                title="Catégories de données",
+                title=f"{record.name} : catégories de données",
                 anchor=f"{domain.key}-donnees",
                 table_header=("Catégorie", "Données enregistrées"),
                 table_rows=[(category, ", ".join(fields)) for category, fields in record.data_categories],
                 paragraphs=[record.fill(record.never_recorded)],
             ),
             Section(
-                title="Destinataires : qui reçoit quoi",
+                title=f"{record.name} : destinataires, qui reçoit quoi",
                 anchor=f"{domain.key}-destinataires",
                 table_header=("Qui", "Ce qu'il reçoit"),
                 table_rows=_recipients(domain, threshold),
@@ -154,7 +154,7 @@ def sections() -> list[Section]:
                 ],
             ),
             Section(
-                title="Durées de conservation et anonymisation",
+                title=f"{record.name} : durées de conservation et anonymisation",
                 anchor=f"{domain.key}-conservation",
                 items=[
                     *record.retention_filled,

@@ -121,13 +121,24 @@ def test_the_personal_data_page_is_public_and_linked_from_the_footer(client, mis
     response = client.get(reverse("personal_data"))
     assert response.status_code == 200
     html = unescape(response.content.decode())
-    for title in ("finalités", "Base légale", "Catégories de données", "Destinataires", "conservation"):
+    for title in ("finalités", "base légale", "catégories de données", "destinataires", "conservation"):
         assert title in html
     assert "Mesures de sécurité" in html
     assert "Droits des personnes" in html
     assert "analyse d'impact" in html.lower()
     footer = mission_client.get(reverse("projects:dashboard")).content.decode().split("<footer")[1]
     assert reverse("personal_data") in footer
+
+
+def test_each_processings_headings_name_it():
+    """With several processings (relogement, insertion), a bare « Base légale » in the table of contents
+    did not say whose it was."""
+    from core import data_register
+
+    titles = [section.title for section in data_register.sections()]
+
+    assert len(titles) == len(set(titles))
+    assert "Suivi du relogement des ménages : base légale" in titles
 
 
 def test_the_page_shows_the_instances_settings(client, settings):
