@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import EDITOR_ROLES, Membership, Organisation
 from core.forms import BootstrapFormMixin
 from projects.models import (
     Amendment,
@@ -55,6 +55,8 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
         self.user = user
         self.fields["sector"].queryset = Sector.objects.filter(programme=programme)
         self.fields["sector"].empty_label = "Échelle du programme"
+        if user is not None and not user.is_superuser:
+            self._offer_own_sectors_only(user)
         self.fields["moa"].queryset = Organisation.objects.filter(programmes=programme).order_by("name")
         self.fields["convention"].queryset = Convention.objects.filter(programme=programme)
         for name in SEMESTER_FIELDS:
@@ -62,6 +64,16 @@ class OperationForm(BootstrapFormMixin, forms.ModelForm):
                 self.initial[name] = semester_label(getattr(self.instance, name))
         for name in ("cost_excl_tax", "eligible_base"):
             self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+    def _offer_own_sectors_only(self, user) -> None:
+        """An editor limited to some quartiers is offered only those (clean_sector enforces it)."""
+        editing = Membership.objects.active().filter(
+            user=user, programme=self.programme, role__in=EDITOR_ROLES
+        )
+        if editing.exists() and not editing.filter(sectors__isnull=True).exists():
+            field = self.fields["sector"]
+            field.queryset = field.queryset.filter(pk__in=editing.values("sectors"))
+            field.empty_label = None
 
     def clean_sector(self):
         """An editor limited to some quartiers keeps the operation in them (it may not move it elsewhere)."""

@@ -163,10 +163,20 @@ def test_editor_limited_to_a_quartier_keeps_the_operation_in_it(
     client.force_login(limited)
     operation_a.programme.organisations.add(operation_a.moa)
     url = reverse("projects:operation_edit", args=[operation_a.pk])
-    for elsewhere in (sector_b.pk, ""):  # another quartier, or the programme's scale
+    form = client.get(url).content.decode()
+    sector_select = form[form.index('name="sector"') :]
+    sector_select = sector_select[: sector_select.index("</select>")]
+    assert sector_a.name in sector_select  # only its own quartier is offered
+    assert sector_b.name not in sector_select
+    assert "Échelle du programme" not in sector_select
+    refusals = {
+        sector_b.pk: "Sélectionnez un choix valide",  # another quartier: not among the choices
+        "": "que dans l&#x27;un des quartiers de votre périmètre",  # the programme's scale
+    }
+    for elsewhere, message in refusals.items():
         response = client.post(url, _edit_data(operation_a, sector=elsewhere, label="Déplacée"))
         assert response.status_code == 200
-        assert "que dans l&#x27;un des quartiers de votre périmètre" in response.content.decode()
+        assert message in response.content.decode()
     operation_a.refresh_from_db()
     assert (operation_a.sector, operation_a.label) == (sector_a, "Démolition tour A")
     response = client.post(url, _edit_data(operation_a, label="Renommée"))
