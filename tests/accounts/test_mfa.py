@@ -106,3 +106,28 @@ def test_a_person_without_the_grant_may_switch_it_off(client, programme):
     _recently_authenticated(client, membership.user, secret)
     client.post(reverse("mfa_deactivate_totp"))
     assert not Authenticator.objects.filter(user=membership.user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_the_mfa_page_offers_no_switch_off_to_a_granted_person(client, programme):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    granted = MembershipFactory(programme=programme, role=Role.MISSION, personal_data_domains=["relogement"])
+    secret = generate_totp_secret()
+    TOTP.activate(granted.user, secret)
+    _recently_authenticated(client, granted.user, secret)
+
+    page = client.get(reverse("mfa_index")).content.decode()
+
+    assert reverse("mfa_deactivate_totp") not in page
+    assert "Obligatoire tant que votre rattachement porte une habilitation" in page
+
+
+def test_the_mfa_page_offers_the_switch_off_without_the_grant(client, programme):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    membership = MembershipFactory(programme=programme, role=Role.MISSION)
+    secret = generate_totp_secret()
+    TOTP.activate(membership.user, secret)
+    _recently_authenticated(client, membership.user, secret)
+
+    assert reverse("mfa_deactivate_totp") in client.get(reverse("mfa_index")).content.decode()
