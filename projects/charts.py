@@ -71,18 +71,12 @@ RATE_LABELS = ("Engagé / prévu", "Versé / engagé")
 
 
 def funder_rates_chart(rates: list[selectors.FunderRates]) -> str | None:
-    """Commitment and payment rate per funder, in the table's order (largest amount planned first)."""
-    shown = list(rates[:FUNDING_CHART_FUNDERS])
-    if len(rates) > FUNDING_CHART_FUNDERS:
-        others = selectors.FunderRates(f"{OTHER_FUNDERS} ({len(rates) - FUNDING_CHART_FUNDERS})")
-        for entry in rates[FUNDING_CHART_FUNDERS:]:
-            others.planned += entry.planned
-            others.committed += entry.committed
-            others.paid += entry.paid
-        shown.append(others)
+    """Commitment and payment rate per funder, in the table's order (largest amount planned first): every
+    funder of the table, none grouped, so that chart and table tell the same breakdown (a rate of a group
+    of funders would be a figure the table does not give)."""
     rows = [
         {"funder": entry.funder, "rate": label, "value": float(rate)}
-        for entry in shown
+        for entry in rates
         for label, rate in zip(RATE_LABELS, (entry.committed_rate, entry.paid_rate), strict=True)
         if rate is not None
     ]

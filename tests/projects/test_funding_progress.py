@@ -85,3 +85,27 @@ def test_dashboard_shows_rates_per_funder_as_chart_and_table(mission_client, pro
     region_row = table[table.index(">Région<") :]
     region_row = region_row[: region_row.index("</tr>")]
     assert re.findall(r"(\d+)\u202f%", region_row) == ["50", "40"]
+
+
+def test_the_rates_chart_draws_every_funder_of_the_table(programme, sector_a):
+    """Chart and table tell the same breakdown: no « Autres financeurs » bar that the table lacks."""
+    import base64
+
+    from projects import charts
+
+    operation = OperationFactory(programme=programme, sector=sector_a)
+    for index in range(12):
+        FundingLineFactory(
+            operation=operation,
+            funder=OrganisationFactory(name=f"Financeur {index:02d}"),
+            planned=Decimal(1000 - index),
+            committed=Decimal(500),
+            paid=Decimal(100),
+        )
+    funders = selectors.funding_by_funder(operations=type(operation).objects.filter(pk=operation.pk))
+    rates, _ = selectors.funder_rates(funders)
+
+    svg = base64.b64decode(charts.funder_rates_chart(rates).split(",", 1)[1]).decode()
+
+    assert all(f"Financeur {index:02d}" in svg for index in range(12))
+    assert "Autres financeurs" not in svg
