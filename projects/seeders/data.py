@@ -262,7 +262,8 @@ DEMO_RISKS = {
     ),
     "Reconstitution de l'offre : 80 logements PLUS-PLAI à Lille-Fives, site Fives-Cail": (
         "Appel d'offres travaux infructueux sur les lots gros œuvre et menuiseries extérieures ; "
-        "relance en procédure adaptée, livraison décalée d'au moins un semestre.",
+        "relance en procédure adaptée : la livraison risque d'être décalée d'un semestre si les lots ne "
+        "sont pas attribués d'ici la fin du semestre.",
         "Attribution des lots gros œuvre et menuiseries",
     ),
     "Recyclage de l'habitat ancien dégradé : courées de l'îlot Saint-Sauveur": (
