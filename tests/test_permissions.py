@@ -143,7 +143,16 @@ def test_get_matrix(client, world, role):
             _consume(response)
             if response.status_code != expected[role]:
                 failures.append(f"{name} [{key}] {url}: {response.status_code}, attendu {expected[role]}")
+            if _shows_template_syntax(response):
+                failures.append(f"{name} [{key}] {url}: la page affiche du code de gabarit ({{# ou {{%)")
     assert not failures, "\n".join(failures)
+
+
+def _shows_template_syntax(response) -> bool:
+    """A multi-line {# #} comment, or a tag mistyped, is printed as text: it happened twice."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return b"{#" in response.content or b"{%" in response.content
 
 
 def _post_outcome(response, expected) -> bool:

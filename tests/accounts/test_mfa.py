@@ -120,6 +120,8 @@ def test_the_mfa_page_offers_no_switch_off_to_a_granted_person(client, programme
 
     assert reverse("mfa_deactivate_totp") not in page
     assert "Obligatoire tant que votre rattachement porte une habilitation" in page
+    assert "{#" not in page  # the template's own comment stays out of the page
+    assert "allauth" not in page
 
 
 def test_the_mfa_page_offers_the_switch_off_without_the_grant(client, programme):
