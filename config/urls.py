@@ -13,6 +13,7 @@ handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
+    path("favicon.ico", login_not_required(core_views.favicon), name="favicon"),
     path("donnees-personnelles/", personal_data_register, name="personal_data"),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),

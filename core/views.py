@@ -1,10 +1,16 @@
 import structlog
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 
 from core.health import health_report
+
+
+def favicon(request):
+    """Browsers ask /favicon.ico for documents that do not name their icon (a downloaded text file)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def healthz(request):

@@ -14,6 +14,7 @@ POST_EDITORS = row(LOGIN, OK, 403, 403, 403, 404)
 
 MATRIX = {
     "healthz": [("none", row(200, 200, 200, 200, 200, 200))],
+    "favicon": [("none", row(301, 301, 301, 301, 301, 301))],
     # the information owed to the persons concerned: public, like the page's footer link
     "personal_data": [("none", row(200, 200, 200, 200, 200, 200))],
     "imports:list": [("none", EDITORS)],

@@ -122,3 +122,12 @@ def test_opening_an_action_address_as_a_page_is_a_french_405(mission_client):
     page = response.content.decode()
     assert "Action impossible depuis un lien" in page
     assert 'id="contenu"' in page
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client):
+    """Chromium asks /favicon.ico for a document that names no icon (a downloaded file): a 404 there
+    was a console error in the recovery-codes journey."""
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
