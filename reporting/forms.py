@@ -21,7 +21,10 @@ class PackRequestForm(BootstrapFormMixin, forms.Form):
         ),
     )
     period_start = forms.DateField(
-        label="Début de la période", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Début de la période",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Une revue de projet couvre l'année civile : elle commence au 1er janvier de l'année de "
+        "la date de situation, quel que soit le début saisi.",
     )
     period_end = forms.DateField(
         label="Fin de la période (date de situation)",
@@ -55,6 +58,9 @@ class PackRequestForm(BootstrapFormMixin, forms.Form):
             )
         elif self.sector_required and sector is None:
             self.add_error("sector", "Choisissez l'un de vos quartiers.")
+        if kind == PackKind.REVUE and end:
+            # It compares the situation date with 31 December of the previous year (see reporting/kinds.py).
+            data["period_start"] = start = datetime.date(end.year, 1, 1)
         if start and end and end < start:
             self.add_error("period_end", "La fin de la période précède son début.")
         if end and end > self.today:

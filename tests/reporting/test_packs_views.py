@@ -88,6 +88,22 @@ def test_invalid_requests_are_explained(mission_client, sector_a, fields, messag
     assert not Pack.objects.exists()
 
 
+def test_a_revue_requested_on_the_form_covers_the_calendar_year(
+    mission_client, django_capture_on_commit_callbacks
+):
+    """The form is prefilled with a COPIL's six months: a revue made with it compared the situation with
+    « 31 décembre » of a date in the middle of the year."""
+    with django_capture_on_commit_callbacks():
+        response = mission_client.post(
+            reverse("reporting:pack_request"),
+            _form(kind=PackKind.REVUE, period_start="2025-01-15", period_end="2025-06-30"),
+        )
+
+    assert response.status_code == 302
+    pack = Pack.objects.get()
+    assert (pack.period_start, pack.period_end) == (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
+
+
 def test_sector_restricted_director_must_choose_a_sector(client, programme, sector_a, sector_b):
     user = MembershipFactory(
         programme=programme, role=Role.DIRECTION, organisation=OrganisationFactory(), sectors=[sector_a]
