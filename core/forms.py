@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class BootstrapFormMixin:
@@ -17,3 +18,25 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def apply_service_errors(form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form: on the field it names (through `field_map` when the
+    model's name differs from the form's), the rest at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    field_map = field_map or {}
+    for name, errors in error.error_dict.items():
+        target = field_map.get(name, name)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def save_or_errors(form, save) -> bool:
+    """Run the service `save`; its validation errors go back on the form's fields. True when saved."""
+    try:
+        save()
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return False
+    return True

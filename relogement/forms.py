@@ -2,7 +2,6 @@
 households are known by their pseudonymous reference and the landlord's own reference only."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.models import Organisation, OrganisationKind
@@ -12,17 +11,6 @@ from relogement.models import Household, Offer, Rehousing
 
 NO_PERSONAL_DATA = "Ni nom, ni téléphone, ni adresse : ces informations ne doivent jamais être saisies ici."
 LANDLORDS = "Les bailleurs sociaux du programme."
-
-
-def apply_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None):
-    """Put a service's ValidationError on the form fields it names, the rest at the top of the form."""
-    field_map = field_map or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        target = field_map.get(name, name)
-        form.add_error(target if target in form.fields else None, errors)
 
 
 class _RelogementForm(BootstrapFormMixin, forms.ModelForm):

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.exports import DATE, Column, xlsx_response
+from core.forms import apply_service_errors
 from core.readonly import readonly
 from core.scoping import editor_scope
 from core.tables import scope_note
@@ -19,7 +20,6 @@ from governance.forms import ActionForm, ActionStatusForm
 from governance.models import OPEN_ACTION_STATUSES, Action
 from governance.tables import ActionTable, action_status_form_fields, action_status_html
 from governance.views.common import (
-    apply_service_errors,
     form_errors_message,
     require_perm,
     safe_next,

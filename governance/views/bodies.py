@@ -6,11 +6,12 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from core.decorators import programme_required
+from core.forms import apply_service_errors
 from core.readonly import readonly
 from governance import selectors, services
 from governance.forms import BodyForm, PrepareMeetingForm
 from governance.tables import BodyTable
-from governance.views.common import apply_service_errors, require_perm
+from governance.views.common import require_perm
 
 PAGE_SIZE = 50
 

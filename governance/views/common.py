@@ -8,15 +8,6 @@ def require_perm(request, perm: str, obj) -> None:
         raise PermissionDenied
 
 
-def apply_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def form_errors_message(form) -> str:
     """One line for a flash message: « Libellé : erreur ; … » (for forms posted from a detail page)."""
     parts = []

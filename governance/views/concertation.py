@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 
 from core.audience import audience_for_request
 from core.decorators import internal_required, programme_required
+from core.forms import apply_service_errors
 from core.readonly import readonly
 from core.richtext import sanitize_html
 from core.tables import scope_note
@@ -19,7 +20,7 @@ from governance.filters import FeedbackFilter, PublicEventFilter
 from governance.forms import FeedbackAnswerForm, FeedbackConvertForm, FeedbackForm, PublicEventForm
 from governance.models import PublicEvent
 from governance.tables import FeedbackTable, PublicEventTable
-from governance.views.common import apply_service_errors, require_perm, service_error_message
+from governance.views.common import require_perm, service_error_message
 from projects.models import Sector
 
 PAGE_SIZE = 50

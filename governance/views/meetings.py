@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 
 from core.decorators import programme_required
 from core.filters import YEAR_MAX, YEAR_MIN
+from core.forms import apply_service_errors
 from core.readonly import readonly
 from core.richtext import sanitize_html
 from core.scoping import out_of_scope_count, out_of_scope_text
@@ -24,7 +25,6 @@ from governance.ics import feed_token
 from governance.models import AgendaItem, Meeting
 from governance.tables import MeetingTable
 from governance.views.common import (
-    apply_service_errors,
     flash_form_errors,
     require_perm,
     service_error_message,

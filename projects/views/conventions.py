@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.decorators import programme_required
+from core.forms import save_or_errors
 from core.readonly import readonly
 from projects import selectors, services
 from projects.forms import AmendmentForm, ConventionForm
 from projects.models import Amendment
-from projects.views.operation_parts import save_or_errors
 
 LIST_URL = "projects:convention_list"
 

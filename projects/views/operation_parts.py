@@ -1,11 +1,12 @@
 """The operation's funding lines and milestones, added, changed and deleted from the operation page."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.decorators import programme_required
+from core.forms import save_or_errors
 from projects import selectors, services
 from projects.forms import FundingLineForm, MilestoneForm
 from projects.models import FundingLine, Milestone, Operation
@@ -38,20 +39,6 @@ def _form_page(request, *, operation, form, title, submit="Enregistrer"):
             ],
         },
     )
-
-
-def save_or_errors(form, save) -> bool:
-    """Run the service; its validation errors go back on the form's fields. True when saved."""
-    try:
-        save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _back(operation, anchor: str):

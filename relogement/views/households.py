@@ -11,11 +11,12 @@ from django_tables2 import RequestConfig
 
 from core.decorators import personal_data
 from core.exports import xlsx_response
+from core.forms import apply_service_errors
 from core.models import AccessAction
 from relogement import services
 from relogement.exports import HOUSEHOLD_COLUMNS
 from relogement.filters import CLOSED, TO_PROCESS, HouseholdFilter, work_order
-from relogement.forms import HouseholdForm, OfferAnswerForm, OfferForm, RehousingForm, apply_service_error
+from relogement.forms import HouseholdForm, OfferAnswerForm, OfferForm, RehousingForm
 from relogement.models import Household
 from relogement.tables import HouseholdTable
 
@@ -133,7 +134,7 @@ def household_create(request):
         try:
             household = services.household_create(programme=request.programme, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_error(form, error)
+            apply_service_errors(form, error)
         else:
             request.access_record.record(action=AccessAction.EDIT, object_ref=household.reference)
             messages.success(request, f"Le ménage {household.reference} a été créé.")
@@ -154,7 +155,7 @@ def household_edit(request, pk):
         try:
             services.household_update(household=household, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_error(form, error)
+            apply_service_errors(form, error)
         else:
             request.access_record.record(action=AccessAction.EDIT)
             messages.success(request, f"Le ménage {household.reference} a été mis à jour.")
@@ -172,7 +173,7 @@ def _child_form(request, pk, *, form_class, record, perm: str, model: str, templ
         try:
             record(household=household, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_error(form, error, field_map)
+            apply_service_errors(form, error, field_map)
         else:
             request.access_record.record(action=AccessAction.EDIT, model=model)
             messages.success(request, f"Enregistré pour le ménage {household.reference}.")
@@ -220,7 +221,7 @@ def offer_answer(request, pk, offer_pk):
         try:
             services.offer_answer(offer=offer, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_error(form, error, None)
+            apply_service_errors(form, error)
         else:
             request.access_record.record(action=AccessAction.EDIT, model="Offer")
             messages.success(request, f"Réponse enregistrée pour le ménage {household.reference}.")
