@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from core.forms import BootstrapFormMixin
 from projects.models import Sector
-from reporting.kinds import PROGRAMME_ONLY_KINDS, default_period
+from reporting.kinds import PROGRAMME_ONLY_KINDS, default_period, period_for
 from reporting.models import PackAudience, PackKind
 
 
@@ -58,9 +58,8 @@ class PackRequestForm(BootstrapFormMixin, forms.Form):
             )
         elif self.sector_required and sector is None:
             self.add_error("sector", "Choisissez l'un de vos quartiers.")
-        if kind == PackKind.REVUE and end:
-            # It compares the situation date with 31 December of the previous year (see reporting/kinds.py).
-            data["period_start"] = start = datetime.date(end.year, 1, 1)
+        if kind and start and end:
+            data["period_start"], data["period_end"] = start, end = period_for(kind, start, end)
         if start and end and end < start:
             self.add_error("period_end", "La fin de la période précède son début.")
         if end and end > self.today:

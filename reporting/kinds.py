@@ -59,6 +59,14 @@ def sections_for(kind: str) -> list[pack_sections.Section]:
     return pack_sections.sections(SECTIONS_BY_KIND[kind])
 
 
+def period_for(kind: str, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period a pack covers: a revue de projet covers its situation's calendar year whatever start was
+    asked (it compares the situation date with 31 December of the previous year)."""
+    if kind == PackKind.REVUE:
+        return datetime.date(end.year, 1, 1), end
+    return start, end
+
+
 def default_period(kind: str, situation: datetime.date) -> tuple[datetime.date, datetime.date]:
     if kind == PackKind.REVUE:
         return datetime.date(situation.year, 1, 1), situation

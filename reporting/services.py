@@ -28,7 +28,7 @@ from core.pack_sections import PackScope
 from core.transitions import State, StateMachine
 from projects.models import Programme, Sector
 from reporting import generator
-from reporting.kinds import PROGRAMME_ONLY_KINDS, section_keys
+from reporting.kinds import PROGRAMME_ONLY_KINDS, period_for, section_keys
 from reporting.models import Pack, PackAudience, PackStatus
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ def pack_create(
 ) -> Pack:
     if kind in PROGRAMME_ONLY_KINDS and sector is not None:
         raise ValidationError({"sector": "Ce type de dossier porte sur tout le programme."})
+    period_start, period_end = period_for(kind, period_start, period_end)
     pack = Pack(
         programme=programme,
         kind=kind,

@@ -104,6 +104,19 @@ def test_a_revue_requested_on_the_form_covers_the_calendar_year(
     assert (pack.period_start, pack.period_end) == (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
 
 
+def test_a_revue_created_by_the_service_covers_the_calendar_year(programme):
+    pack = packs.pack_create(
+        programme=programme,
+        kind=PackKind.REVUE,
+        sector=None,
+        period_start=datetime.date(2025, 3, 1),
+        period_end=datetime.date(2025, 9, 30),
+        audience=PackAudience.INTERNAL,
+    )
+
+    assert (pack.period_start, pack.period_end) == (datetime.date(2025, 1, 1), datetime.date(2025, 9, 30))
+
+
 def test_sector_restricted_director_must_choose_a_sector(client, programme, sector_a, sector_b):
     user = MembershipFactory(
         programme=programme, role=Role.DIRECTION, organisation=OrganisationFactory(), sectors=[sector_a]
