@@ -26,3 +26,22 @@ def scope_cache_key(user, *, programme_id: int) -> str:
         return "tout"
     sectors = sorted(set(memberships.filter(sectors__isnull=False).values_list("sectors", flat=True)))
     return "quartiers-" + "-".join(str(pk) for pk in sectors)
+
+
+def programme_id_of(obj) -> int | None:
+    """The programme of `obj`: a programme itself, or anything with a `programme_id`."""
+    if obj is None:
+        return None
+    return obj.pk if obj._meta.model_name == "programme" else obj.programme_id
+
+
+def holds_domain_grant(user, obj, domain: str, *, writing: bool = False) -> bool:
+    """The user's active membership in the programme of `obj` holds the personal-data grant of `domain`
+    (and, with `writing`, a role that writes it). Being a superuser opens nothing by itself."""
+    programme_id = programme_id_of(obj)
+    if not user.is_authenticated or programme_id is None:
+        return False
+    memberships = Membership.objects.active().granted(domain).filter(user=user, programme_id=programme_id)
+    if writing:
+        memberships = memberships.writing(domain)
+    return memberships.exists()

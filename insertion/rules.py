@@ -11,36 +11,22 @@ masked below the disclosure threshold for partners by the audience.
 import rules
 
 from accounts.models import Membership
+from accounts.selectors import holds_domain_grant, programme_id_of
 from insertion.models import DOMAIN
 from projects.rules import edits_programme
-
-
-def _granted(user, programme_id, *, editors_only: bool) -> bool:
-    if not user.is_authenticated or programme_id is None:
-        return False
-    memberships = Membership.objects.active().granted(DOMAIN).filter(user=user, programme_id=programme_id)
-    if editors_only:
-        memberships = memberships.writing(DOMAIN)
-    return memberships.exists()
-
-
-def _programme_id(obj):
-    if obj is None:
-        return None
-    return obj.pk if obj._meta.model_name == "programme" else obj.programme_id
 
 
 @rules.predicate
 def reads_participants(user, obj) -> bool:
     """The user holds the insertion personal-data grant in the programme of `obj` (a programme, a
     participant or a contract)."""
-    return _granted(user, _programme_id(obj), editors_only=False)
+    return holds_domain_grant(user, obj, DOMAIN)
 
 
 @rules.predicate
 def edits_participants(user, obj) -> bool:
     """Granted, and admin, mission or insertion referent in the programme of `obj`."""
-    return _granted(user, _programme_id(obj), editors_only=True)
+    return holds_domain_grant(user, obj, DOMAIN, writing=True)
 
 
 rules.add_perm("insertion.view_participant", reads_participants)
@@ -59,7 +45,7 @@ def reads_figures(user, obj) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.active().filter(user=user, programme_id=_programme_id(obj)).exists()
+    return Membership.objects.active().filter(user=user, programme_id=programme_id_of(obj)).exists()
 
 
 # Markets and aggregates: any member of the programme (scoped by `visible_to` / `aggregable_by`);

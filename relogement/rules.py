@@ -8,38 +8,23 @@ no exception: without a granted membership, no household.
 
 import rules
 
-from accounts.models import Membership
+from accounts.selectors import holds_domain_grant
 
 DOMAIN = "relogement"  # registered in relogement/apps.py
-
-
-def _granted(user, programme_id, *, editors_only: bool) -> bool:
-    if not user.is_authenticated or programme_id is None:
-        return False
-    memberships = Membership.objects.active().granted(DOMAIN).filter(user=user, programme_id=programme_id)
-    if editors_only:
-        memberships = memberships.writing(DOMAIN)
-    return memberships.exists()
-
-
-def _programme_id(obj):
-    if obj is None:
-        return None
-    return obj.pk if obj._meta.model_name == "programme" else obj.programme_id
 
 
 @rules.predicate
 def reads_households(user, obj) -> bool:
     """The user holds the relogement personal-data grant in the programme of `obj` (a programme or a
     household)."""
-    return _granted(user, _programme_id(obj), editors_only=False)
+    return holds_domain_grant(user, obj, DOMAIN)
 
 
 @rules.predicate
 def edits_households(user, obj) -> bool:
     """Granted, and admin, mission or relogement referent in the programme of `obj` (programme or
     household)."""
-    return _granted(user, _programme_id(obj), editors_only=True)
+    return holds_domain_grant(user, obj, DOMAIN, writing=True)
 
 
 rules.add_perm("relogement.view_household", reads_households)
