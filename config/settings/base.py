@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "reporting",
     "relogement",
     "insertion",
+    "gusp",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -209,6 +210,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("DJANGO_IMPORT_MAX_UNCOMPRESSED_BYTES", 
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=100_000)
 
 DOCUMENT_MAX_BYTES = env.int("DJANGO_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
+# GUSP photos: refused above this size as sent; stored re-encoded (JPEG, no EXIF) within this many pixels.
+GUSP_PHOTO_MAX_BYTES = env.int("DJANGO_GUSP_PHOTO_MAX_BYTES", default=12 * 1024 * 1024)
+GUSP_PHOTO_MAX_SIDE = env.int("DJANGO_GUSP_PHOTO_MAX_SIDE", default=1600)
 
 # Maps: a tile server is optional (none is reachable from every deployment).
 MAP_TILE_URL = env("DJANGO_MAP_TILE_URL", default="")
