@@ -1,0 +1,675 @@
+"""Every write on GUSP conventions, themes, walk audits, reports, photos and actions.
+
+A report's lifecycle (REPORT_LIFECYCLE, docs/STATUTS.md) is enforced here, and every change of its status
+or of its handler writes a `ReportEvent` (who, when, from, to, why): the history the triage page, the
+handler's page and the handling-time figures read. Two timestamps serve the figures: `acknowledged_at`,
+the first time the report left « Nouveau » (sent to its handler, or settled at triage), and `closed_at`,
+the time it entered a closed status (cleared when it is reopened).
+
+Services take the acting user as `by` (None for imports and tasks) and the time as `now` (the clock by
+default); they do not check permissions: views ask `gusp.rules` first.
+"""
+
+import datetime
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from accounts.models import Organisation
+from core.services import model_save
+from core.transitions import State, StateMachine, step
+from core.utils import assign_changed
+from gusp import selectors
+from gusp.models import (
+    CLOSED_STATUSES,
+    ActionStatus,
+    Commitment,
+    EventKind,
+    GuspAction,
+    GuspConvention,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ReportSource,
+    ReportStatus,
+    Theme,
+    WalkAudit,
+)
+from gusp.photos import clean_photo
+from gusp.vocabularies import DEFAULT_THEMES
+from projects.models import Programme, Sector
+
+R = ReportStatus
+HANDLER = "organisation en charge (partenaire)"
+TEAM = "équipe projet, référent GUSP"
+REPORT_LIFECYCLE = StateMachine(
+    "gusp.report",
+    ReportStatus,
+    {
+        R.NEW: State(
+            to=[R.SENT, R.IN_PROGRESS, R.RESOLVED, R.CLOSED_UNRESOLVED, R.NOT_OURS, R.DUPLICATE],
+            services=["report_route", "report_set_status", "reports_bulk_set_status"],
+            case=(
+                "tri : transmis à l'organisation en charge, réglé sur place, hors compétence (organisme "
+                "compétent nommé) ou doublon d'un autre signalement"
+            ),
+        ),
+        R.SENT: State(
+            to=[
+                step(R.NEW, "correction"),
+                R.IN_PROGRESS,
+                R.RESOLVED,
+                R.CLOSED_UNRESOLVED,
+                R.NOT_OURS,
+                R.DUPLICATE,
+            ],
+            role=f"{TEAM} ; {HANDLER} vers En cours, Résolu, Clos non résolu, Hors compétence",
+            services=["report_route", "report_set_status", "reports_bulk_set_status"],
+            case=(
+                "l'organisation en charge le prend en charge, le règle, ou dit qu'il n'est pas de son ressort"
+            ),
+        ),
+        R.IN_PROGRESS: State(
+            to=[step(R.SENT, "réorientation"), R.RESOLVED, R.CLOSED_UNRESOLVED, R.NOT_OURS],
+            role=f"{TEAM} ; {HANDLER} vers Résolu, Clos non résolu, Hors compétence",
+            services=["report_route", "report_set_status", "reports_bulk_set_status"],
+            case="intervention faite, impossible, ou confiée à une autre organisation (réorientation)",
+        ),
+        R.RESOLVED: State(
+            to=[step(R.IN_PROGRESS, "réouverture")], case="le problème revient ou la résolution est contestée"
+        ),
+        R.CLOSED_UNRESOLVED: State(to=[step(R.IN_PROGRESS, "réouverture")], case="une solution se présente"),
+        R.NOT_OURS: State(
+            to=[step(R.NEW, "réouverture")],
+            case="l'organisme nommé renvoie le signalement : il revient au tri",
+        ),
+        R.DUPLICATE: State(to=[step(R.NEW, "correction")], case="ce n'était pas un doublon"),
+    },
+    role=TEAM,
+    services=["report_set_status", "reports_bulk_set_status"],
+)
+# What a handler organisation's partner users may move a report to (gusp.rules).
+HANDLER_TARGETS = frozenset({R.IN_PROGRESS, R.RESOLVED, R.CLOSED_UNRESOLVED, R.NOT_OURS})
+
+A = ActionStatus
+ACTION_LIFECYCLE = StateMachine(
+    "gusp.action",
+    ActionStatus,
+    {
+        A.TODO: State(
+            to=[A.IN_PROGRESS, A.DONE, A.DROPPED], case="l'action démarre, est réalisée ou abandonnée"
+        ),
+        A.IN_PROGRESS: State(
+            to=[step(A.TODO, "correction"), A.DONE, A.DROPPED], case="réalisée ou abandonnée"
+        ),
+        A.DONE: State(to=[step(A.IN_PROGRESS, "réouverture")], case="réalisation contestée au bilan"),
+        A.DROPPED: State(to=[A.TODO], case="action relancée"),
+    },
+    role=TEAM,
+    services=["gusp_action_update"],
+)
+
+
+def _bump() -> None:
+    selectors.figures_cache_bump()
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def report_check_transition(*, current: str, target: str) -> None:
+    REPORT_LIFECYCLE.check(current, target)
+
+
+# --- Conventions -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def convention_create(
+    *,
+    programme: Programme,
+    title: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    sectors: Iterable[Sector] = (),
+    signatories: Iterable[Organisation] = (),
+    commitments: Iterable[tuple[str, str, Organisation | None]] = (),
+    **fields: Any,
+) -> GuspConvention:
+    """A GUSP convention (or the NPNRU « projet de gestion ») with its sectors, signatories and
+    commitments, each given as (volet, text, signatory or None)."""
+    convention = model_save(
+        GuspConvention(programme=programme, title=title, starts_on=starts_on, ends_on=ends_on, **fields)
+    )
+    convention.sectors.set(list(sectors))
+    convention.signatories.set(list(signatories))
+    for order, (volet, text, organisation) in enumerate(commitments, start=1):
+        commitment_add(convention=convention, volet=volet, text=text, organisation=organisation, order=order)
+    return convention
+
+
+@transaction.atomic
+def commitment_add(
+    *,
+    convention: GuspConvention,
+    volet: str,
+    text: str,
+    organisation: Organisation | None = None,
+    order: int = 0,
+) -> Commitment:
+    return model_save(
+        Commitment(convention=convention, volet=volet, text=text, organisation=organisation, order=order)
+    )
+
+
+# --- Themes ----------------------------------------------------------------------------------------------
+
+
+def _organisation_of_kind(programme: Programme, kind: str) -> Organisation | None:
+    if not kind:
+        return None
+    found = list(programme.organisations.filter(kind=kind).order_by("pk")[:2])
+    return found[0] if len(found) == 1 else None
+
+
+@transaction.atomic
+def themes_ensure(*, programme: Programme) -> dict[str, Theme]:
+    """The programme's themes by slug, the default ones (gusp.vocabularies.DEFAULT_THEMES) created when
+    missing; a theme already there is never changed (the mission team edits them)."""
+    themes = {theme.slug: theme for theme in Theme.objects.filter(programme=programme)}
+    missing = [default for default in DEFAULT_THEMES if default.slug not in themes]
+    taken = {theme.name for theme in themes.values()}
+    for order, default in enumerate(DEFAULT_THEMES, start=1):
+        if default not in missing or default.name in taken:
+            continue
+        theme = Theme(
+            programme=programme,
+            slug=default.slug,
+            name=default.name,
+            target_days=default.target_days,
+            default_handler=_organisation_of_kind(programme, default.handler_kind),
+            synonyms=list(default.synonyms),
+            order=order,
+        )
+        themes[default.slug] = model_save(theme)
+    return themes
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, **fields: Any) -> Theme:
+    """Change a theme (name, default handler, target delay, synonyms). Reports keep their due date."""
+    if assign_changed(theme, fields):
+        model_save(theme)
+    return theme
+
+
+@transaction.atomic
+def theme_add_synonym(*, theme: Theme, word: str) -> Theme:
+    """Add another tool's category to a theme (from an import's preview): the next import maps it."""
+    word = " ".join(word.split())
+    if word and word not in theme.synonyms:
+        theme_update(theme=theme, synonyms=[*theme.synonyms, word])
+    return theme
+
+
+# --- Reports ---------------------------------------------------------------------------------------------
+
+
+def due_date(theme: Theme, reported_at: datetime.datetime) -> datetime.date:
+    """The report's due date: the day it was reported plus the theme's target delay."""
+    return timezone.localdate(reported_at) + datetime.timedelta(days=theme.target_days)
+
+
+def new_report_references(programme: Programme, year: int, count: int) -> list[str]:
+    """`count` new references of the programme for the year (GUSP-2026-00042), after the last one."""
+    prefix = f"GUSP-{year}-"
+    last = Report.objects.filter(programme=programme, reference__startswith=prefix).aggregate(
+        last=Max("reference")
+    )["last"]
+    start = int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
+    return [f"{prefix}{number:05d}" for number in range(start, start + count)]
+
+
+def _event(
+    report: Report,
+    *,
+    kind: str,
+    at: datetime.datetime,
+    by=None,
+    from_status: str = "",
+    to_status: str = "",
+    from_handler_id: int | None = None,
+    to_handler_id: int | None = None,
+    note: str = "",
+) -> ReportEvent:
+    return ReportEvent(
+        report=report,
+        kind=kind,
+        at=at,
+        user=by,
+        from_status=from_status,
+        to_status=to_status,
+        from_handler_id=from_handler_id,
+        to_handler_id=to_handler_id,
+        note=note,
+    )
+
+
+@transaction.atomic
+def report_create(
+    *,
+    programme: Programme,
+    sector: Sector,
+    theme: Theme,
+    description: str,
+    source: str,
+    by=None,
+    reported_at: datetime.datetime | None = None,
+    reference: str | None = None,
+    photos: Sequence[bytes] = (),
+    now: datetime.datetime | None = None,
+    **fields: Any,
+) -> Report:
+    """A new report (« Nouveau », for triage): its due date from the theme's target delay, its handler
+    the theme's default one unless given. Photos are checked and re-encoded (`report_photo_add`)."""
+    reported_at = reported_at or _now(now)
+    fields.setdefault("handler", theme.default_handler)
+    report = Report(
+        programme=programme,
+        sector=sector,
+        theme=theme,
+        description=description.strip(),
+        source=source,
+        reported_at=reported_at,
+        due_on=fields.pop("due_on", None) or due_date(theme, reported_at),
+        reference=(reference or "").strip()
+        or new_report_references(programme, timezone.localdate(reported_at).year, 1)[0],
+        created_by=by,
+        **fields,
+    )
+    model_save(report)
+    _event(
+        report,
+        kind=EventKind.CREATED,
+        at=reported_at,
+        by=by,
+        to_status=report.status,
+        to_handler_id=report.handler_id,
+    ).save()
+    for data in photos:
+        report_photo_add(report=report, data=data, by=by)
+    return report
+
+
+@transaction.atomic
+def report_update(*, report: Report, **fields: Any) -> Report:
+    """Change what a report says (description, place, theme, priority). Its status and its handler change
+    through `report_set_status` and `report_route`. A new theme brings its target delay."""
+    for name in ("status", "handler", "acknowledged_at", "closed_at"):
+        if name in fields:
+            raise ValueError(
+                f"report_update ne change pas « {name} » : utilisez report_set_status / report_route."
+            )
+    theme = fields.get("theme")
+    if theme is not None and theme.pk != report.theme_id and "due_on" not in fields:
+        fields["due_on"] = due_date(theme, report.reported_at)
+    if assign_changed(report, fields):
+        model_save(report)
+    return report
+
+
+def _stored(report: Report) -> Report:
+    """The report as stored, locked (the status a change starts from is the one in the database)."""
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+@transaction.atomic
+def report_route(
+    *,
+    report: Report,
+    handler: Organisation,
+    by=None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Report:
+    """Send the report to `handler` (routing at triage, or re-routing to another organisation): a new or
+    in-hand report becomes « Transmis » to it. The change of handler is written in the history."""
+    at = _now(now)
+    stored = _stored(report)
+    if stored.status in CLOSED_STATUSES:
+        raise ValidationError(
+            {"handler": "Ce signalement est clos : rouvrez-le avant de le confier à une autre organisation."}
+        )
+    target = R.SENT
+    if stored.handler_id == handler.pk and stored.status == target:
+        return stored
+    REPORT_LIFECYCLE.check(stored.status, target)
+    event = _event(
+        stored,
+        kind=EventKind.ROUTED,
+        at=at,
+        by=by,
+        from_status=stored.status,
+        to_status=target,
+        from_handler_id=stored.handler_id,
+        to_handler_id=handler.pk,
+        note=note.strip(),
+    )
+    stored.handler, stored.status = handler, target
+    stored.acknowledged_at = stored.acknowledged_at or at
+    model_save(stored)
+    event.save()
+    _copy(stored, report)
+    return report
+
+
+def _copy(source: Report, target: Report) -> None:
+    if source is not target:
+        for field in Report._meta.concrete_fields:
+            setattr(target, field.attname, getattr(source, field.attname))
+
+
+def _apply_status(
+    report: Report,
+    target: str,
+    *,
+    at: datetime.datetime,
+    competent_body: str = "",
+    duplicate_of: Report | None = None,
+) -> None:
+    """Set the status and what goes with it on `report` (not saved): timestamps, body named, original."""
+    report.status = target
+    if target != R.NEW:
+        report.acknowledged_at = report.acknowledged_at or at
+    if target in CLOSED_STATUSES:
+        report.closed_at = report.closed_at or at
+    else:
+        report.closed_at = None
+    report.competent_body = competent_body.strip() if target == R.NOT_OURS else ""
+    report.duplicate_of = duplicate_of if target == R.DUPLICATE else None
+
+
+def _status_errors(
+    report: Report, target: str, *, competent_body: str, duplicate_of: Report | None, require_original: bool
+) -> None:
+    if target == R.NOT_OURS and not competent_body.strip():
+        raise ValidationError(
+            {"competent_body": "Nommez l'organisme compétent vers lequel le signalement est réorienté."}
+        )
+    if target == R.DUPLICATE and duplicate_of is None and require_original:
+        raise ValidationError({"duplicate_of": "Indiquez le signalement dont celui-ci est le doublon."})
+    if duplicate_of is not None and duplicate_of.pk == report.pk:
+        raise ValidationError({"duplicate_of": "Un signalement ne peut pas être le doublon de lui-même."})
+
+
+@transaction.atomic
+def report_set_status(
+    *,
+    report: Report,
+    status: str,
+    by=None,
+    note: str = "",
+    competent_body: str = "",
+    duplicate_of: Report | None = None,
+    now: datetime.datetime | None = None,
+) -> Report:
+    """Move the report along REPORT_LIFECYCLE. « Hors compétence » names the competent body, « Doublon »
+    the original report; reopening a closed report clears its closing time. Written in the history."""
+    at = _now(now)
+    stored = _stored(report)
+    REPORT_LIFECYCLE.check(stored.status, status)
+    if stored.status == status:
+        return report
+    _status_errors(
+        stored, status, competent_body=competent_body, duplicate_of=duplicate_of, require_original=True
+    )
+    event = _event(
+        stored,
+        kind=EventKind.STATUS,
+        at=at,
+        by=by,
+        from_status=stored.status,
+        to_status=status,
+        from_handler_id=stored.handler_id,
+        to_handler_id=stored.handler_id,
+        note="\n".join(part for part in (competent_body.strip(), note.strip()) if part),
+    )
+    _apply_status(stored, status, at=at, competent_body=competent_body, duplicate_of=duplicate_of)
+    model_save(stored)
+    event.save()
+    _copy(stored, report)
+    return report
+
+
+@transaction.atomic
+def reports_bulk_set_status(
+    *,
+    reports: Iterable[Report],
+    status: str,
+    by=None,
+    note: str = "",
+    competent_body: str = "",
+    duplicate_of: Report | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """The same status for several reports (triage): every move is checked first, and one refused move
+    refuses them all (a `ValidationError` naming the report). Returns how many changed."""
+    at = _now(now)
+    pks = [report.pk for report in reports]
+    stored = list(Report.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    changed, events = [], []
+    for report in stored:
+        if report.status == status:
+            continue
+        if not REPORT_LIFECYCLE.can(report.status, status):
+            raise ValidationError(
+                {
+                    "status": f"{report.reference} : passage de « {REPORT_LIFECYCLE.label(report.status)} » "
+                    f"à « {REPORT_LIFECYCLE.label(status)} » impossible. Aucun signalement n'a été modifié."
+                }
+            )
+        _status_errors(
+            report, status, competent_body=competent_body, duplicate_of=duplicate_of, require_original=True
+        )
+        events.append(
+            _event(
+                report,
+                kind=EventKind.STATUS,
+                at=at,
+                by=by,
+                from_status=report.status,
+                to_status=status,
+                from_handler_id=report.handler_id,
+                to_handler_id=report.handler_id,
+                note=note.strip(),
+            )
+        )
+        _apply_status(report, status, at=at, competent_body=competent_body, duplicate_of=duplicate_of)
+        report.updated_at = at
+        report.full_clean()
+        changed.append(report)
+    if changed:
+        _bump()
+        Report.objects.bulk_update(
+            changed,
+            ["status", "acknowledged_at", "closed_at", "competent_body", "duplicate_of", "updated_at"],
+        )
+        ReportEvent.objects.bulk_create(events)
+    return len(changed)
+
+
+@transaction.atomic
+def report_answer(*, report: Report, text: str, by=None, now: datetime.datetime | None = None) -> Report:
+    """The answer given to whoever reported (kept on the report, written in the history)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"answer": "La réponse est vide."})
+    if text == report.answer:
+        return report
+    report.answer = text
+    model_save(report)
+    _event(report, kind=EventKind.ANSWERED, at=_now(now), by=by, note=text).save()
+    return report
+
+
+# --- Photos ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_photo_add(*, report: Report, data: bytes, by=None) -> ReportPhoto:
+    """A photo of the report, checked and stored re-encoded without any metadata (gusp.photos)."""
+    photo = clean_photo(data)
+    stored = ReportPhoto(
+        report=report, width=photo.width, height=photo.height, size=len(photo.content), uploaded_by=by
+    )
+    stored.image.save(f"{report.pk}-{secrets.token_hex(8)}.jpg", ContentFile(photo.content), save=False)
+    return model_save(stored)
+
+
+def report_photo_add_upload(*, report: Report, upload, by=None) -> ReportPhoto:
+    """A photo sent through a form: refused by its announced size before it is read."""
+    limit = settings.GUSP_PHOTO_MAX_BYTES
+    if getattr(upload, "size", 0) > limit:
+        size, most = filesizeformat(upload.size), filesizeformat(limit)
+        raise ValidationError({"image": f"La photo pèse {size}, au-delà de la limite de {most}."})
+    return report_photo_add(report=report, data=upload.read(limit + 1), by=by)
+
+
+# --- Walk audits -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def walk_audit_create(
+    *,
+    programme: Programme,
+    sector: Sector,
+    held_on: datetime.date,
+    partners: Iterable[Organisation] = (),
+    by=None,
+    **fields: Any,
+) -> WalkAudit:
+    audit = model_save(
+        WalkAudit(programme=programme, sector=sector, held_on=held_on, created_by=by, **fields)
+    )
+    audit.partners.set(list(partners))
+    return audit
+
+
+@transaction.atomic
+def walk_audit_update(
+    *, walk_audit: WalkAudit, partners: Iterable[Organisation] | None = None, **fields: Any
+) -> WalkAudit:
+    if assign_changed(walk_audit, fields):
+        model_save(walk_audit)
+    if partners is not None:
+        walk_audit.partners.set(list(partners))
+    return walk_audit
+
+
+@transaction.atomic
+def walk_audit_observation_add(
+    *,
+    walk_audit: WalkAudit,
+    theme: Theme,
+    description: str,
+    by=None,
+    reported_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+    **fields: Any,
+) -> Report:
+    """An observation made during the walk: a report of the walk's sector, from the walk audit, linked
+    to it (routed at triage like any other)."""
+    if reported_at is None:
+        at = _now(now)
+        held = walk_audit.held_on
+        reported_at = (
+            at
+            if timezone.localdate(at) == held
+            else timezone.make_aware(datetime.datetime.combine(held, datetime.time(10)))
+        )
+    return report_create(
+        programme=walk_audit.programme,
+        sector=walk_audit.sector,
+        theme=theme,
+        description=description,
+        source=ReportSource.WALK_AUDIT,
+        walk_audit=walk_audit,
+        reported_at=reported_at,
+        by=by,
+        now=now,
+        **fields,
+    )
+
+
+# --- Actions ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def gusp_action_create(
+    *, programme: Programme, title: str, volet: str, owner: Organisation, due_on: datetime.date, **fields: Any
+) -> GuspAction:
+    return model_save(
+        GuspAction(programme=programme, title=title, volet=volet, owner=owner, due_on=due_on, **fields)
+    )
+
+
+@transaction.atomic
+def gusp_action_update(
+    *, action: GuspAction, today: datetime.date | None = None, **fields: Any
+) -> GuspAction:
+    """Change an action; its status follows ACTION_LIFECYCLE and « Réalisée » records the day it was done."""
+    if "status" in fields:
+        current = GuspAction.objects.filter(pk=action.pk).values_list("status", flat=True).get()
+        ACTION_LIFECYCLE.check(current, fields["status"])
+        if fields["status"] == ActionStatus.DONE:
+            fields.setdefault("done_on", action.done_on or today or timezone.localdate())
+        else:
+            fields["done_on"] = None
+    if assign_changed(action, fields):
+        model_save(action)
+    return action
+
+
+# --- Bulk writes (demo data, imports) ----------------------------------------------------------------------
+# Their rows were validated beforehand in the same transaction; these write without a query per row.
+
+
+@transaction.atomic
+def reports_bulk_create(*, reports: list[Report], events: Iterable[ReportEvent] = ()) -> list[Report]:
+    """Insert reports (primary keys set) and then their history (events naming reports by object)."""
+    _bump()
+    created = Report.objects.bulk_create(reports, batch_size=1000)
+    rows = list(events)
+    for event in rows:
+        event.report_id = event.report.pk
+    ReportEvent.objects.bulk_create(rows, batch_size=2000)
+    return created
+
+
+@transaction.atomic
+def reports_bulk_update(
+    *, changes: list[tuple[Report, dict[str, Any]]], events: Iterable[ReportEvent] = ()
+) -> None:
+    """Apply each report's changed fields, then write the history of the changes."""
+    names: set[str] = set()
+    now = timezone.now()
+    for report, fields in changes:
+        report.updated_at = now
+        for name, value in fields.items():
+            setattr(report, name, value)
+        names.update(fields)
+    _bump()
+    if names:
+        Report.objects.bulk_update(
+            [report for report, _ in changes], sorted(names | {"updated_at"}), batch_size=1000
+        )
+    ReportEvent.objects.bulk_create(list(events), batch_size=2000)
