@@ -7,6 +7,7 @@ never duplicates (`*_upsert`).
 """
 
 import secrets
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -136,8 +137,45 @@ def contract_upsert(*, programme, reference: str, **fields: Any) -> tuple[WorkCo
 
 @transaction.atomic
 def bulk_create(*, markets=(), participants=(), contracts=()) -> None:
-    """Insert rows validated beforehand (in the same transaction); the cached figures go stale."""
+    """Insert rows validated beforehand (in the same transaction); their primary keys are set. A market
+    without a target rate gets its kind's charte rate, a participant without a pseudonymous reference
+    gets one drawn; the cached figures go stale."""
+    markets, participants = list(markets), list(participants)
+    for market in markets:
+        if market.target_rate is None:
+            market.target_rate = charte_rate(market.kind)
+    unnamed = [participant for participant in participants if not participant.reference]
+    for participant, reference in zip(unnamed, new_participant_references(len(unnamed)), strict=True):
+        participant.reference = reference
     _bump()
-    Market.objects.bulk_create(list(markets), batch_size=1000)
-    Participant.objects.bulk_create(list(participants), batch_size=1000)
+    Market.objects.bulk_create(markets, batch_size=1000)
+    Participant.objects.bulk_create(participants, batch_size=1000)
     WorkContract.objects.bulk_create(list(contracts), batch_size=1000)
+
+
+def _bulk_set(model, changes: Sequence[tuple[Any, dict[str, Any]]]) -> None:
+    names: set[str] = set()
+    for instance, fields in changes:
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        names.update(fields)
+    if names:
+        model.objects.bulk_update([instance for instance, _fields in changes], sorted(names), batch_size=1000)
+
+
+@transaction.atomic
+def bulk_update(
+    *,
+    markets: Sequence[tuple[Market, dict[str, Any]]] = (),
+    participants: Sequence[tuple[Participant, dict[str, Any]]] = (),
+    contracts: Sequence[tuple[WorkContract, dict[str, Any]]] = (),
+) -> None:
+    """Apply (instance, changed fields) pairs validated beforehand (the facilitator's import): one
+    UPDATE per batch, not one per row; the cached figures go stale. An anonymised participant is never
+    changed."""
+    if any(participant.anonymised_at for participant, _fields in participants):
+        raise ValidationError("Ce participant a été anonymisé : il ne peut plus être modifié.")
+    _bump()
+    _bulk_set(Market, markets)
+    _bulk_set(Participant, participants)
+    _bulk_set(WorkContract, contracts)
