@@ -29,6 +29,7 @@ from django.db.models import Sum  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from governance.models import Action, BodyKind, Meeting, MeetingStatus  # noqa: E402
+from gusp.models import GuspAction, Report, WalkAudit  # noqa: E402
 from insertion import selectors as insertion_selectors  # noqa: E402
 from insertion.models import Market, WorkContract  # noqa: E402
 from projects import selectors  # noqa: E402
@@ -118,6 +119,15 @@ def check_insertion(metro: Programme) -> None:
     assert spread.below >= 10
 
 
+def check_gusp(metro: Programme) -> None:
+    reports = Report.objects.filter(programme=metro)
+    assert 18_000 <= reports.count() <= 22_000
+    assert reports.values("sector").distinct().count() == 10
+    assert 0.005 <= reports.late(DEMO_TODAY).count() / reports.count() <= 0.1
+    assert WalkAudit.objects.filter(programme=metro, held_on__lte=DEMO_TODAY).count() >= 20
+    assert GuspAction.objects.filter(programme=metro).tfpb().values("owner").distinct().count() >= 3
+
+
 def snapshot() -> tuple:
     return projects_checks.row_counts(), governance_checks.governance_snapshot()
 
@@ -127,7 +137,7 @@ def main() -> int:
     with transaction.atomic():
         first = seed(reset=True)
         metro = Programme.objects.get(slug="npru-metro")
-        for check in (check_projects, check_governance, check_relogement, check_insertion):
+        for check in (check_projects, check_governance, check_relogement, check_insertion, check_gusp):
             try:
                 check(metro)
             except AssertionError as error:
@@ -139,10 +149,11 @@ def main() -> int:
         operations = Operation.objects.filter(programme=metro).count()
         households = Household.objects.filter(programme=metro).count()
         contracts = WorkContract.objects.filter(programme=metro).count()
+        reports = Report.objects.filter(programme=metro).count()
         transaction.set_rollback(True)
     print(
         f"Jeu de charge métropolitain : {operations} opérations, {households} ménages, "
-        f"{contracts} contrats d'insertion"
+        f"{contracts} contrats d'insertion, {reports} signalements GUSP"
     )
     print("| Semis                                  | durée (s) |")
     print("|----------------------------------------|----------:|")
