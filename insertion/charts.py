@@ -85,7 +85,7 @@ def hours_chart(months: list[Month], *, target: Decimal | None) -> str | None:
                 },
             }
         )
-    spec = {"width": 560, "height": 200, "layer": layers}
+    spec = {"width": 560, "height": 140, "layer": layers}
     return svg_data_uri(render_svg(spec))
 
 

@@ -20,6 +20,7 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "gouvernance",
         "concertation",
         "relogement",
+        "insertion",
     ],
     # A COTEC is about the whole programme's progress: no detailed calendar.
     PackKind.COTEC: [
@@ -30,6 +31,7 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "gouvernance",
         "concertation",
         "relogement",
+        "insertion",
     ],
     # A revue de projet is the year against the convention: progress and calendar per operation, money
     # against the maquette year over year, then the thematic sections (later domains add theirs here).
@@ -40,6 +42,7 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "revue-financements",
         "risques",
         "relogement-synthese",
+        "insertion-synthese",
         "concertation-synthese",
     ],
 }
