@@ -23,6 +23,7 @@ urlpatterns = [
     path("gouvernance/dossiers/", include("reporting.urls")),
     path("gouvernance/", include("governance.urls")),
     path("relogement/", include("relogement.urls")),
+    path("insertion/", include("insertion.urls")),
     path("journal-acces/", include("core.access_urls")),
     path("", include("projects.urls")),
 ]

@@ -52,20 +52,35 @@ def cell_value(value: Any) -> Any:
     return escape_formula(str(value))
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title (31 characters at most), columns and rows."""
+
+    title: str
+    columns: dict[str, Column]
+    rows: Iterable[Any]
+
+
 def build_workbook(*, sheet_title: str, columns: dict[str, Column], rows: Iterable[Any]) -> bytes:
+    return build_workbook_sheets([Sheet(sheet_title, columns, rows)])
+
+
+def build_workbook_sheets(sheets: Iterable[Sheet]) -> bytes:
+    """A workbook of several sheets (a dashboard's tables, a list and its details)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    for index, column in enumerate(columns.values(), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    header = []
-    for title in columns:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_formatted_cell(sheet, column, row) for column in columns.values()])
+    for entry in sheets:
+        sheet = workbook.create_sheet(title=entry.title[:31])
+        for index, column in enumerate(entry.columns.values(), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.freeze_panes = "A2"
+        header = []
+        for title in entry.columns:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for row in entry.rows:
+            sheet.append([_formatted_cell(sheet, column, row) for column in entry.columns.values()])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -79,7 +94,12 @@ def _formatted_cell(sheet, column: Column, row: Any):
 
 
 def xlsx_response(*, filename: str, sheet_title: str, columns: dict[str, Column], rows: Iterable[Any]):
-    content = build_workbook(sheet_title=sheet_title, columns=columns, rows=rows)
+    return xlsx_sheets_response(filename=filename, sheets=[Sheet(sheet_title, columns, rows)])
+
+
+def xlsx_sheets_response(*, filename: str, sheets: Iterable[Sheet]):
+    """An xlsx download named `filename-YYYY-MM-DD.xlsx` with these sheets."""
+    content = build_workbook_sheets(sheets)
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'

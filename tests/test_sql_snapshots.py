@@ -38,3 +38,29 @@ def test_page_sql(mission_client, data, snapshot_queries, url_name):
     with snapshot_queries():
         response = mission_client.get(url)
     assert response.status_code == 200
+
+
+@pytest.fixture
+def insertion_data(programme):
+    from tests.insertion.test_indicators import build_data_set as build_insertion_data_set
+
+    build_insertion_data_set(programme)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["insertion:dashboard", "insertion:market_list", "insertion:participant_list"]
+)
+def test_insertion_page_sql(client, programme, insertion_data, snapshot_queries, url_name):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.accounts.factories import MembershipFactory
+
+    user = MembershipFactory(programme=programme, personal_data_domains=["insertion"]).user
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    url = reverse(url_name)
+    assert client.get(url).status_code == 200
+    cache.clear()
+    with snapshot_queries():
+        response = client.get(url)
+    assert response.status_code == 200

@@ -40,6 +40,17 @@ ACCOUNTS = [
         False,
         ("relogement",),
     ),
+    (
+        "referent-insertion",
+        Role.REFERENT,
+        "mel",
+        "Malik",
+        "Ouali",
+        Domain.INSERTION,
+        False,
+        False,
+        ("insertion",),
+    ),
     ("bailleur", Role.PARTNER, "hm", "Sophie", "Lefebvre", "", True, False, ()),
     ("etat", Role.PARTNER, "etat", "Julien", "Moreau", "", False, False, ()),
 ]

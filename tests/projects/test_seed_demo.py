@@ -290,14 +290,16 @@ def check_accounts_one_per_role(programme):
         "direction@demo.npru.fr": Role.DIRECTION,
         "referent@demo.npru.fr": Role.REFERENT,
         "referent-relogement@demo.npru.fr": Role.REFERENT,
+        "referent-insertion@demo.npru.fr": Role.REFERENT,
         "bailleur@demo.npru.fr": Role.PARTNER,
         "etat@demo.npru.fr": Role.PARTNER,
     }
     assert {email: m.role for email, m in memberships.items()} == expected
     granted = memberships["referent-relogement@demo.npru.fr"]
+    insertion = memberships["referent-insertion@demo.npru.fr"]
     for membership in memberships.values():
         assert membership.user.check_password(DEMO_PASSWORD)
-        assert membership.user.needs_mfa == (membership == granted)
+        assert membership.user.needs_mfa == (membership in (granted, insertion))
     # The granted referent: relogement grant, and the printed secret as its second factor
     assert granted.personal_data_domains == ["relogement"]
     assert granted.referent_domain == Domain.RELOGEMENT
@@ -305,6 +307,11 @@ def check_accounts_one_per_role(programme):
     totp = granted.user.authenticator_set.get(type="totp")
     assert totp.data["secret"] == DEMO_TOTP_SECRET
     assert granted.user.authenticator_set.filter(type="recovery_codes").exists()
+    # The granted insertion referent: participants one by one, the same demo secret
+    assert insertion.personal_data_domains == ["insertion"]
+    assert insertion.referent_domain == Domain.INSERTION
+    assert insertion.writes_domain("insertion")
+    assert insertion.user.authenticator_set.get(type="totp").data["secret"] == DEMO_TOTP_SECRET
     admin = memberships["admin@demo.npru.fr"].user
     assert admin.is_superuser
     assert admin.is_staff
@@ -335,6 +342,7 @@ def check_output(output):
     assert f"referent-relogement@demo.npru.fr : secret TOTP {DEMO_TOTP_SECRET}" in output
     uri = "otpauth://totp/referent-relogement%40demo.npru.fr?secret={}&issuer=Pilotage%20NPRU"
     assert uri.format(DEMO_TOTP_SECRET) in output
+    assert f"referent-insertion@demo.npru.fr : secret TOTP {DEMO_TOTP_SECRET}" in output
     assert "bailleur@demo.npru.fr" in output
     assert "Moulins, Concorde" in output
     assert "Tout le programme" in output
