@@ -8,8 +8,8 @@ import pghistory.models
 from django.utils.text import capfirst
 
 from accounts.models import Organisation, User
-from insertion.models import Market
 from core.formatting import format_percent
+from insertion.models import Market
 from projects.history import EMPTY, EVENT_LABELS, display_value, typed_value
 from projects.models import Operation
 
