@@ -158,9 +158,14 @@ def people_context(people: selectors.People, audience) -> dict:
     publics, _ = count_table(
         [(label, people.publics.get(key, 0)) for key, label in Public.choices], total, audience, adds_up=False
     )
+    shares = [
+        f"{qpv['share']} habitent un QPV" if qpv["share"] != NONE else "",
+        f"{women['share']} de femmes" if women["share"] != NONE else "",
+    ]
     return {
         "participants": participants,
         "hidden": is_masked(participants),
+        "shares": ", ".join(share for share in shares if share),  # the shares that may be published
         "qpv": qpv,
         "women": women,
         "ages": ages,
@@ -180,6 +185,7 @@ def exits_context(exits: selectors.Exits, audience) -> dict:
     durable, unknown = cells[Situation.DURABLE_JOB], cells[Situation.UNKNOWN]
     hidden = any(is_masked(cell) for cell in (durable, unknown, ended))
     return {
+        "hidden": hidden,
         "ended": ended,
         "known": NONE if hidden else group_thousands(exits.known),
         "durable": durable,
@@ -217,6 +223,7 @@ def insertion(scope: PackScope) -> dict | None:
         "people": people_context(figures.people, audience),
         "exits": exits_context(figures.exits, audience),
         "contracts": audience.count(figures.contracts.total),
+        "threshold": audience.threshold,
     }
 
 
@@ -286,6 +293,8 @@ def insertion_summary(scope: PackScope) -> dict | None:
             selectors.hours_by_month(contracts, as_of=situation), target=after_total.total.target
         ),
         "year_participants": audience.count(year_people.participants),
+        "year_participants_hidden": is_masked(audience.count(year_people.participants)),
+        "threshold": audience.threshold,
         "people": people_context(figures_people, audience),
         "exits": exits_context(selectors.exits(contracts, as_of=situation), audience),
     }

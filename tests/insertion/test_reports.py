@@ -161,6 +161,10 @@ def test_partner_pack_masks_the_small_counts_of_people_not_the_hours(data):
     html = section_html(pack_scope, "insertion")
     assert "secret statistique" in html
     assert "data:image/svg+xml" in html  # the hours chart is no chart of people
+    # never a bare mask in a key figure: the card says what is not published
+    values = [part.split("</p>", 1)[0].strip() for part in html.split('<p class="kpi-value">')[1:]]
+    assert values == ["1 202".replace(" ", N), pct(100), "—", "—"]
+    assert "moins de 5 : non publié (secret statistique)" in html
     assert "secret statistique" not in section_html(scope(data), "insertion")
 
 
@@ -226,6 +230,13 @@ def test_revue_section_compares_the_year_with_31_december(data):
     }
     assert context["year_participants"] == "1"  # p2 alone worked in 2025 (c3)
     assert context["people"]["participants"] == "3"
+    assert context["people"]["shares"] == f"{pct(67)} habitent un QPV, {pct(67)} de femmes"
+    partners = reports.insertion_summary(
+        scope(data, kind=PackKind.REVUE, end=datetime.date(2025, 12, 31), partners=True)
+    )
+    assert (partners["year_participants"], partners["year_participants_hidden"]) == ("< 5", True)
+    assert partners["people"]["shares"] == ""  # shares of fewer than five people are not published
+    assert partners["total"] == total  # hours are not masked
     assert context["dispersion"].startswith("2 maîtres d'ouvrage ont un objectif")
 
 
