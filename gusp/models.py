@@ -448,10 +448,8 @@ class Report(models.Model):
             )
         if self.status in HANDLED_STATUSES and not self.handler_id:
             errors["handler"] = "Indiquez l'organisation en charge : le signalement lui est transmis."
-        if self.status == R.NOT_OURS and not self.competent_body.strip():
-            errors["competent_body"] = (
-                "Nommez l'organisme compétent vers lequel le signalement est réorienté."
-            )
+        # « Hors compétence » names the competent body when set by hand (gusp.services.report_set_status);
+        # a report imported from another tool may not say it.
         if self.status != R.NOT_OURS and self.competent_body:
             errors["competent_body"] = (
                 "L'organisme compétent ne se nomme que pour un signalement hors compétence."

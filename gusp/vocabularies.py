@@ -6,12 +6,16 @@ what a programme starts with (`gusp.services.themes_ensure`). There is no nation
 target delays: these are the usual ones, changed locally.
 """
 
+import re
 from dataclasses import dataclass
 
 from accounts.models import OrganisationKind
 from core.imports import Headers
+from core.parsing import normalize_key
 from core.vocabularies import Vocabulary, vocabulary_table
-from gusp.models import ReportSource, ReportStatus
+from gusp.models import ReportSource, ReportStatus, Theme
+from projects.models import Sector
+from projects.vocabularies import ProgrammeSectors, SectorMatcher
 
 K = OrganisationKind
 
@@ -179,3 +183,66 @@ REPORT_HEADERS = Headers(
         "priority": "Priorité | Urgence",
     }
 )
+
+
+# --- The programme's objects a cell names ------------------------------------------------------------------
+
+_QPV_PREFIX = re.compile(r"^(qpv|quartier prioritaire( de la politique de la ville)?|quartier)\s+")
+
+
+class ReportSectorMatcher(SectorMatcher):
+    """A sector by its name, slug or QPV code, accents, case and apostrophes ignored, and a leading
+    « QPV » (or « Quartier prioritaire ») too: « QPV Faubourg d'Arras » = « faubourg d arras »."""
+
+    def find(self, text: str) -> Sector:
+        key = normalize_key(text)
+        sector = self.by_key.get(key) or self.by_key.get(_QPV_PREFIX.sub("", key))
+        return sector if sector is not None else super().find(text)
+
+
+class ReportSectors(ProgrammeSectors):
+    matcher = ReportSectorMatcher
+
+
+SECTORS = ReportSectors()
+
+
+class ProgrammeThemes:
+    """A column naming a theme of the programme, by its name, its slug or one of its other spellings; an
+    unknown category is mapped (preview or --map-value) to a theme's slug."""
+
+    target_what = "l'identifiant court (slug) d'un thème du programme"
+
+    def targets(self, programme) -> list[tuple[str, str]]:
+        themes = list(
+            Theme.objects.filter(programme=programme).order_by("order", "name").values_list("slug", "name")
+        )
+        return themes or [(theme.slug, theme.name) for theme in DEFAULT_THEMES]
+
+    def target(self, programme, code: str) -> str | None:
+        wanted = normalize_key(code)
+        return next(
+            (
+                slug
+                for slug, name in self.targets(programme)
+                if wanted in (normalize_key(slug), normalize_key(name))
+            ),
+            None,
+        )
+
+
+THEMES = ProgrammeThemes()
+
+
+def theme_lookup(themes: list[Theme] | None) -> dict[str, str]:
+    """Comparable name, slug and other spellings → theme slug: the programme's themes, or the default
+    ones when it has none yet (they are created when the import is committed)."""
+    table: dict[str, str] = {}
+    if themes:
+        rows = [(t.slug, t.name, t.synonyms) for t in themes]
+    else:
+        rows = [(t.slug, t.name, list(t.synonyms)) for t in DEFAULT_THEMES]
+    for slug, name, synonyms in rows:
+        for word in (*synonyms, slug, name):
+            table[normalize_key(word)] = slug
+    return table

@@ -90,7 +90,6 @@ def test_open_and_late(programme):
     ("fields", "field"),
     [
         ({"status": ReportStatus.SENT, "handler": None}, "handler"),
-        ({"status": ReportStatus.NOT_OURS, "competent_body": ""}, "competent_body"),
         ({"status": ReportStatus.SENT, "competent_body": "Enedis"}, "competent_body"),
         ({"latitude": None}, "latitude"),
         ({"closed_at": datetime.datetime(2026, 3, 3, tzinfo=datetime.UTC)}, "closed_at"),
