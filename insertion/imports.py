@@ -18,7 +18,9 @@ Formats, columns, accepted spellings and the rules below are described for users
 
 import copy
 import datetime
+import functools
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -60,6 +62,7 @@ from insertion.vocabularies import (
     QUALIFICATION,
     SEX,
     SITUATION,
+    cached_key,
 )
 from projects.models import Operation, Qpv, Sector
 from projects.services import organisation_kind_guess
@@ -69,6 +72,16 @@ WRITE_BATCH = 1_000
 HOURS_STEP = Decimal("0.1")
 MAX_HOURS = Decimal("99999999.9")  # the model keeps 9 digits before the decimal point
 ROWS_NAMED = 8  # rows named in a warning before « et N autres »
+NOTES_LISTED = 100  # warnings of one kind given one by one, before one that counts the others
+# The kinds of warnings the rows of a large export repeat, in the order the preview shows them, each
+# with the sentence that counts those beyond NOTES_LISTED.
+NOTE_KINDS = {
+    "new_market": "… et {count} autre(s) marché(s) inconnu(s), qui seront créés.",
+    "linked_market": "… et {count} autre(s) marché(s) rattaché(s) à une opération.",
+    "market": "… et {count} autre(s) marché(s) dont des lignes diffèrent des valeurs retenues.",
+    "participant": "… et {count} autre(s) dossier(s) dont les lignes diffèrent : les valeurs du contrat "
+    "le plus récent sont retenues.",
+}
 
 
 def parse_hours(value: Any) -> Decimal | None:
@@ -95,12 +108,25 @@ def parse_rome(value: Any) -> str:
     return code
 
 
+def once_per_value(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The parser, remembering its result for each distinct cell: an export of 50,000 rows repeats the
+    same dates, hours, names and words (its errors are not remembered, they are raised again)."""
+    return functools.lru_cache(maxsize=16_384, typed=True)(parser)
+
+
+def parse_items(value: Any) -> tuple[str, ...]:
+    """The values of a multi-valued cell (« Jeune -26 ans, RQTH »), as an immutable tuple."""
+    return tuple(parse_list(value))
+
+
 def discard(value: Any) -> None:
     """Personal data is never read into the import: the cell is dropped as soon as it is met."""
     return None
 
 
 C = CONTRACT_HEADERS.column
+date_cell, hours_cell, yes_no_cell = (once_per_value(p) for p in (parse_date_fr, parse_hours, parse_yes_no))
+name_cell, label_cell, short_cell = (once_per_value(text_of(n)) for n in (200, 300, 120))
 PERSONAL_COLUMNS = tuple(
     C(name, parser=discard, hidden=True) for name in CONTRACT_HEADERS if name.startswith("personal_")
 )
@@ -109,30 +135,30 @@ COLUMNS = (
     C("participant", parser=text_of(40), required=True),
     C("sex", parser=SEX),
     C("age", parser=AGE_BAND),
-    C("birth_date", parser=parse_date_fr, hidden=True),
+    C("birth_date", parser=date_cell, hidden=True),
     C("qualification", parser=QUALIFICATION),
-    C("commune", parser=text_of(120)),
-    C("qpv_resident", parser=parse_yes_no),
-    C("qpv", parser=text_of(120)),
-    C("publics", parser=parse_list, values=PUBLIC),
-    C("prescriber", parser=text_of(120)),
+    C("commune", parser=short_cell),
+    C("qpv_resident", parser=yes_no_cell),
+    C("qpv", parser=short_cell),
+    C("publics", parser=once_per_value(parse_items), values=PUBLIC),
+    C("prescriber", parser=short_cell),
     C("contract_type", parser=CONTRACT_TYPE, required=True),
     C("modality", parser=MODALITY, required=True),
-    C("job_code", parser=parse_rome),
-    C("employer", parser=text_of(200), required=True),
-    C("user_company", parser=text_of(200)),
-    C("operation", parser=text_of(300), values=OPERATION_LABELS),
-    C("programme", parser=text_of(200)),
-    C("market", parser=text_of(40), required=True),
-    C("market_title", parser=text_of(300)),
-    C("lot", parser=text_of(120)),
-    C("moa", parser=text_of(200)),
+    C("job_code", parser=once_per_value(parse_rome)),
+    C("employer", parser=name_cell, required=True),
+    C("user_company", parser=name_cell),
+    C("operation", parser=label_cell, values=OPERATION_LABELS),
+    C("programme", parser=name_cell),
+    C("market", parser=once_per_value(text_of(40)), required=True),
+    C("market_title", parser=label_cell),
+    C("lot", parser=short_cell),
+    C("moa", parser=name_cell),
     C("market_kind", parser=MARKET_KIND),
-    C("anru", parser=parse_yes_no),
-    C("starts_on", parser=parse_date_fr, required=True),
-    C("ends_on", parser=parse_date_fr),
-    C("hours_worked", parser=parse_hours, required=True),
-    C("training_hours", parser=parse_hours),
+    C("anru", parser=yes_no_cell),
+    C("starts_on", parser=date_cell, required=True),
+    C("ends_on", parser=date_cell),
+    C("hours_worked", parser=hours_cell, required=True),
+    C("training_hours", parser=hours_cell),
     C("end_reason", parser=END_REASON),
     C("situation_6_months", parser=SITUATION),
     *PERSONAL_COLUMNS,
@@ -169,6 +195,7 @@ MARKET_ATTRIBUTES = {
 TEXT_ATTRIBUTES = ("moa", "operation", "lot", "title")
 NO_OPERATION = "Opération non indiquée dans le fichier"
 CONTRACT_FOREIGN_KEYS = ("programme", "participant", "market", "employer", "user_company")
+CHECKED_BY_PARSERS = (*CONTRACT_FOREIGN_KEYS, "reference", *CONTRACT_FIELDS)
 
 
 @dataclass(eq=False)
@@ -185,8 +212,7 @@ class NewParticipant(PendingObject):
     """A facilitator's id the programme does not know yet: created on commit."""
 
     facilitator_reference: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    instance: Participant | None = None
+    instance: Participant | None = None  # checked once every row is read, inserted on commit
 
 
 @dataclass
@@ -205,6 +231,7 @@ class ContractChange:
     reference: str
     contract: WorkContract | None
     fields: dict[str, Any]
+    instance: WorkContract | None = None  # a new contract, checked, its foreign keys set on commit
 
 
 def rows_named(rows: list[int]) -> str:
@@ -230,8 +257,8 @@ def majority(values: list[Any], *, text: bool = False) -> Any:
         return Counter(given).most_common(1)[0][0]
     spellings: dict[str, str] = {}
     for value in given:
-        spellings.setdefault(normalize_key(value), value)
-    return spellings[Counter(normalize_key(value) for value in given).most_common(1)[0][0]]
+        spellings.setdefault(cached_key(value), value)
+    return spellings[Counter(cached_key(value) for value in given).most_common(1)[0][0]]
 
 
 class InsertionImport(ModelUpsertSpec):
@@ -287,11 +314,36 @@ class InsertionImport(ModelUpsertSpec):
         self.other_programmes: dict[str, list[int]] = defaultdict(list)
         self.qpv_dropped: list[int] = []
         self.anonymised_rows: list[int] = []
+        self.notes: dict[str, list[str]] = defaultdict(list)
+        self._warned: set[str] = set(self.warnings)
+        self.first_row: int | None = None
+        self.companies: dict[str, OrganisationRef] = {}
+        self.labels: dict[tuple[str, ...], list[str]] = {}
+        self.saved_organisations: dict[int, Organisation] = {}  # by id() of the reference, while writing
+        self.moas: dict[tuple[str, bool], OrganisationRef | str | None] = {}
+        self.operation_matches: dict[str, tuple[Operation | None, str]] = {}
+        self.programme_keys = {cached_key(self.programme.name), cached_key(self.programme.slug)}
         self.market_changes: list[tuple[Market, dict[str, Any]]] = []
         self.participant_changes: list[tuple[Participant, dict[str, Any]]] = []
 
+    def change_labels(self, names) -> list[str]:
+        """The labels of the changed columns, computed once per set of names (every new contract of a
+        file has the same)."""
+        names = tuple(names)
+        if names not in self.labels:
+            self.labels[names] = super().change_labels(names)
+        return list(self.labels[names])
+
+    def warn(self, message: str) -> None:
+        """Each warning once (a set: an export of 50,000 rows repeats them)."""
+        if message not in self._warned:
+            self._warned.add(message)
+            self.warnings.append(message)
+
     # Validation ---------------------------------------------------------------------------------------
     def validate_row(self, row: Row) -> RowPlan | None:
+        if self.first_row is None:
+            self.first_row = row.number
         self._warn_personal_columns(row)
         reference = row.get("reference")
         contract = self.contracts.get(reference) if reference else None
@@ -312,9 +364,7 @@ class InsertionImport(ModelUpsertSpec):
             wanted["employer"] = self._company(row.get("employer"))
         if row.get("user_company"):
             wanted["user_company"] = self._company(row.get("user_company"))
-        if row.ok:
-            candidate = contract or WorkContract(programme=self.programme, reference=reference)
-            self.clean_candidate(row, candidate, wanted)
+        instance = self._checked_contract(row, contract, reference, wanted) if row.ok else None
         if not row.ok:
             return None
         assert row.number is not None
@@ -327,10 +377,35 @@ class InsertionImport(ModelUpsertSpec):
             reference,
             created=contract is None,
             changes=list(fields),
-            data=ContractChange(reference, contract, fields),
+            data=ContractChange(reference, contract, fields, instance),
         )
 
+    def _checked_contract(
+        self, row: Row, contract: WorkContract | None, reference: str, wanted: dict[str, Any]
+    ) -> WorkContract | None:
+        """The contract as the row wants it, checked by the model's rules across fields (dates, end
+        reason, situation: `WorkContract.clean`); each field on its own was checked by its column's
+        parser (choices, lengths, bounds, required columns). A new contract's instance is kept for the
+        insert; a stored one is checked on a copy."""
+        scalars = {name: value for name, value in wanted.items() if name not in CONTRACT_FOREIGN_KEYS}
+        candidate = (
+            copy.copy(contract)
+            if contract
+            else WorkContract(programme_id=self.programme.pk, reference=reference)
+        )
+        for name, value in scalars.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.full_clean(
+                exclude=CHECKED_BY_PARSERS, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self.record_validation_error(row, error)
+        return None if contract else candidate
+
     def _warn_personal_columns(self, row: Row) -> None:
+        if row.number != self.first_row:
+            return  # every row has the columns of the header
         for column in PERSONAL_COLUMNS:
             if row.has(column.field):
                 self.warn(
@@ -345,10 +420,7 @@ class InsertionImport(ModelUpsertSpec):
 
     def _check_programme(self, row: Row) -> None:
         name = row.get("programme")
-        if name and normalize_key(name) not in (
-            normalize_key(self.programme.name),
-            normalize_key(self.programme.slug),
-        ):
+        if name and cached_key(name) not in self.programme_keys:
             assert row.number is not None
             self.other_programmes[name].append(row.number)
 
@@ -370,11 +442,13 @@ class InsertionImport(ModelUpsertSpec):
 
     def _company(self, name: str) -> OrganisationRef:
         """An employer or a user company; an unknown one is created as a company (or the kind its name
-        tells: « Habitat… » a landlord, « Ville de… » a ville)."""
-        kind = organisation_kind_guess(name)
-        return self.organisations.named(
-            name, OrganisationKind.ENTREPRISE if kind == OrganisationKind.AUTRE else kind
-        )
+        tells: « Habitat… » a landlord, « Ville de… » a ville). Looked up once per name."""
+        if name not in self.companies:
+            kind = organisation_kind_guess(name)
+            self.companies[name] = self.organisations.named(
+                name, OrganisationKind.ENTREPRISE if kind == OrganisationKind.AUTRE else kind
+            )
+        return self.companies[name]
 
     def _participant_fields(self, row: Row) -> dict[str, Any]:
         """The participant's fields this row fills in (its empty cells say nothing)."""
@@ -390,7 +464,7 @@ class InsertionImport(ModelUpsertSpec):
             assert row.number is not None
             self.qpv_dropped.append(row.number)  # a QPV is only kept for a resident
             qpv = None
-        fields["qpv"] = self.qpv_names.get(normalize_key(qpv), qpv) if qpv else qpv
+        fields["qpv"] = self.qpv_names.get(cached_key(qpv), qpv) if qpv else qpv
         fields["publics"] = self._publics(row)
         return {name: value for name, value in fields.items() if value is not None and value != ""}
 
@@ -443,6 +517,12 @@ class InsertionImport(ModelUpsertSpec):
         for facilitator_reference, facts in self.facts_by_participant.items():
             self._decide_participant(facilitator_reference, facts, result, plans)
         self._summary_warnings(to_link)
+        for kind, summary in NOTE_KINDS.items():
+            notes = self.notes[kind]
+            for note in notes[:NOTES_LISTED]:
+                self.warn(note)
+            if len(notes) > NOTES_LISTED:
+                self.warn(summary.format(count=len(notes) - NOTES_LISTED))
 
     def _check_grant(self, result: ImportResult) -> None:
         """The participants are personal data: whoever imports them (the person who uploads, then the one
@@ -465,24 +545,28 @@ class InsertionImport(ModelUpsertSpec):
         """The programme's operation a label names, or None and why (« introuvable », « ambiguë… »)."""
         if not label:
             return None, ""
-        try:
-            return self.operations.find(label), ""
-        except ValidationError as error:
-            # The matcher's advice (« indiquez son identifiant ») is for a file that must name one.
-            why = " ".join(error.messages).split(" : indiquez")[0].split(". Indiquez")[0]
-            return None, why
+        if label not in self.operation_matches:
+            try:
+                self.operation_matches[label] = (self.operations.find(label), "")
+            except ValidationError as error:
+                # The matcher's advice (« indiquez son identifiant ») is for a file that must name one.
+                why = " ".join(error.messages).split(" : indiquez")[0].split(". Indiquez")[0]
+                self.operation_matches[label] = (None, why)
+        return self.operation_matches[label]
 
     def _moa(self, name: str | None, *, create: bool) -> OrganisationRef | str | None:
         """The MOA a cell names: a known organisation, the programme's ville or métropole for a generic
         word (« Métropole »), else a new organisation (`create`) or None; a str says why none fits."""
         if not name:
             return None
-        found = self.organisations.get(name)
-        if found is not None:
-            return found
-        if generic := GENERIC_ORGANISATIONS.get(normalize_key(name)):
-            return self.organisations.of_programme(generic)
-        return self.organisations.pending(name, organisation_kind_guess(name)) if create else None
+        if (name, create) not in self.moas:
+            found: OrganisationRef | str | None = self.organisations.get(name)
+            if found is None and (generic := GENERIC_ORGANISATIONS.get(cached_key(name))):
+                found = self.organisations.of_programme(generic)
+            elif found is None and create:
+                found = self.organisations.pending(name, organisation_kind_guess(name))
+            self.moas[name, create] = found
+        return self.moas[name, create]
 
     def _decide_new_market(
         self, market: NewMarket, facts: list[Facts], result: ImportResult, to_link: dict[str, list[str]]
@@ -538,7 +622,7 @@ class InsertionImport(ModelUpsertSpec):
                 else "sans opération : à rattacher"
             )
         )
-        self.warn(
+        self.notes["new_market"].append(
             f"Marché « {market.number} » inconnu : il sera créé ({MarketKind(kind).label}, "
             f"{'financé' if anru else 'non financé'} par l'ANRU, maître d'ouvrage « {moa.name} », {where})."
         )
@@ -577,7 +661,7 @@ class InsertionImport(ModelUpsertSpec):
             if operation is not None:
                 self.market_changes.append((market, {"operation": operation}))
                 stored["operation"] = operation.pk
-                self.warn(
+                self.notes["linked_market"].append(
                     f"Marché « {market.number} » : rattaché à l'opération « {operation.label} » que nomment "
                     "ses lignes."
                 )
@@ -622,7 +706,7 @@ class InsertionImport(ModelUpsertSpec):
                 if (
                     name in TEXT_ATTRIBUTES
                     and not stored
-                    and normalize_key(value) == normalize_key(chosen[name] or "")
+                    and cached_key(value) == cached_key(chosen[name] or "")
                 ):
                     continue
                 text = (labels or {}).get(name, {}).get(fact.row, value)
@@ -632,7 +716,9 @@ class InsertionImport(ModelUpsertSpec):
                 parts.append(f"{what} {given} au lieu de « {self._shown(name, shown[name])} »")
         if parts:
             kept = "enregistrées, gardées" if stored else "de la majorité de ses lignes, retenues"
-            self.warn(f"Marché « {number} » : des lignes diffèrent des valeurs {kept} — {' ; '.join(parts)}.")
+            self.notes["market"].append(
+                f"Marché « {number} » : des lignes diffèrent des valeurs {kept} — {' ; '.join(parts)}."
+            )
 
     @staticmethod
     def _shown(name: str, value: Any) -> str:
@@ -663,15 +749,13 @@ class InsertionImport(ModelUpsertSpec):
             if any(value != values[-1] for value in values):
                 differing.append(self.column(self.model_field_columns.get(name, name)).label)
         if differing:
-            self.warn(
+            self.notes["participant"].append(
                 f"Dossier « {facilitator_reference} » : {', '.join(differing)} diffèrent selon les lignes "
                 f"({rows_named([fact.row for fact in facts])}) : les valeurs du contrat le plus récent "
                 f"sont retenues (ligne {latest.row}, contrat {latest.reference})."
             )
         participant = self.participants.get(facilitator_reference)
         if participant is None:
-            new = self.new_participants[facilitator_reference]
-            new.fields = chosen
             candidate = Participant(
                 programme=self.programme, facilitator_reference=facilitator_reference, **chosen
             )
@@ -681,6 +765,7 @@ class InsertionImport(ModelUpsertSpec):
                 )
             except ValidationError as error:
                 result.errors.extend(self.row_errors_from(latest.row, error))
+            self.new_participants[facilitator_reference].instance = candidate  # inserted on commit
             return
         if participant.anonymised_at:
             return
@@ -730,18 +815,9 @@ class InsertionImport(ModelUpsertSpec):
             fields = dict(market.fields)
             fields["moa"] = saved(fields["moa"])
             market.instance = Market(programme=self.programme, number=market.number, **fields)
-        new_participants = [
-            p for p in self.new_participants.values() if p.facilitator_reference in self.facts_by_participant
-        ]
-        for participant in new_participants:
-            participant.instance = Participant(
-                programme=self.programme,
-                facilitator_reference=participant.facilitator_reference,
-                **participant.fields,
-            )
         services.bulk_create(
             markets=[market.instance for market in new_markets],
-            participants=[participant.instance for participant in new_participants],
+            participants=[p.instance for p in self.new_participants.values() if p.instance is not None],
         )
         services.bulk_update(markets=self.market_changes, participants=self.participant_changes)
         changes = [plan.data for plan in plans if plan.action != Action.UNCHANGED and plan.data.fields]
@@ -752,10 +828,13 @@ class InsertionImport(ModelUpsertSpec):
     def _write_contracts(self, changes: list[ContractChange]) -> None:
         created, updated = [], []
         for change in changes:
-            fields = {name: self._saved(value) for name, value in change.fields.items()}
-            if change.contract is None:
-                created.append(WorkContract(programme=self.programme, reference=change.reference, **fields))
+            if change.instance is not None:
+                for name in CONTRACT_FOREIGN_KEYS:
+                    if name in change.fields:  # by id: the objects are not needed on the instance
+                        setattr(change.instance, f"{name}_id", self._saved(change.fields[name]).pk)
+                created.append(change.instance)
             else:
+                fields = {name: self._saved(value) for name, value in change.fields.items()}
                 updated.append((change.contract, fields))
         services.bulk_create(contracts=created)
         services.bulk_update(contracts=updated)
@@ -766,5 +845,7 @@ class InsertionImport(ModelUpsertSpec):
         if isinstance(value, NewMarket | NewParticipant):
             return value.instance
         if isinstance(value, Organisation | NewOrganisation):
-            return self.organisations.saved(value)
+            if id(value) not in self.saved_organisations:
+                self.saved_organisations[id(value)] = self.organisations.saved(value)
+            return self.saved_organisations[id(value)]
         return value

@@ -3,13 +3,14 @@ l'emploi, PLIE) for sexes, ages, qualification levels, publics, contracts, modal
 and their column headers. Users extend them for their programme by mapping an unknown value in an
 import's preview (docs/imports.md, section « Insertion »)."""
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from core.imports import Headers
-from core.parsing import invalid, is_blank, parse_text
+from core.parsing import invalid, is_blank, normalize_key, parse_text
 from core.vocabularies import Vocabulary, band_key, vocabulary_table
 from insertion.models import (
     AgeBand,
@@ -26,9 +27,14 @@ from projects.vocabularies import OPERATIONS
 
 Q, P, E, S = Qualification, Public, EndReason, Situation
 
+# An export repeats the same few words in every row: their comparison keys are computed once each.
+cached_key = functools.lru_cache(maxsize=16_384)(normalize_key)
+cached_band_key = functools.lru_cache(maxsize=1_024)(band_key)
+
 SEX = Vocabulary.of(
     Sex,
     what="Sexe",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (Sex.WOMAN, ("F", "Féminin", "Mme", "Madame", "Fille")),
@@ -77,7 +83,7 @@ def _whole_years(value: Any) -> int | None:
 AGE_BAND = AgeBands(
     what="Âge",
     choices=tuple(AgeBand.choices),
-    key=band_key,
+    key=cached_band_key,
     synonyms=vocabulary_table(
         [
             (AgeBand.UNDER_26, ("16-25 ans", "18-25 ans", "moins de 25 ans", "jeune")),
@@ -92,6 +98,7 @@ AGE_BAND = AgeBands(
 QUALIFICATION = Vocabulary.of(
     Qualification,
     what="Niveau de qualification",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (
@@ -166,6 +173,7 @@ QUALIFICATION = Vocabulary.of(
 PUBLIC = Vocabulary.of(
     Public,
     what="Public",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (
@@ -217,6 +225,7 @@ PUBLIC = Vocabulary.of(
 CONTRACT_TYPE = Vocabulary.of(
     ContractType,
     what="Type de contrat",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (ContractType.CDI, ("Contrat à durée indéterminée", "CDI de chantier", "CDI intérimaire")),
@@ -243,6 +252,7 @@ CONTRACT_TYPE = Vocabulary.of(
 MODALITY = Vocabulary.of(
     Modality,
     what="Modalité",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (Modality.DIRECT, ("Direct", "Embauche", "Recrutement direct", "Embauche par l'entreprise")),
@@ -262,6 +272,7 @@ MODALITY = Vocabulary.of(
 END_REASON = Vocabulary.of(
     EndReason,
     what="Motif de fin",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (E.TERM, ("Fin de contrat", "Terme", "Fin de mission", "Fin de CDD", "Terme du contrat")),
@@ -282,6 +293,7 @@ END_REASON = Vocabulary.of(
 SITUATION = Vocabulary.of(
     Situation,
     what="Situation à 6 mois",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (S.DURABLE_JOB, ("Emploi durable", "CDI", "CDD de 6 mois et plus", "Création d'entreprise")),
@@ -295,6 +307,7 @@ SITUATION = Vocabulary.of(
 MARKET_KIND = Vocabulary.of(
     MarketKind,
     what="Nature du marché",
+    key=cached_key,
     synonyms=vocabulary_table(
         [
             (MarketKind.WORKS, ("Travaux", "Marché de travaux", "BTP")),

@@ -633,3 +633,16 @@ def test_existing_contract_moved_to_another_participant_and_market(site):
     assert contract.market.number == "M-2023-014"
     assert old_participant.contracts.count() == 0
     assert WorkContract.objects.count() == 1
+
+
+def test_a_large_export_lists_its_repeated_warnings_then_counts_them(site, sample, monkeypatch):
+    monkeypatch.setattr("insertion.imports.NOTES_LISTED", 3)
+
+    result = run(site, sample, commit=False)
+
+    dossiers = [warning for warning in result.warnings if warning.startswith("Dossier « ")]
+    assert len(dossiers) == 3
+    counted = warning_with(result, "autre(s) dossier(s) dont les lignes diffèrent")
+    assert counted.startswith("… et ")
+    assert len([warning for warning in result.warnings if "inconnu : il sera créé" in warning]) == 3
+    warning_with(result, "autre(s) marché(s) inconnu(s), qui seront créés")
