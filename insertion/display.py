@@ -34,6 +34,18 @@ def rate_text(hours: Hours) -> str:
 
 
 def hours_cells(hours: Hours) -> dict:
+    """Target, achieved, worked and rate; "—" throughout for a group with no market and no hour (a MOA
+    with no ANRU-funded market, say)."""
+    if not hours.markets and not hours.target and not hours.achieved and not hours.worked:
+        return {
+            "target": "—",
+            "achieved": "—",
+            "worked": "—",
+            "rate": "—",
+            "reached": None,
+            "markets": 0,
+            "hours": hours,
+        }
     return {
         "target": hours_text(hours.target),
         "achieved": hours_text(hours.achieved),
@@ -97,7 +109,7 @@ def count_rows(
         for (label, value), cell in zip(items, cells, strict=True)
     ]
     if total_label:
-        rows.append(CountRow(total_label, total, total_cell, "100 %" if total else "—"))
+        rows.append(CountRow(total_label, total, total_cell, format_percent(total, total) if total else "—"))
     return rows
 
 

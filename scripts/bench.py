@@ -34,17 +34,23 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from accounts.middleware import SESSION_KEY  # noqa: E402
 from accounts.models import User  # noqa: E402
 from governance.models import Meeting  # noqa: E402
+from insertion.models import Market, WorkContract  # noqa: E402
+from insertion.selectors import figures_cache_bump  # noqa: E402
 from projects.models import Operation, Programme  # noqa: E402
 from relogement.models import Household  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 
 
-def median_ms(client: Client, url: str, **params) -> tuple[float, int]:
+def median_ms(client: Client, url: str, before=None, **params) -> tuple[float, int]:
+    """Median of REPEAT requests after a warm-up; `before` runs ahead of each (outside the timing), to
+    empty a cache for instance."""
     first = client.get(url, params)  # warm caches (templates, charts)
     size = len(b"".join(first.streaming_content) if first.streaming else first.content)
     samples = []
     for _ in range(REPEAT):
+        if before is not None:
+            before()
         started = time.perf_counter()
         response = client.get(url, params)
         if response.streaming:
@@ -52,6 +58,26 @@ def median_ms(client: Client, url: str, **params) -> tuple[float, int]:
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     return statistics.median(samples), size
+
+
+def query_count(client: Client, url: str) -> int:
+    """SQL queries of one GET with the insertion figures' cache emptied (all the figures computed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    figures_cache_bump()
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def _client(email: str, programme: Programme) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    session = client.session
+    session[SESSION_KEY] = programme.pk
+    session.save()
+    return client
 
 
 def _optional(name: str, *args) -> str | None:
@@ -73,12 +99,7 @@ def main() -> None:
 
         scale_national()
     programme = Programme.objects.get(slug="npru-metro")
-    user = User.objects.get(email="mission@metro.npru.fr")
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[SESSION_KEY] = programme.pk
-    session.save()
+    client = _client("mission@metro.npru.fr", programme)
     operation = Operation.objects.filter(programme=programme, sector__isnull=False).order_by("pk").first()
     sector = operation.sector
     meeting = (
@@ -105,6 +126,17 @@ def main() -> None:
         ("Relogement : détail par opération", _optional("relogement:dashboard_operations"), {}),
         ("Périmètres des quartiers (GeoJSON)", _optional("projects:sectors_geojson"), {}),
     ]
+    moa = Market.objects.filter(programme=programme).values("moa_id").order_by("moa_id").first()
+    if moa is not None:
+        dashboard = reverse("insertion:dashboard")
+        cases += [
+            ("Insertion : tableau de bord", dashboard, {}),
+            ("Insertion : tableau de bord, sans cache", dashboard, {}, figures_cache_bump),
+            ("Insertion : au 30 juin dernier", dashboard, {"au": f"{time.localtime().tm_year - 1}-06-30"}),
+            ("Insertion : fiche MOA", reverse("insertion:moa_detail", args=[moa["moa_id"]]), {}),
+            ("Insertion : marchés (page 1)", reverse("insertion:market_list"), {}),
+            ("Insertion : export xlsx des tableaux", reverse("insertion:dashboard_export"), {}),
+        ]
     cases = [case for case in cases if case[1]]
     operations = Operation.objects.filter(programme=programme).count()
     households = Household.objects.filter(programme=programme).count()
@@ -115,10 +147,31 @@ def main() -> None:
     floor = None
     print(f"| {'Page':<36} | médiane (ms) | ratio au plancher | taille (Ko) |")
     print(f"|{'-' * 38}|-------------:|------------------:|------------:|")
-    for label, url, params in cases:
-        value, size = median_ms(client, url, **params)
+    for label, url, params, *before in cases:
+        value, size = median_ms(client, url, *before, **params)
         floor = floor or value
         print(f"| {label:<36} | {value:12.1f} | {value / floor:17.1f} | {size / 1000:11.0f} |")
+    if moa is not None:
+        insertion_queries(client, programme)
+
+
+def insertion_queries(client: Client, programme: Programme) -> None:
+    """The insertion dashboard's SQL queries do not depend on the data's size: the same count on the
+    demo programme and on the metropolitan one (figures computed, cache emptied)."""
+    url = reverse("insertion:dashboard")
+    demo = Programme.objects.get(slug="npru-demo")
+    counts = {
+        programme.name: (query_count(client, url), WorkContract.objects.filter(programme=programme).count()),
+        demo.name: (
+            query_count(_client("mission@demo.npru.fr", demo), url),
+            WorkContract.objects.filter(programme=demo).count(),
+        ),
+    }
+    print("\nInsertion : requêtes SQL du tableau de bord (chiffres recalculés)")
+    for name, (queries, contracts) in counts.items():
+        print(f"  {name} : {queries} requêtes pour {contracts} contrats")
+    same = len({queries for queries, _contracts in counts.values()}) == 1
+    print("  Nombre de requêtes constant." if same else "  ATTENTION : le nombre de requêtes varie.")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def moa_detail(request, pk: int):
         raise Http404
     form = situation(request)
     figures = cached_figures(request, markets, contracts, as_of=form.as_of, part=f"moa-{moa.pk}")
-    context = figures_context(request, figures)
+    context = figures_context(request, figures, moa_chart=False)
     context.update(
         moa=moa,
         situation=form,

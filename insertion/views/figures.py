@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from accounts.selectors import scope_cache_key
 from core.audience import Audience, audience_for_request
 from core.formatting import format_percent
-from insertion import display, selectors
+from insertion import charts, display, selectors
 from insertion.forms import SituationForm
 from insertion.models import Market, WorkContract
 from insertion.selectors import Dispersion, Figures, Month
@@ -79,7 +79,22 @@ def people_context(figures: Figures, audience: Audience) -> dict:
     }
 
 
-def figures_context(request, figures: Figures) -> dict:
+def charts_context(figures: Figures, audience: Audience, *, moas: bool = True) -> dict:
+    """The charts of the figures (insertion/charts.py), each beside its data table on the page. Hours are
+    drawn for everyone; counts of people and contracts for the mission team only (partners get the
+    masked tables)."""
+    people = audience.draws_people_charts and figures.people.participants > 0
+    return {
+        "hours_chart": charts.hours_chart(figures.months, target=figures.programme.total.target),
+        "moa_chart": charts.moa_chart(figures.moas) if moas else None,
+        "age_chart": charts.age_chart(figures.people) if people else None,
+        "publics_chart": charts.publics_chart(figures.people) if people else None,
+        "types_chart": charts.contract_types_chart(figures.contracts) if people else None,
+        "modalities_chart": charts.modalities_chart(figures.contracts) if people else None,
+    }
+
+
+def figures_context(request, figures: Figures, *, moa_chart: bool = True) -> dict:
     audience = audience_for_request(request)
     programme = figures.programme
     return {
@@ -89,4 +104,5 @@ def figures_context(request, figures: Figures) -> dict:
         "dispersion": dispersion_display(figures.dispersion),
         "months": month_rows(figures.months, programme.total.target),
         **people_context(figures, audience),
+        **charts_context(figures, audience, moas=moa_chart),
     }

@@ -25,7 +25,7 @@ from insertion.forms import MarketForm
 from insertion.history import market_history
 from insertion.models import DOMAIN, TARGET_HOURS, Market, WorkContract
 from insertion.tables import ContractTable, MarketTable
-from insertion.views.figures import month_rows, people_context
+from insertion.views.figures import charts_context, month_rows, people_context
 from projects import selectors as project_selectors
 
 PAGE_SIZE = 50
@@ -133,6 +133,7 @@ def market_detail(request, pk: int):
         "can_see_contracts": rules.has_perm("insertion.view_workcontract", request.user, market),
         "history": market_history(market) if audience.is_internal else None,
         **people_context(figures, audience),
+        **charts_context(figures, audience, moas=False),
     }
     return render(request, "insertion/market_detail.html", context)
 

@@ -125,6 +125,11 @@ def test_mission_sees_hours_moas_and_people(mission_client, data):
     assert response.context["exits"].durable_share == percent(50)
     assert "Marchés à rattacher à une opération" in html
     assert "Secret statistique" not in html
+    # each chart (MOAs, months, ages, publics, contract types, modalities) above its table
+    assert html.count("data:image/svg+xml") == 6
+    assert html.index("Graphique : heures d'insertion visées et réalisées par maître d'ouvrage") < html.index(
+        'id="heures-moa"'
+    )
     for reference in _people_references(data["programme"]):
         assert reference not in html  # never a participant here
 
@@ -141,6 +146,8 @@ def test_partner_sees_their_sector_and_masked_people(partner_s1, data):
     assert people.participants == "< 5"
     assert "aucun chiffre sur les personnes n'est publié" in html
     assert "Secret statistique" in html
+    assert html.count("data:image/svg+xml") == 2  # hours only: the MOAs' and the months'
+    assert "Graphique : participants" not in html
     # its own organisation's page is linked, no other
     assert reverse("insertion:moa_detail", args=[data["moa_a"].pk]) in html
     assert reverse("insertion:moa_detail", args=[data["moa_b"].pk]) not in html
@@ -364,6 +371,7 @@ def test_partner_market_page_masks_people(partner_s1, data):
     response = partner_s1.get(reverse("insertion:market_detail", args=[market.pk]))
     html = html_of(response)
     assert response.context["people"].participants == "< 5"
+    assert html.count("data:image/svg+xml") == 1  # the months' hours, no chart of people
     assert "Modifier" not in html
     assert "Historique des modifications" not in html
     other = Market.objects.get(number="M-2")
