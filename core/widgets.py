@@ -10,6 +10,7 @@ paginated, filtered accent-insensitively (core.search) within the user's visible
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 
@@ -38,7 +39,7 @@ class AutocompleteSelect(forms.Select):
         if not isinstance(iterator, forms.models.ModelChoiceIterator):  # pragma: no cover - plain choices
             return super().optgroups(name, value, attrs)
         queryset = iterator.queryset
-        selected = [item for item in value if item not in ("", None)]
+        selected = [item for item in value if item not in ("", None) and _is_key(queryset, item)]
         choices: list[tuple[Any, Any]] = []
         if iterator.field.empty_label is not None:
             choices.append(("", iterator.field.empty_label))
@@ -49,6 +50,16 @@ class AutocompleteSelect(forms.Select):
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = iterator
+
+
+def _is_key(queryset: QuerySet, value) -> bool:
+    """Whether `value` can be a primary key of the queryset's model: a bound form (a list's filters read
+    from the address) may hold "abc", which the field reports as invalid but the lookup would raise on."""
+    try:
+        queryset.model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
 
 
 def use_autocomplete(field: forms.ModelChoiceField, url: str) -> None:

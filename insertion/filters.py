@@ -3,10 +3,12 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
 from core.search import Fold, fold
+from core.widgets import use_autocomplete
 from insertion.models import AgeBand, Market, MarketKind, Participant, Public, Sex, WorkContract
 from projects.models import Operation
 
@@ -64,6 +66,8 @@ class MarketFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+        # Hundreds of operations in a metropolitan programme: searched as one types, not all rendered.
+        use_autocomplete(self.form.fields["operation"], reverse("insertion:operation_choices"))
 
     def filter_anru(self, queryset, name, value):
         return queryset.filter(anru_funded=(value == "oui"))

@@ -41,10 +41,26 @@ def dashboard(request):
         empty=not figures.markets,
         moa_rows=_moa_rows(request, figures.moas),
         sector_rows=display.hours_rows(figures.sectors),
-        operation_rows=display.hours_rows(figures.operations),
+        operation_count=sum(1 for row in figures.operations if row.key is not None),
         can_see_participants=rules.has_perm("insertion.view_participant", request.user, request.programme),
     )
     return render(request, "insertion/dashboard.html", context)
+
+
+@readonly
+@programme_required
+def dashboard_operations(request):
+    """The drill-down of the dashboard: the hours of each operation (and of the markets to link)."""
+    form = situation(request)
+    markets, contracts = scoped(request)
+    figures = cached_figures(request, markets, contracts, as_of=form.as_of)
+    context = {
+        "situation": form,
+        "as_of": form.as_of,
+        "programme_hours": display.hours_rows([figures.programme])[0],
+        "operation_rows": display.hours_rows(figures.operations),
+    }
+    return render(request, "insertion/dashboard_operations.html", context)
 
 
 @readonly

@@ -152,7 +152,7 @@ def market_edit(request, pk: int):
         request.POST or None,
         instance=market,
         user=request.user,
-        operation_url=reverse("insertion:market_operation_choices", args=[market.pk]),
+        operation_url=reverse("insertion:operation_choices"),
     )
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -164,9 +164,9 @@ def market_edit(request, pk: int):
 
 @readonly
 @programme_required
-def market_operation_choices(request, pk: int):
-    """Search-as-you-type choices of the market form's operation: the operations the editor sees."""
-    _editable(request, pk)
+def operation_choices(request):
+    """Search-as-you-type choices of an operation (the markets' filter, a market's form): the operations
+    of the programme the user sees."""
     operations = project_selectors.visible_operations(user=request.user, programme=request.programme)
     return autocomplete_response(
         request, operations, fields=["identifier", "label"], order_by=["identifier", "pk"]

@@ -21,13 +21,14 @@ NO_GRANT_RECORD = row(LOGIN, 404, 404, 404, 404, 404, granted=200)
 
 MATRIX = {
     "insertion:dashboard": [("none", EVERYONE)],
+    "insertion:dashboard_operations": [("none", EVERYONE)],
     "insertion:dashboard_export": [("none", EVERYONE)],
     "insertion:moa_detail": [("moa_own", MARKET_A), ("moa_other", MARKET_B)],
     "insertion:market_list": [("none", EVERYONE)],
     "insertion:market_export": [("none", EVERYONE)],
     "insertion:market_detail": [("market_a", MARKET_A), ("market_b", MARKET_B)],
     "insertion:market_edit": [("market_a", EDIT_A, EDIT_A_POST)],
-    "insertion:market_operation_choices": [("market_a", EDIT_A)],
+    "insertion:operation_choices": [("none", EVERYONE)],
     "insertion:market_contracts": [("market_a", NO_GRANT_RECORD), ("market_b", NO_GRANT_RECORD)],
     "insertion:participant_list": [("none", NO_GRANT_PAGE)],
     "insertion:participant_export": [("none", NO_GRANT_PAGE)],

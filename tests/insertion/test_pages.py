@@ -123,7 +123,7 @@ def test_mission_sees_hours_moas_and_people(mission_client, data):
     people = response.context["people"]
     assert (people.participants, people.women_share, people.qpv_share) == ("3", percent(67), percent(67))
     assert response.context["exits"].durable_share == percent(50)
-    assert "Marchés à rattacher à une opération" in html
+    assert reverse("insertion:dashboard_operations") in html
     assert "Secret statistique" not in html
     # each chart (MOAs, months, ages, publics, contract types, modalities) above its table
     assert html.count("data:image/svg+xml") == 6
@@ -178,6 +178,24 @@ def test_mission_sees_small_counts(mission_client, programme, sector_a):
     WorkContractFactory(programme=programme, market=market)
     people = mission_client.get(reverse("insertion:dashboard")).context["people"]
     assert (people.participants, people.hidden) == ("1", False)
+
+
+def test_operations_drill_down(mission_client, data):
+    response = mission_client.get(reverse("insertion:dashboard_operations"), {"au": "2024-06-30"})
+    html = html_of(response)
+    labels = [row["label"] for row in response.context["operation_rows"]]
+    assert labels == [
+        "O1 — Démolition Verlaine",
+        "O2 — Études urbaines",
+        "Marchés à rattacher à une opération",
+    ]
+    assert "Situation au 30 juin 2024" in html
+    assert reverse("projects:operation_detail", args=[data["o1"].pk]) in html
+
+
+def test_partner_operations_drill_down_is_scoped(partner_s1, data):
+    response = partner_s1.get(reverse("insertion:dashboard_operations"))
+    assert [row["label"] for row in response.context["operation_rows"]] == ["O1 — Démolition Verlaine"]
 
 
 def test_situation_date(mission_client, data):
@@ -416,12 +434,15 @@ def test_an_empty_rate_brings_back_the_charte_and_errors_show(mission_client, da
     assert "Rien n'a été enregistré" in html_of(response)
 
 
-def test_operation_choices_are_searched(mission_client, data):
-    market = Market.objects.get(number="M-3")
-    response = mission_client.get(
-        reverse("insertion:market_operation_choices", args=[market.pk]), {"q": "etudes"}
-    )
+def test_operation_choices_are_searched_within_the_scope(client, data):
+    client.force_login(member(data["programme"]))
+    mission_client = client
+    response = mission_client.get(reverse("insertion:operation_choices"), {"q": "etudes"})
     assert [item["text"] for item in response.json()["results"]] == [str(data["o2"])]
+    partner = MembershipFactory(programme=data["programme"], role=Role.PARTNER, sectors=[data["s1"]]).user
+    client.force_login(partner)
+    response = client.get(reverse("insertion:operation_choices"))
+    assert [item["text"] for item in response.json()["results"]] == [str(data["o1"])]
 
 
 @pytest.mark.parametrize("role", [Role.DIRECTION, Role.REFERENT])
@@ -543,3 +564,10 @@ def test_participant_list_query_count_is_constant(granted_client, programme, sec
 def test_menu_entry(mission_client, data):
     html = html_of(mission_client.get(reverse("projects:dashboard")))
     assert f'href="{reverse("insertion:dashboard")}">Insertion</a>' in html
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999"])
+def test_a_wrong_operation_in_the_address_is_ignored(mission_client, data, value):
+    response = mission_client.get(reverse("insertion:market_list"), {"operation": value})
+    assert response.status_code == 200
+    assert response.context["table"].paginator.count == 3
