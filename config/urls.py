@@ -24,6 +24,7 @@ urlpatterns = [
     path("gouvernance/", include("governance.urls")),
     path("relogement/", include("relogement.urls")),
     path("insertion/", include("insertion.urls")),
+    path("gusp/", include("gusp.urls")),
     path("journal-acces/", include("core.access_urls")),
     path("", include("projects.urls")),
 ]

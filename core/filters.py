@@ -27,6 +27,21 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
+class StyledFilterSet(django_filters.FilterSet):
+    """A FilterSet whose fields carry Bootstrap's small form classes (the lists' filter bars)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_field in self.form.fields.values():
+            widget = filter_field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif hasattr(filter_field, "choices"):
+                widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                widget.attrs["class"] = "form-control form-control-sm"
+
+
 def int_param(value: str | None, *, default: int, minimum: int, maximum: int) -> int:
     """An integer read from the address, or `default` when it is missing, not a number or out of range."""
     try:
@@ -36,4 +51,4 @@ def int_param(value: str | None, *, default: int, minimum: int, maximum: int) ->
     return number if minimum <= number <= maximum else default
 
 
-__all__ = ["YEAR_MAX", "YEAR_MIN", "YearField", "YearFilter", "int_param"]
+__all__ = ["YEAR_MAX", "YEAR_MIN", "StyledFilterSet", "YearField", "YearFilter", "int_param"]

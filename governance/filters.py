@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
-from core.filters import YearFilter
+from core.filters import StyledFilterSet, YearFilter
 from governance.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -39,19 +39,6 @@ def _owners(request):
     if request is None:
         return Organisation.objects.none()
     return Organisation.objects.filter(actions__programme=request.programme).distinct().order_by("name")
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for filter_field in self.form.fields.values():
-            widget = filter_field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif hasattr(filter_field, "choices"):
-                widget.attrs["class"] = "form-select form-select-sm"
-            else:
-                widget.attrs["class"] = "form-control form-control-sm"
 
 
 class MeetingFilter(StyledFilterSet):

@@ -544,6 +544,40 @@ class ReportEvent(models.Model):
         return f"{self.get_kind_display()} — {self.at:%d/%m/%Y %H:%M}"
 
 
+class AnswerTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AnswerTemplateQuerySet":
+        """The programme's canned answers: every member of the programme reads them (handler partners
+        answer too)."""
+        return self.filter(programme__in=Programme.objects.visible_to(user))
+
+
+class AnswerTemplate(models.Model):
+    """A canned answer to whoever reported (« Votre signalement a été transmis… »): data of the
+    programme, written and edited by the mission team, picked when answering a report."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="gusp_answer_templates")
+    title = models.CharField("intitulé", max_length=120)
+    text = models.TextField("texte de la réponse")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = AnswerTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "modèle de réponse"
+        verbose_name_plural = "modèles de réponse"
+        ordering = ["programme", "order", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "title"],
+                name="gusp_answer_template_unique_title",
+                violation_error_message="Un modèle de réponse porte déjà cet intitulé.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # --- Action plan -----------------------------------------------------------------------------------------
 
 

@@ -33,13 +33,19 @@ def _refused(message: str) -> ValidationError:
     return ValidationError({"image": message}, code="invalid_image")
 
 
+def check_size(size: int) -> None:
+    """Refuse a photo heavier than `GUSP_PHOTO_MAX_BYTES` (a form checks the size a file announces before
+    reading it)."""
+    limit = settings.GUSP_PHOTO_MAX_BYTES
+    if size > limit:
+        raise _refused(
+            f"La photo pèse {filesizeformat(size)}, au-delà de la limite de {filesizeformat(limit)}."
+        )
+
+
 def clean_photo(data: bytes) -> CleanPhoto:
     """The photo re-encoded (JPEG, bounded, no metadata), or a French `ValidationError` on `image`."""
-    limit = settings.GUSP_PHOTO_MAX_BYTES
-    if len(data) > limit:
-        raise _refused(
-            f"La photo pèse {filesizeformat(len(data))}, au-delà de la limite de {filesizeformat(limit)}."
-        )
+    check_size(len(data))
     if not data:
         raise _refused("Le fichier est vide.")
     not_an_image = _refused("Ce fichier n'est pas une image (JPEG, PNG ou WebP).")

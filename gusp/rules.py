@@ -12,6 +12,7 @@ import rules
 
 from accounts.models import Domain, Membership, Role
 from accounts.selectors import programme_id_of
+from core.scoping import EditorScope
 from gusp.services import HANDLER_TARGETS, REPORT_LIFECYCLE
 
 
@@ -48,6 +49,19 @@ def handles_report(user, report) -> bool:
     )
 
 
+def editor_scope(user, programme) -> EditorScope:
+    """What `edits_gusp` answers for every report of a list, worked out once (at most two queries)."""
+    if not user.is_authenticated or programme is None:
+        return EditorScope(False, frozenset())
+    if user.is_superuser:
+        return EditorScope(True, frozenset())
+    writers = Membership.objects.active().filter(user=user, programme=programme).writing(Domain.GUSP)
+    if writers.filter(sectors__isnull=True).exists():
+        return EditorScope(True, frozenset())
+    sector_ids = {pk for pk in writers.values_list("sectors", flat=True) if pk is not None}
+    return EditorScope(False, frozenset(sector_ids))
+
+
 def status_choices(user, report) -> list[tuple[str, str]]:
     """The statuses `user` may give `report` (its current one first among them, in the lifecycle's order):
     every allowed one for an editor, the handler's ones for its partner users, none otherwise."""
@@ -78,3 +92,6 @@ rules.add_perm("gusp.add_guspaction", edits_gusp)
 rules.add_perm("gusp.change_guspaction", edits_gusp)
 rules.add_perm("gusp.add_guspconvention", edits_gusp)
 rules.add_perm("gusp.change_guspconvention", edits_gusp)
+rules.add_perm("gusp.add_answertemplate", edits_gusp)  # obj: the programme
+rules.add_perm("gusp.change_answertemplate", edits_gusp)
+rules.add_perm("gusp.delete_answertemplate", edits_gusp)

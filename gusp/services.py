@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -31,6 +30,7 @@ from gusp import selectors
 from gusp.models import (
     CLOSED_STATUSES,
     ActionStatus,
+    AnswerTemplate,
     Commitment,
     EventKind,
     GuspAction,
@@ -43,7 +43,7 @@ from gusp.models import (
     Theme,
     WalkAudit,
 )
-from gusp.photos import clean_photo
+from gusp.photos import check_size, clean_photo
 from gusp.vocabularies import DEFAULT_THEMES
 from projects.models import Programme, Sector
 
@@ -56,7 +56,7 @@ REPORT_LIFECYCLE = StateMachine(
     {
         R.NEW: State(
             to=[R.SENT, R.IN_PROGRESS, R.RESOLVED, R.CLOSED_UNRESOLVED, R.NOT_OURS, R.DUPLICATE],
-            services=["report_route", "report_set_status", "reports_bulk_set_status"],
+            services=["report_route", "reports_bulk_route", "report_set_status", "reports_bulk_set_status"],
             case=(
                 "tri : transmis à l'organisation en charge, réglé sur place, hors compétence (organisme "
                 "compétent nommé) ou doublon d'un autre signalement"
@@ -72,7 +72,7 @@ REPORT_LIFECYCLE = StateMachine(
                 R.DUPLICATE,
             ],
             role=f"{TEAM} ; {HANDLER} vers En cours, Résolu, Clos non résolu, Hors compétence",
-            services=["report_route", "report_set_status", "reports_bulk_set_status"],
+            services=["report_route", "reports_bulk_route", "report_set_status", "reports_bulk_set_status"],
             case=(
                 "l'organisation en charge le prend en charge, le règle, ou dit qu'il n'est pas de son ressort"
             ),
@@ -80,7 +80,7 @@ REPORT_LIFECYCLE = StateMachine(
         R.IN_PROGRESS: State(
             to=[step(R.SENT, "réorientation"), R.RESOLVED, R.CLOSED_UNRESOLVED, R.NOT_OURS],
             role=f"{TEAM} ; {HANDLER} vers Résolu, Clos non résolu, Hors compétence",
-            services=["report_route", "report_set_status", "reports_bulk_set_status"],
+            services=["report_route", "reports_bulk_route", "report_set_status", "reports_bulk_set_status"],
             case="intervention faite, impossible, ou confiée à une autre organisation (réorientation)",
         ),
         R.RESOLVED: State(
@@ -327,6 +327,22 @@ def report_update(*, report: Report, **fields: Any) -> Report:
     return report
 
 
+# What a bulk change sets: only these fields are validated one by one (the others did not change, and a
+# foreign key's validation is one query per row); the model's `clean` checks the report as a whole.
+BULK_VALIDATED = frozenset({"status", "acknowledged_at", "closed_at", "competent_body"})
+BULK_UNCHANGED = [field.name for field in Report._meta.fields if field.name not in BULK_VALIDATED]
+
+
+def _locked(pks: Iterable[int]) -> list[Report]:
+    """Reports locked for a bulk change, with what their `clean` reads (no query per report)."""
+    return list(
+        Report.objects.select_for_update(of=("self",))
+        .select_related("sector", "theme", "walk_audit", "duplicate_of")
+        .filter(pk__in=list(pks))
+        .order_by("pk")
+    )
+
+
 def _stored(report: Report) -> Report:
     """The report as stored, locked (the status a change starts from is the one in the database)."""
     return Report.objects.select_for_update().get(pk=report.pk)
@@ -464,8 +480,7 @@ def reports_bulk_set_status(
     """The same status for several reports (triage): every move is checked first, and one refused move
     refuses them all (a `ValidationError` naming the report). Returns how many changed."""
     at = _now(now)
-    pks = [report.pk for report in reports]
-    stored = list(Report.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    stored = _locked(report.pk for report in reports)
     changed, events = [], []
     for report in stored:
         if report.status == status:
@@ -495,7 +510,7 @@ def reports_bulk_set_status(
         )
         _apply_status(report, status, at=at, competent_body=competent_body, duplicate_of=duplicate_of)
         report.updated_at = at
-        report.full_clean()
+        report.full_clean(exclude=BULK_UNCHANGED)
         changed.append(report)
     if changed:
         _bump()
@@ -503,6 +518,56 @@ def reports_bulk_set_status(
             changed,
             ["status", "acknowledged_at", "closed_at", "competent_body", "duplicate_of", "updated_at"],
         )
+        ReportEvent.objects.bulk_create(events)
+    return len(changed)
+
+
+@transaction.atomic
+def reports_bulk_route(
+    *,
+    reports: Iterable[Report],
+    handler: Organisation,
+    by=None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> int:
+    """Send several reports to `handler` (triage), as `report_route` does for one: every move is checked
+    first, and one refused move (a closed report) refuses them all. Returns how many changed."""
+    at = _now(now)
+    stored = _locked(report.pk for report in reports)
+    changed, events = [], []
+    for report in stored:
+        if report.status in CLOSED_STATUSES:
+            raise ValidationError(
+                {
+                    "handler": f"{report.reference} est clos : rouvrez-le avant de le confier à une autre "
+                    "organisation. Aucun signalement n'a été modifié."
+                }
+            )
+        if report.handler_id == handler.pk and report.status == R.SENT:
+            continue
+        REPORT_LIFECYCLE.check(report.status, R.SENT)
+        events.append(
+            _event(
+                report,
+                kind=EventKind.ROUTED,
+                at=at,
+                by=by,
+                from_status=report.status,
+                to_status=R.SENT,
+                from_handler_id=report.handler_id,
+                to_handler_id=handler.pk,
+                note=note.strip(),
+            )
+        )
+        report.handler, report.status = handler, R.SENT
+        report.acknowledged_at = report.acknowledged_at or at
+        report.updated_at = at
+        report.full_clean(exclude=BULK_UNCHANGED)
+        changed.append(report)
+    if changed:
+        _bump()
+        Report.objects.bulk_update(changed, ["handler", "status", "acknowledged_at", "updated_at"])
         ReportEvent.objects.bulk_create(events)
     return len(changed)
 
@@ -521,6 +586,69 @@ def report_answer(*, report: Report, text: str, by=None, now: datetime.datetime 
     return report
 
 
+@transaction.atomic
+def reports_bulk_answer(
+    *, reports: Iterable[Report], text: str, by=None, now: datetime.datetime | None = None
+) -> int:
+    """The same answer to several reports (a canned answer at triage), each written in its history.
+    Returns how many changed."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"answer": "La réponse est vide."})
+    at = _now(now)
+    pks = [report.pk for report in reports]
+    changed = list(
+        Report.objects.select_for_update(of=("self",)).filter(pk__in=pks).exclude(answer=text).order_by("pk")
+    )
+    for report in changed:
+        report.answer, report.updated_at = text, at
+    if changed:
+        _bump()
+        Report.objects.bulk_update(changed, ["answer", "updated_at"])
+        ReportEvent.objects.bulk_create(
+            [_event(report, kind=EventKind.ANSWERED, at=at, by=by, note=text) for report in changed]
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def reports_triage(
+    *,
+    reports: Sequence[Report],
+    by=None,
+    handler: Organisation | None = None,
+    status: str = "",
+    competent_body: str = "",
+    duplicate_of: Report | None = None,
+    note: str = "",
+    answer: str = "",
+    now: datetime.datetime | None = None,
+) -> int:
+    """One decision for several reports at triage, all or nothing: sent to `handler`, or moved to `status`
+    (« Hors compétence » naming the competent body, « Doublon » the original); with the same answer to each
+    when `answer` is given. Returns how many reports changed status or handler."""
+    if not reports:
+        raise ValidationError("Cochez au moins un signalement.")
+    at = _now(now)
+    if handler is not None:
+        changed = reports_bulk_route(reports=reports, handler=handler, by=by, note=note, now=at)
+    elif status:
+        changed = reports_bulk_set_status(
+            reports=reports,
+            status=status,
+            by=by,
+            note=note,
+            competent_body=competent_body,
+            duplicate_of=duplicate_of,
+            now=at,
+        )
+    else:
+        raise ValidationError("Choisissez une organisation en charge ou un statut.")
+    if answer.strip():
+        reports_bulk_answer(reports=reports, text=answer, by=by, now=at)
+    return changed
+
+
 # --- Photos ----------------------------------------------------------------------------------------------
 
 
@@ -537,11 +665,8 @@ def report_photo_add(*, report: Report, data: bytes, by=None) -> ReportPhoto:
 
 def report_photo_add_upload(*, report: Report, upload, by=None) -> ReportPhoto:
     """A photo sent through a form: refused by its announced size before it is read."""
-    limit = settings.GUSP_PHOTO_MAX_BYTES
-    if getattr(upload, "size", 0) > limit:
-        size, most = filesizeformat(upload.size), filesizeformat(limit)
-        raise ValidationError({"image": f"La photo pèse {size}, au-delà de la limite de {most}."})
-    return report_photo_add(report=report, data=upload.read(limit + 1), by=by)
+    check_size(getattr(upload, "size", 0))
+    return report_photo_add(report=report, data=upload.read(settings.GUSP_PHOTO_MAX_BYTES + 1), by=by)
 
 
 # --- Walk audits -----------------------------------------------------------------------------------------
@@ -637,6 +762,32 @@ def gusp_action_update(
     if assign_changed(action, fields):
         model_save(action)
     return action
+
+
+# --- Answer templates -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_template_create(*, programme: Programme, title: str, text: str, order: int = 0) -> AnswerTemplate:
+    return model_save(
+        AnswerTemplate(programme=programme, title=title.strip(), text=text.strip(), order=order)
+    )
+
+
+@transaction.atomic
+def answer_template_update(*, template: AnswerTemplate, **fields: Any) -> AnswerTemplate:
+    for name in ("title", "text"):
+        if name in fields:
+            fields[name] = fields[name].strip()
+    if assign_changed(template, fields):
+        model_save(template)
+    return template
+
+
+@transaction.atomic
+def answer_template_delete(*, template: AnswerTemplate) -> None:
+    """Remove a canned answer: the answers already given keep their text."""
+    template.delete()
 
 
 # --- Bulk writes (demo data, imports) ----------------------------------------------------------------------

@@ -117,6 +117,28 @@ ANSWERS = [
     "Le service est passé : le problème est réglé.",
     "Intervention programmée dans la semaine.",
 ]
+# The programme's canned answers (gusp.models.AnswerTemplate), created once: the team edits them.
+ANSWER_TEMPLATES = [
+    (
+        "Transmis à l'organisation compétente",
+        "Merci pour votre signalement. Il a été transmis à l'organisation chargée d'intervenir, qui vous "
+        "tiendra informé de la suite.",
+    ),
+    (
+        "Intervention programmée",
+        "Merci pour votre signalement. Une intervention est programmée dans les prochains jours.",
+    ),
+    ("Intervention réalisée", "L'intervention a été réalisée. Merci pour votre signalement."),
+    (
+        "Hors compétence",
+        "Ce signalement ne relève pas des partenaires du projet de renouvellement urbain : nous l'avons "
+        "transmis à l'organisme compétent.",
+    ),
+    (
+        "Déjà signalé",
+        "Ce problème nous a déjà été signalé et son traitement est en cours. Merci pour votre vigilance.",
+    ),
+]
 STREETS = {
     "Moulins": [
         "rue de Marquillies",

@@ -37,6 +37,7 @@ from gusp import geo, selectors, services
 from gusp.models import (
     CLOSED_STATUSES,
     ActionStatus,
+    AnswerTemplate,
     EventKind,
     GuspAction,
     GuspConvention,
@@ -681,6 +682,14 @@ def sync_actions(scene: Scene) -> int:
     return len(fresh) + len(changed)
 
 
+def sync_answer_templates(scene: Scene) -> None:
+    """The demo's canned answers, created when missing (an existing one is the team's: never changed)."""
+    taken = set(AnswerTemplate.objects.filter(programme=scene.programme).values_list("title", flat=True))
+    for order, (title, text) in enumerate(data.ANSWER_TEMPLATES, start=1):
+        if title not in taken:
+            services.answer_template_create(programme=scene.programme, title=title, text=text, order=order)
+
+
 # --- Entry point -----------------------------------------------------------------------------------------
 
 
@@ -697,6 +706,7 @@ def seed_gusp(programme: Programme, *, target: Target, today: datetime.date, log
     created, rewritten = sync_reports(scene, drawn)
     photos = sync_photos(scene, drawn)
     sync_conventions(scene)
+    sync_answer_templates(scene)
     actions = sync_actions(scene)
     log_counts(scene, created, rewritten, photos, actions, log)
 

@@ -1,12 +1,11 @@
-import hashlib
 import json
 
-from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 
 from accounts.selectors import scope_cache_key
 from core import cache
 from core.decorators import programme_required
+from core.http import private_cached_response
 from core.readonly import readonly
 from projects import charts, selectors
 from projects.forms import DocumentForm
@@ -47,15 +46,7 @@ def sectors_geojson(request):
         return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
 
     body = cache.cached(MAP_CACHE, f"{request.programme.pk}:{scope}:{wanted}", build)
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/geo+json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"private, max-age={MAP_MAX_AGE}"
-    response["Vary"] = "Cookie"
-    return response
+    return private_cached_response(request, body, content_type="application/geo+json", max_age=MAP_MAX_AGE)
 
 
 @readonly

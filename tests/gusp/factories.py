@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import OrganisationKind
 from gusp.models import (
     ActionStatus,
+    AnswerTemplate,
     GuspAction,
     GuspConvention,
     Report,
@@ -115,3 +116,12 @@ class GuspActionFactory(DjangoModelFactory):
             tfpb_year=2026,
             tfpb_amount=Decimal("45000.00"),
         )
+
+
+class AnswerTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = AnswerTemplate
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Réponse type {n}")
+    text = "Merci pour votre signalement : il a été transmis à l'organisation compétente."

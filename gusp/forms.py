@@ -1,0 +1,359 @@
+"""Forms of the report pages. They validate what a person typed; the lifecycle, the history and the photo
+checks are the services' (gusp.services), whose errors come back on these fields."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Organisation
+from core.forms import BootstrapFormMixin
+from core.widgets import use_autocomplete
+from gusp import rules
+from gusp.filters import handler_organisations
+from gusp.models import AnswerTemplate, Report, ReportStatus, Theme
+from gusp.photos import check_size
+from projects.models import Sector
+
+R = ReportStatus
+COMPETENT_BODY_HELP = "Pour « Hors compétence » : l'organisme vers lequel le signalement est réorienté."
+DUPLICATE_HELP = "Pour « Doublon » : le signalement déjà enregistré (tapez son numéro ou un mot)."
+NO_PERSONAL_DATA = "Décrivez le lieu et le problème, jamais la personne qui signale (ni nom, ni téléphone)."
+PHOTO_HELP = "JPEG, PNG ou WebP ; les métadonnées (position GPS, appareil) sont retirées à l'enregistrement."
+
+
+def programme_organisations(programme):
+    return Organisation.objects.filter(programmes=programme).order_by("name", "pk")
+
+
+def report_choices_url(exclude: Report | None = None) -> str:
+    url = reverse("gusp:report_choices")
+    return f"{url}?exclure={exclude.pk}" if exclude is not None else url
+
+
+def _decimal_widget(field: forms.Field) -> None:
+    field.localize = True
+    field.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
+    field.widget.is_localized = True
+
+
+class PhotoField(forms.FileField):
+    """An image sent with a form: refused on its announced size before it is read (gusp.photos)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", PHOTO_HELP)
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                check_size(upload.size)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["image"]) from None
+        return upload
+
+
+class ReportForm(BootstrapFormMixin, forms.ModelForm):
+    """What a report says (the team, at its desk): its place, theme, description, origin, priority. At
+    creation, also when it was reported, its organisation in charge when not the theme's, and a photo."""
+
+    reported_at = forms.DateTimeField(
+        label="Signalé le",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Laissez vide pour maintenant.",
+    )
+    photo = PhotoField(label="Photo", required=False)
+
+    class Meta:
+        model = Report
+        fields = [
+            "sector",
+            "theme",
+            "description",
+            "address",
+            "latitude",
+            "longitude",
+            "source",
+            "priority",
+            "handler",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "description": NO_PERSONAL_DATA,
+            "address": "Le numéro et la rue, ou un repère (« devant l'école »).",
+            "latitude": (
+                "En degrés décimaux (WGS84), par exemple 50,6167 ; avec la longitude, ou aucune des deux."
+            ),
+            "longitude": "Par exemple 3,0707.",
+            "handler": "Laissez vide pour l'organisation par défaut du thème ; l'orientation se fait au tri.",
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["sector"].queryset = Sector.objects.filter(programme=programme).order_by("order", "name")
+        self.fields["theme"].queryset = Theme.objects.filter(programme=programme).order_by("order", "name")
+        self.fields["handler"].queryset = programme_organisations(programme)
+        self.fields["handler"].required = False
+        for name in ("latitude", "longitude"):
+            _decimal_widget(self.fields[name])
+        if self.instance.pk:  # what it says only: status and handler change through the triage forms
+            for name in ("handler", "reported_at", "photo"):
+                del self.fields[name]
+        else:
+            self.fields["reported_at"].widget.attrs["max"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def clean_reported_at(self):
+        reported_at = self.cleaned_data.get("reported_at")
+        if reported_at and reported_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError("Un signalement ne peut pas être daté dans le futur.")
+        return reported_at
+
+    def _post_clean(self):
+        # Validation of the instance is the service's job (full_clean there), not the form's.
+        pass
+
+    def service_fields(self) -> dict:
+        """The form's values as the services take them (no photo, no empty optional values)."""
+        fields = {name: value for name, value in self.cleaned_data.items() if name != "photo"}
+        if not fields.get("reported_at"):
+            fields.pop("reported_at", None)
+        if "handler" in fields and fields["handler"] is None:
+            fields.pop("handler")
+        return fields
+
+
+class RouteForm(BootstrapFormMixin, forms.Form):
+    handler = forms.ModelChoiceField(
+        label="Organisation en charge", queryset=Organisation.objects.none(), empty_label=None
+    )
+    note = forms.CharField(
+        label="Commentaire (facultatif)",
+        required=False,
+        max_length=1000,
+        help_text="Ce qui est demandé à l'organisation, ou pourquoi le signalement lui est réorienté.",
+    )
+
+    def __init__(self, *args, report: Report, organisations=None, **kwargs):
+        kwargs.setdefault("initial", {"handler": report.handler_id})
+        kwargs.setdefault("prefix", "orientation")
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = (
+            organisations if organisations is not None else programme_organisations(report.programme_id)
+        )
+
+
+class _DecisionFields(BootstrapFormMixin, forms.Form):
+    """What goes with a status: the competent body (« Hors compétence »), the original report (« Doublon »)
+    and a comment."""
+
+    competent_body = forms.CharField(
+        label="Organisme compétent", required=False, max_length=200, help_text=COMPETENT_BODY_HELP
+    )
+    duplicate_of = forms.ModelChoiceField(
+        label="Doublon du signalement",
+        queryset=Report.objects.none(),
+        required=False,
+        help_text=DUPLICATE_HELP,
+    )
+    note = forms.CharField(label="Commentaire (facultatif)", required=False, max_length=1000)
+
+    def _originals(self, user, programme_id: int, *, exclude: Report | None = None) -> None:
+        """The reports the user sees, searched as one types (not one `<option>` per report)."""
+        reports = Report.objects.visible_to(user).filter(programme_id=programme_id)
+        self.fields["duplicate_of"].queryset = reports.exclude(pk=exclude.pk) if exclude else reports
+        use_autocomplete(self.fields["duplicate_of"], report_choices_url(exclude=exclude))
+
+
+class StatusForm(_DecisionFields):
+    """The statuses the user may give this report (gusp.rules.status_choices), the current one aside;
+    « Hors compétence » names the competent body, « Doublon » the original report."""
+
+    field_order = ["status", "competent_body", "duplicate_of", "note"]
+
+    status = forms.ChoiceField(
+        label="Nouveau statut", error_messages={"required": "Choisissez le nouveau statut."}
+    )
+
+    def __init__(self, *args, user, report: Report, **kwargs):
+        kwargs.setdefault("prefix", "statut")
+        super().__init__(*args, **kwargs)
+        # « Transmis » goes with an organisation: the routing form gives it.
+        choices = [
+            (value, label)
+            for value, label in rules.status_choices(user, report)
+            if value not in (report.status, R.SENT)
+        ]
+        self.fields["status"].choices = [("", "— choisir —"), *choices] if choices else []
+        self.fields["status"].widget.attrs["data-gusp-switch"] = ""
+        if R.DUPLICATE in dict(choices):
+            self._originals(user, report.programme_id, exclude=report)
+        else:
+            del self.fields["duplicate_of"]
+        if R.NOT_OURS not in dict(choices):
+            del self.fields["competent_body"]
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.fields["status"].choices)
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == R.NOT_OURS and not (data.get("competent_body") or "").strip():
+            self.add_error(
+                "competent_body", "Nommez l'organisme compétent vers lequel le signalement est réorienté."
+            )
+        if status == R.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", "Indiquez le signalement dont celui-ci est le doublon.")
+        return data
+
+
+class AnswerForm(BootstrapFormMixin, forms.Form):
+    """The answer to whoever reported: typed, or a canned answer of the programme (the template fills the
+    text when it is left empty; with JavaScript, picking one fills the text to adapt)."""
+
+    template = forms.ModelChoiceField(
+        label="Réponse type",
+        queryset=AnswerTemplate.objects.none(),
+        required=False,
+        empty_label="Aucune (texte libre)",
+    )
+    text = forms.CharField(
+        label="Réponse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="Elle est gardée sur le signalement et dans son historique.",
+    )
+
+    def __init__(self, *args, report: Report, **kwargs):
+        kwargs.setdefault("prefix", "reponse")
+        kwargs.setdefault("initial", {"text": report.answer})
+        super().__init__(*args, **kwargs)
+        templates = AnswerTemplate.objects.filter(programme_id=report.programme_id)
+        self.fields["template"].queryset = templates
+        self.fields["template"].widget.attrs["data-gusp-answer-templates"] = ""
+        self.template_texts = {str(t.pk): t.text for t in templates}
+        if not self.template_texts:
+            del self.fields["template"]
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("text") or "").strip()
+        template = data.get("template")
+        if not text and template is not None:
+            text = template.text
+        if not text:
+            self.add_error("text", "Écrivez la réponse, ou choisissez une réponse type.")
+        data["text"] = text
+        return data
+
+
+class PhotoForm(BootstrapFormMixin, forms.Form):
+    image = PhotoField(label="Ajouter une photo")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "photo")
+        super().__init__(*args, **kwargs)
+
+
+class TriageForm(_DecisionFields):
+    """One decision for the reports ticked in the triage queue, all or nothing (gusp.services.reports_triage):
+    sent to an organisation, or given a status; with a canned answer to each if wanted."""
+
+    field_order = ["reports", "decision", "handler", "status", "competent_body", "duplicate_of", "note"]
+    ROUTE = "transmettre"
+    STATUS = "statut"
+
+    reports = forms.ModelMultipleChoiceField(
+        label="Signalements",
+        queryset=Report.objects.none(),
+        error_messages={"required": "Cochez au moins un signalement."},
+    )
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[(ROUTE, "Transmettre à une organisation"), (STATUS, "Changer le statut")],
+        widget=forms.RadioSelect,
+        initial=ROUTE,
+    )
+    handler = forms.ModelChoiceField(
+        label="Organisation en charge", queryset=Organisation.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("", "—")] + [(value, label) for value, label in R.choices if value not in (R.NEW, R.SENT)],
+    )
+    template = forms.ModelChoiceField(
+        label="Réponse type à chacun (facultative)",
+        queryset=AnswerTemplate.objects.none(),
+        required=False,
+        empty_label="Aucune",
+    )
+
+    def __init__(self, *args, reports, programme, user, **kwargs):
+        kwargs.setdefault("prefix", "lot")
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].queryset = reports
+        self.fields["decision"].widget.attrs.update({"data-gusp-switch": "", "class": "form-check-input"})
+        self.fields["status"].widget.attrs["data-gusp-switch"] = ""
+        self.fields["reports"].widget = forms.MultipleHiddenInput()
+        self.fields["handler"].queryset = handler_organisations(programme)
+        self._originals(user, programme.pk)
+        self.fields["template"].queryset = AnswerTemplate.objects.filter(programme=programme)
+        if not self.fields["template"].queryset.exists():
+            del self.fields["template"]
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == self.ROUTE and not data.get("handler"):
+            self.add_error("handler", "Choisissez l'organisation à qui transmettre.")
+        if decision == self.STATUS:
+            status = data.get("status")
+            if not status:
+                self.add_error("status", "Choisissez le statut.")
+            elif status == R.NOT_OURS and not (data.get("competent_body") or "").strip():
+                self.add_error(
+                    "competent_body",
+                    "Nommez l'organisme compétent vers lequel les signalements sont réorientés.",
+                )
+            elif status == R.DUPLICATE and not data.get("duplicate_of"):
+                self.add_error("duplicate_of", "Indiquez le signalement dont ceux-ci sont les doublons.")
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        template = data.get("template")
+        fields = {"note": data.get("note", ""), "answer": template.text if template else ""}
+        if data["decision"] == self.ROUTE:
+            return {**fields, "handler": data["handler"]}
+        return {
+            **fields,
+            "status": data["status"],
+            "competent_body": data.get("competent_body", "") if data["status"] == R.NOT_OURS else "",
+            "duplicate_of": data.get("duplicate_of") if data["status"] == R.DUPLICATE else None,
+        }
+
+
+class AnswerTemplateForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = AnswerTemplate
+        fields = ["title", "text", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "title": "Ce que l'on choisit dans la liste (« Transmis au service compétent »).",
+            "text": "Le texte donné à qui a signalé ; il peut être adapté avant l'envoi.",
+            "order": "Les modèles sont proposés dans cet ordre.",
+        }
+
+    def _post_clean(self):
+        pass

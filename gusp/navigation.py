@@ -1,0 +1,7 @@
+"""Main-menu entries of the GUSP app (see core/navigation.py)."""
+
+from core.navigation import NavEntry
+
+ENTRIES = [
+    NavEntry(label="GUSP", url_name="gusp:report_list", order=47, highlights=("gusp:*",)),
+]

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from gusp.views import answers, handling, reports, triage
+
+urlpatterns: list = [
+    # Tri des nouveaux signalements
+    path("tri/", triage.triage, name="triage"),
+    path("tri/decision/", triage.triage_decide, name="triage_decide"),
+    # Signalements
+    path("signalements/", reports.report_list, name="report_list"),
+    path("signalements/carte/", reports.report_map, name="report_map"),
+    path("signalements/points.json", reports.report_points, name="report_points"),
+    path("signalements/export.xlsx", reports.report_export, name="report_export"),
+    path("signalements/choix.json", reports.report_choices, name="report_choices"),
+    path("signalements/nouveau/", reports.report_create, name="report_create"),
+    path("signalements/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("signalements/<int:pk>/modifier/", reports.report_edit, name="report_edit"),
+    path("signalements/<int:pk>/photos/<int:photo_pk>/", reports.report_photo, name="report_photo"),
+    path("signalements/<int:pk>/orientation/", handling.report_route, name="report_route"),
+    path("signalements/<int:pk>/statut/", handling.report_status, name="report_status"),
+    path("signalements/<int:pk>/reponse/", handling.report_answer, name="report_answer"),
+    path("signalements/<int:pk>/photos/", handling.report_photo_add, name="report_photo_add"),
+    # Modèles de réponse
+    path("modeles-de-reponse/", answers.answer_template_list, name="answer_template_list"),
+    path("modeles-de-reponse/nouveau/", answers.answer_template_create, name="answer_template_create"),
+    path("modeles-de-reponse/<int:pk>/modifier/", answers.answer_template_edit, name="answer_template_edit"),
+    path(
+        "modeles-de-reponse/<int:pk>/supprimer/",
+        answers.answer_template_delete,
+        name="answer_template_delete",
+    ),
+]

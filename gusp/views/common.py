@@ -1,0 +1,32 @@
+"""What the GUSP pages share: the reports a request may see, and who may act on them."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from accounts.selectors import scope_cache_key
+from core.audience import audience_for_request
+from gusp.models import Report
+
+
+def programme_reports(request):
+    """The reports of the current programme the user sees one by one (`Report.objects.visible_to`)."""
+    return Report.objects.visible_to(request.user).filter(programme=request.programme)
+
+
+def visible_report(request, pk: int, queryset=None) -> Report:
+    """One report of the programme the user sees, or a 404."""
+    return get_object_or_404(queryset if queryset is not None else programme_reports(request), pk=pk)
+
+
+def require_perm(request, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def reports_scope_key(request) -> str:
+    """A short key naming which reports the user sees, for caches shared by users who see the same: the
+    programme's people by their perimeter, a partner by its organisation (the reports routed to it)."""
+    if audience_for_request(request).is_internal:
+        return scope_cache_key(request.user, programme_id=request.programme.pk)
+    membership = request.membership
+    return f"organisation-{membership.organisation_id}" if membership is not None else "rien"

@@ -1,0 +1,82 @@
+"""GUSP URLs in the permission matrix (tests/test_permissions.py, vocabulary in tests/matrix.py).
+
+`partner_a` is a landlord's partner user; `report_a` is routed to that landlord (the partner sees it and
+changes its status, answer and photos: the one place a partner writes), `report_b` to the city (the
+partner does not see it, sector B or not). The referent of the matrix is the relogement one: it reads
+GUSP, it does not write it (the GUSP referent is in tests/gusp/test_pages.py).
+"""
+
+from django.core.files.base import ContentFile
+
+from gusp.models import ReportPhoto, ReportStatus
+from tests.accounts.factories import OrganisationFactory
+from tests.gusp.factories import AnswerTemplateFactory, ReportFactory, ThemeFactory
+from tests.matrix import LOGIN, OK, POST_ONLY, row
+
+ALL = row(LOGIN, 200, 200, 200, 200, 200)
+INTERNAL = row(LOGIN, 200, 200, 200, 403, 200)  # outsider: mission of its own programme
+EDIT_PROGRAMME = row(LOGIN, 200, 403, 403, 403, 200)
+READ_HANDLED = row(LOGIN, 200, 200, 200, 200, 404)
+READ_OTHERS = row(LOGIN, 200, 200, 200, 404, 404)
+EDIT_HANDLED = row(LOGIN, 200, 403, 403, 403, 404)
+EDIT_OTHERS = row(LOGIN, 200, 403, 403, 404, 404)
+POST_EDIT_PROGRAMME = row(LOGIN, OK, 403, 403, 403, OK)
+POST_TEAM_HANDLED = row(LOGIN, OK, 403, 403, 403, 404)
+POST_TEAM_OTHERS = row(LOGIN, OK, 403, 403, 404, 404)
+POST_HANDLER = row(LOGIN, OK, 403, 403, OK, 404)  # the handler partner writes status, answer, photos
+
+MATRIX = {
+    "gusp:triage": [("none", INTERNAL)],
+    "gusp:triage_decide": [("triage_a", POST_ONLY, POST_EDIT_PROGRAMME)],
+    "gusp:report_list": [("none", ALL)],
+    "gusp:report_map": [("none", ALL)],
+    "gusp:report_points": [("none", ALL)],
+    "gusp:report_export": [("none", ALL)],
+    "gusp:report_choices": [("none", ALL)],
+    "gusp:report_create": [("none", EDIT_PROGRAMME)],
+    "gusp:report_detail": [("report_a", READ_HANDLED), ("report_b", READ_OTHERS)],
+    "gusp:report_edit": [("report_a", EDIT_HANDLED), ("report_b", EDIT_OTHERS)],
+    "gusp:report_photo": [("photo_a", READ_HANDLED), ("photo_b", READ_OTHERS)],
+    "gusp:report_route": [
+        ("route_a", POST_ONLY, POST_TEAM_HANDLED),
+        ("route_b", POST_ONLY, POST_TEAM_OTHERS),
+    ],
+    "gusp:report_status": [("status_a", POST_ONLY, POST_HANDLER), ("status_b", POST_ONLY, POST_TEAM_OTHERS)],
+    "gusp:report_answer": [("answer_a", POST_ONLY, POST_HANDLER), ("answer_b", POST_ONLY, POST_TEAM_OTHERS)],
+    "gusp:report_photo_add": [
+        ("report_a", POST_ONLY, POST_HANDLER),
+        ("report_b", POST_ONLY, POST_TEAM_OTHERS),
+    ],
+    "gusp:answer_template_list": [("none", INTERNAL)],
+    "gusp:answer_template_create": [("none", EDIT_PROGRAMME)],
+    "gusp:answer_template_edit": [("answer_template", EDIT_HANDLED)],
+    "gusp:answer_template_delete": [("answer_template", POST_ONLY, POST_TEAM_HANDLED)],
+}
+
+
+def build_objects(*, programme, sector_a, sector_b, users) -> dict:
+    landlord = users["partner_a"].memberships.get().organisation
+    city = OrganisationFactory(ville=True)
+    theme = ThemeFactory(programme=programme, default_handler=city)
+    report_a = ReportFactory(programme=programme, sector=sector_a, theme=theme, handler=landlord, sent=True)
+    report_b = ReportFactory(programme=programme, sector=sector_b, theme=theme, handler=city)
+    photos = {}
+    for key, report in (("a", report_a), ("b", report_b)):
+        photo = ReportPhoto(report=report, width=1, height=1, size=3, uploaded_by=users["mission"])
+        photo.image.save(f"{report.pk}-matrice.jpg", ContentFile(b"jpg"), save=True)
+        photos[key] = photo
+    template = AnswerTemplateFactory(programme=programme)
+    return {
+        "triage_a": {"_data": {"lot-reports": [report_a.pk], "lot-decision": "transmettre"}},
+        "report_a": {"pk": report_a.pk},
+        "report_b": {"pk": report_b.pk},
+        "photo_a": {"pk": report_a.pk, "photo_pk": photos["a"].pk},
+        "photo_b": {"pk": report_b.pk, "photo_pk": photos["b"].pk},
+        "route_a": {"pk": report_a.pk, "_data": {"orientation-handler": city.pk}},
+        "route_b": {"pk": report_b.pk, "_data": {"orientation-handler": landlord.pk}},
+        "status_a": {"pk": report_a.pk, "_data": {"statut-status": ReportStatus.IN_PROGRESS}},
+        "status_b": {"pk": report_b.pk, "_data": {"statut-status": ReportStatus.RESOLVED}},
+        "answer_a": {"pk": report_a.pk, "_data": {"reponse-text": "Intervention programmée."}},
+        "answer_b": {"pk": report_b.pk, "_data": {"reponse-text": "Intervention programmée."}},
+        "answer_template": {"pk": template.pk},
+    }
