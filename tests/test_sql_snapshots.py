@@ -64,3 +64,29 @@ def test_insertion_page_sql(client, programme, insertion_data, snapshot_queries,
     with snapshot_queries():
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.fixture
+def gusp_data(programme, sector_a, sector_b):
+    from gusp.models import ReportStatus
+    from tests.gusp.factories import AnswerTemplateFactory, ReportFactory, ThemeFactory
+
+    themes = [ThemeFactory(programme=programme), ThemeFactory(programme=programme, target_days=30)]
+    for index in range(12):
+        ReportFactory(
+            programme=programme,
+            sector=(sector_a, sector_b)[index % 2],
+            theme=themes[index % 2],
+            status=(ReportStatus.NEW, ReportStatus.NEW, ReportStatus.IN_PROGRESS)[index % 3],
+        )
+    AnswerTemplateFactory(programme=programme)
+
+
+@pytest.mark.parametrize("url_name", ["gusp:triage", "gusp:report_list", "gusp:report_points"])
+def test_gusp_page_sql(mission_client, gusp_data, snapshot_queries, url_name):
+    url = reverse(url_name)
+    assert mission_client.get(url).status_code == 200
+    cache.clear()
+    with snapshot_queries():
+        response = mission_client.get(url)
+    assert response.status_code == 200

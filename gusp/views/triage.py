@@ -63,7 +63,7 @@ def _page(request, *, form=None, checked=frozenset()):
         "counts": counts,
         "form": form,
         "bulk_form_id": BULK_FORM_ID,
-        "can_add": request.user.has_perm("gusp.add_report", request.programme),
+        "can_add": scope.whole_programme,  # gusp.add_report on the programme, without a second query
     }
     template = "gusp/includes/triage_table.html" if request.htmx else "gusp/triage.html"
     return render(request, template, context)
