@@ -21,6 +21,16 @@ BEAT_SCHEDULE = {
         "task": "core.tasks.imports_pending_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
+    # https://crontab.guru/#0_7_*_*_1 — Mondays at 07:00: the GUSP digest of each handler organisation
+    "gusp-digests-plan": {
+        "task": "gusp.tasks.digests_plan_task",
+        "schedule": crontab(minute="0", hour="7", day_of_week="1"),
+    },
+    # https://crontab.guru/#*/5_*_*_*_* — every 5 minutes
+    "gusp-digests-pending-sweep": {
+        "task": "gusp.tasks.digests_pending_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # https://crontab.guru/#30_2_*_*_* — every night at 02:30: anonymise households closed too long ago
     "relogement-households-anonymise": {
         "task": "relogement.tasks.households_anonymise_task",

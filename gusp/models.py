@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Membership, Organisation, Role, scope_q
+from core.jobs import Job, JobKind
 from core.scoping import ScopedQuerySet
 from projects.models import Convention, Interest, Programme, Sector
 
@@ -719,3 +720,62 @@ class GuspAction(models.Model):
             errors["tfpb_axis"] = "Un montant ou une année d'abattement suppose un axe TFPB."
         if errors:
             raise ValidationError(errors)
+
+
+# --- Weekly digest to handler organisations --------------------------------------------------------------
+
+
+class DigestStatus(models.TextChoices):
+    PENDING = "en_attente", "En attente"
+    SENDING = "envoi", "Envoi en cours"
+    SENT = "envoye", "Envoyé"
+    NO_RECIPIENT = "sans_destinataire", "Sans destinataire"
+    FAILED = "echec", "Échec"
+
+
+class WeeklyDigest(Job):
+    """The weekly e-mail to a handler organisation listing its open and late reports: one row per
+    (programme, organisation, week), created by the Monday planner and sent once by a worker
+    (core/jobs.py: unique row, then claim before sending)."""
+
+    job = JobKind(
+        task="gusp.tasks.digest_send_task",
+        task_arg="digest_id",
+        sweep_task="gusp.tasks.digests_pending_sweep_task",
+        give_up="gusp.services.digest_give_up",
+        waiting={DigestStatus.PENDING: "planned_at"},
+        give_up_after=datetime.timedelta(days=1),
+        give_up_message="Récapitulatif non envoyé : le service d'envoi n'a pas répondu pendant un jour.",
+        max_attempts=6,
+        running=(DigestStatus.SENDING,),
+        running_stale_after=datetime.timedelta(minutes=30),
+        running_stale_message="Envoi incertain (le traitement s'est arrêté pendant l'envoi) : à vérifier.",
+    )
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="gusp_digests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="gusp_digests", verbose_name="organisation"
+    )
+    week = models.DateField("semaine du", help_text="Le lundi de la semaine.")
+    status = models.CharField(
+        "statut", max_length=20, choices=DigestStatus.choices, default=DigestStatus.PENDING
+    )
+    planned_at = models.DateTimeField("prévu le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField("destinataires", default=0)
+    open_reports = models.PositiveIntegerField("signalements ouverts", default=0)
+    late_reports = models.PositiveIntegerField("signalements en retard", default=0)
+    message = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "récapitulatif hebdomadaire GUSP"
+        verbose_name_plural = "récapitulatifs hebdomadaires GUSP"
+        ordering = ["-week", "organisation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "week"], name="gusp_digest_once_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Récapitulatif GUSP — {self.organisation} — semaine du {self.week:%d/%m/%Y}"

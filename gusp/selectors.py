@@ -460,3 +460,51 @@ def cached_figures(
     return cache.cached(
         FIGURES_CACHE, key, lambda: gusp_figures(reports, walks, actions, today=today, period=period)
     )
+
+
+# --- Weekly digest ----------------------------------------------------------------------------------------
+
+DIGEST_LATE_SHOWN = 30
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    open: int
+    late: int
+    by_theme: list[tuple[str, int, int]]  # theme, open, late
+    late_reports: list[Report]  # the oldest due first, at most DIGEST_LATE_SHOWN
+
+
+def digest_content(reports: QuerySet[Report], *, today: datetime.date) -> DigestContent:
+    """What a handler organisation's weekly digest says of its reports (two queries)."""
+    open_reports = reports.filter(status__in=OPEN_STATUSES)
+    rows = list(
+        open_reports.values("theme__name", "theme__order")
+        .annotate(open=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by("theme__order", "theme__name")
+    )
+    late = list(
+        open_reports.filter(due_on__lt=today)
+        .select_related("theme", "sector")
+        .order_by("due_on", "reference", "pk")[:DIGEST_LATE_SHOWN]
+    )
+    return DigestContent(
+        open=sum(row["open"] for row in rows),
+        late=sum(row["late"] for row in rows),
+        by_theme=[(row["theme__name"], row["open"], row["late"]) for row in rows],
+        late_reports=late,
+    )
+
+
+def digest_recipients(*, programme_id: int, organisation_id: int) -> list[str]:
+    """The e-mail addresses of the organisation's active members in the programme."""
+    from accounts.models import Membership
+
+    return sorted(
+        set(
+            Membership.objects.active()
+            .filter(programme_id=programme_id, organisation_id=organisation_id, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )

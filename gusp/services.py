@@ -15,23 +15,29 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Organisation
+from core import jobs
 from core.services import model_save
 from core.transitions import State, StateMachine, step
 from core.utils import assign_changed
 from gusp import selectors
 from gusp.models import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     ActionStatus,
     AnswerTemplate,
     Commitment,
+    DigestStatus,
     EventKind,
     GuspAction,
     GuspConvention,
@@ -42,11 +48,13 @@ from gusp.models import (
     ReportStatus,
     Theme,
     WalkAudit,
+    WeeklyDigest,
 )
 from gusp.photos import check_size, clean_photo
 from gusp.vocabularies import DEFAULT_THEMES
 from projects.models import Programme, Sector
 
+logger = structlog.get_logger(__name__)
 R = ReportStatus
 HANDLER = "organisation en charge (partenaire)"
 TEAM = "équipe projet, référent GUSP"
@@ -824,3 +832,94 @@ def reports_bulk_update(
             [report for report, _ in changes], sorted(names | {"updated_at"}), batch_size=1000
         )
     ReportEvent.objects.bulk_create(list(events), batch_size=2000)
+
+
+# --- Weekly digest to handler organisations ---------------------------------------------------------------
+# One WeeklyDigest row per (programme, organisation, week), unique in the table: the Monday planner can run
+# twice, a task can be delivered twice, a worker can retry, and the e-mail still leaves once (core/jobs.py).
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday of the day's week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def digests_plan(*, today: datetime.date | None = None) -> list[WeeklyDigest]:
+    """Beat, on Mondays: a digest for each handler organisation with open reports, once per week; the new
+    ones are sent to the worker once planned. Returns the digests created now."""
+    today = today or timezone.localdate()
+    week = week_of(today)
+    pairs = (
+        Report.objects.filter(status__in=OPEN_STATUSES, handler__isnull=False)
+        .values_list("programme_id", "handler_id")
+        .distinct()
+        .order_by("programme_id", "handler_id")
+    )
+    created = []
+    for programme_id, organisation_id in pairs:
+        with transaction.atomic():
+            digest, new = WeeklyDigest.objects.get_or_create(
+                programme_id=programme_id, organisation_id=organisation_id, week=week
+            )
+            if new:
+                jobs.enqueue_on_commit(WeeklyDigest, digest.pk)
+                created.append(digest)
+    return created
+
+
+def _digest_message(digest: WeeklyDigest, content: selectors.DigestContent, recipients: list[str]):
+    context = {
+        "digest": digest,
+        "content": content,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    subject = (
+        f"[Pilotage NPRU] Signalements GUSP, semaine du {digest.week:%d/%m/%Y} : {content.open} ouverts, "
+        f"dont {content.late} en retard"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject[:200], body=render_to_string("emails/gusp_digest.txt", context), to=recipients
+    )
+    message.attach_alternative(render_to_string("emails/gusp_digest.html", context), "text/html")
+    return message
+
+
+def digest_send(*, digest_id: int, today: datetime.date | None = None) -> bool:
+    """The worker: claim the digest (committed before anything leaves), send it, mark it sent. A digest
+    already claimed, sent or given up sends nothing. True when an e-mail left."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        digest = jobs.claim(
+            WeeklyDigest.objects.select_related("organisation", "programme"),
+            pk=digest_id,
+            statuses=(DigestStatus.PENDING,),
+            start_status=DigestStatus.SENDING,
+        )
+    if digest is None:
+        return False
+    reports = Report.objects.filter(programme_id=digest.programme_id, handler_id=digest.organisation_id)
+    content = selectors.digest_content(reports, today=today)
+    recipients = selectors.digest_recipients(
+        programme_id=digest.programme_id, organisation_id=digest.organisation_id
+    )
+    fields = {"open_reports": content.open, "late_reports": content.late, "recipients": len(recipients)}
+    if not recipients or not content.open:
+        status = DigestStatus.NO_RECIPIENT if not recipients else DigestStatus.SENT
+        WeeklyDigest.objects.filter(pk=digest.pk).update(status=status, **fields)
+        return False
+    _digest_message(digest, content, recipients).send()
+    WeeklyDigest.objects.filter(pk=digest.pk).update(
+        status=DigestStatus.SENT, sent_at=timezone.now(), **fields
+    )
+    logger.info("gusp_digest_sent", digest_id=digest.pk, recipients=len(recipients), open=content.open)
+    return True
+
+
+def digest_give_up(digest: WeeklyDigest, message: str) -> None:
+    """The sweep gives up on a digest (its row locked by the sweep)."""
+    digest.status, digest.message = DigestStatus.FAILED, message
+    digest.save(update_fields=["status", "message"])
+
+
+def digests_pending_sweep() -> int:
+    return jobs.sweep(WeeklyDigest)

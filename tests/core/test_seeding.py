@@ -12,6 +12,7 @@ def test_every_app_with_demo_data_is_discovered_in_dependency_order():
     assert [entry.app for entry in seeders()] == [
         "projects",
         "governance",
+        "gusp",
         "insertion",
         "relogement",
         "projects-history",
