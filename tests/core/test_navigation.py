@@ -18,6 +18,8 @@ LABELS = [
     "Quartiers",
     "Opérations",
     "Relogement",
+    "Insertion",
+    "GUSP",
     "Instances",
     "Actions",
     "Concertation",
