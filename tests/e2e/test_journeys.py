@@ -22,6 +22,8 @@ MENU = [
     "Quartiers",
     "Opérations",
     "Relogement",
+    "Insertion",
+    "GUSP",
     "Instances",
     "Actions",
     "Concertation",
