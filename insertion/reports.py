@@ -12,7 +12,7 @@ count back included, and a share whose part or base is masked is not shown.
 
 import datetime
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
@@ -20,6 +20,7 @@ from core.disclosure import is_masked
 from core.formatting import format_percent, group_thousands
 from core.pack_sections import PackScope, section
 from insertion import charts, selectors
+from insertion.display import hours_text
 from insertion.models import AgeBand, Market, Public, Situation, WorkContract
 
 NONE = "—"
@@ -51,13 +52,6 @@ def scope_contracts(scope: PackScope) -> QuerySet[WorkContract]:
 
 
 # --- Display -----------------------------------------------------------------------------------------------
-
-
-def hours_text(value: Decimal | None) -> str:
-    """Hours rounded to the unit, thousands grouped ("12 346")."""
-    if value is None:
-        return NONE
-    return group_thousands(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
 def hours_cells(hours: selectors.Hours) -> dict:
