@@ -1,5 +1,6 @@
 """Remembered mappings: saved from an import's preview (then the file is analysed again), listed, edited
-and deleted on the « Correspondances » page. Mission team and programme administrators only."""
+and deleted on the « Correspondances » page, by those who may run imports (`core.imports.importable_kinds`):
+the mission team and programme administrators, and a domain referent for its own kinds only."""
 
 import contextlib
 from typing import cast
@@ -23,7 +24,7 @@ from core.import_mappings import (
     target_choices,
 )
 from core.import_records import ImportStateError, import_record_cancel, import_record_create
-from core.import_views import _record_for_user
+from core.import_views import _record_for_user, member_import_kinds
 from core.imports import ImportFileError, import_specs
 from core.models import ImportMapping, ImportStatus, MappingType
 
@@ -31,7 +32,7 @@ IGNORE = ""
 
 
 def _check_access(request) -> None:
-    if not request.user.has_perm("projects.import_data", request.programme):
+    if not member_import_kinds(request):
         raise PermissionDenied
 
 
@@ -131,9 +132,9 @@ def _describe(mapping: ImportMapping, specs: dict, target_labels: dict | None = 
 def mapping_list(request):
     _check_access(request)
     specs = import_specs()
-    mappings = ImportMapping.objects.filter(programme=request.programme).select_related(
-        "programme", "created_by"
-    )
+    mappings = ImportMapping.objects.filter(
+        programme=request.programme, kind__in=member_import_kinds(request)
+    ).select_related("programme", "created_by")
     target_labels: dict = {}
     rows = [_describe(mapping, specs, target_labels) for mapping in mappings]
     return render(request, "core/import_mapping_list.html", {"rows": rows})
@@ -150,7 +151,10 @@ class MappingForm(BootstrapFormMixin, forms.Form):
 def _mapping_or_404(request, pk: int) -> ImportMapping:
     _check_access(request)
     return get_object_or_404(
-        ImportMapping.objects.select_related("programme"), pk=pk, programme=request.programme
+        ImportMapping.objects.select_related("programme"),
+        pk=pk,
+        programme=request.programme,
+        kind__in=member_import_kinds(request),
     )
 
 

@@ -27,7 +27,7 @@ from core.import_records import (
     import_record_create,
     record_errors,
 )
-from core.imports import ImportFileError, describe_counts, get_spec, import_specs
+from core.imports import ImportFileError, describe_counts, get_spec, import_specs, importable_kinds
 from core.models import AccessAction, ImportRecord, ImportStatus
 from core.personal_data import get_domain, holds_grant
 from core.readonly import readonly
@@ -76,8 +76,13 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         return upload
 
 
+def member_import_kinds(request) -> list[str]:
+    return importable_kinds(request.user, request.membership, request.programme)
+
+
 def _check_access(request, kind: str | None = None) -> None:
-    if not request.user.has_perm("projects.import_data", request.programme):
+    kinds = member_import_kinds(request)
+    if not kinds or (kind is not None and kind not in kinds):
         raise PermissionDenied
     domain = get_spec(kind).personal_data_domain if kind in import_specs() else None
     granted = holds_grant(request.user, request.membership, domain)
@@ -106,9 +111,12 @@ def _record_or_404(request, pk: int) -> ImportRecord:
 @programme_required
 def import_list(request):
     _check_access(request)
-    records = ImportRecord.objects.filter(programme=request.programme).select_related("created_by")
+    kinds = member_import_kinds(request)
+    records = ImportRecord.objects.filter(programme=request.programme, kind__in=kinds).select_related(
+        "created_by"
+    )
     page = Paginator(records.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    specs = [{"kind": kind, "label": spec.label} for kind, spec in import_specs().items()]
+    specs = [{"kind": kind, "label": spec.label} for kind, spec in import_specs().items() if kind in kinds]
     labels = {kind: spec.label for kind, spec in import_specs().items()}
     rows = [{"record": record, "kind_label": labels.get(record.kind, record.kind)} for record in page]
     return render(request, "core/import_list.html", {"page_obj": page, "rows": rows, "specs": specs})

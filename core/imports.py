@@ -396,6 +396,28 @@ def get_spec(kind: str) -> type[ImportSpec]:
     return specs[kind]
 
 
+def importable_kinds(user, membership, programme) -> list[str]:
+    """The import kinds this member may run in `programme`.
+
+    Those allowed `projects.import_data` (mission team, administrators) may run every kind; a kind of
+    personal data still asks them for the domain's grant when they upload. A domain's referent who holds
+    that domain's grant (and so a second factor) may run the imports of that domain only: the relogement
+    referent imports the landlords' rehousing workbooks, the insertion referent the facilitator's export.
+    """
+    specs = import_specs()
+    if user.has_perm("projects.import_data", programme):
+        return list(specs)
+    if membership is None or not membership.is_active:
+        return []
+    return [
+        kind
+        for kind, spec in specs.items()
+        if spec.personal_data_domain
+        and membership.grants(spec.personal_data_domain)
+        and membership.writes_domain(spec.personal_data_domain)
+    ]
+
+
 # Reading ----------------------------------------------------------------------------------------------
 
 

@@ -25,15 +25,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.module_loading import module_has_submodule
 
+from core.imports import importable_kinds
+
 
 def every_member(request: HttpRequest) -> bool:
     return True
-
-
-def editors(request: HttpRequest) -> bool:
-    """Superusers and the members who may edit (mission, administrators)."""
-    membership = getattr(request, "membership", None)
-    return request.user.is_superuser or bool(membership and membership.can_edit)
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,16 @@ def menu(request: HttpRequest) -> list[MenuItem]:
     ]
 
 
+def importers(request: HttpRequest) -> bool:
+    """Members who may run at least one import (see `core.imports.importable_kinds`)."""
+    programme = getattr(request, "programme", None)
+    membership = getattr(request, "membership", None)
+    return programme is not None and bool(importable_kinds(request.user, membership, programme))
+
+
 # Core's own entries (the imports, shared by every domain app).
 ENTRIES = [
-    NavEntry(label="Imports", url_name="imports:list", order=90, highlights=("imports:*",), visible=editors),
+    NavEntry(
+        label="Imports", url_name="imports:list", order=90, highlights=("imports:*",), visible=importers
+    ),
 ]

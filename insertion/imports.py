@@ -274,6 +274,7 @@ class InsertionImport(ModelUpsertSpec):
     )
     key_field = "reference"
     key_label = "ID contrat"
+    success_url_name = "insertion:market_list"
     columns = COLUMNS
     model = WorkContract
     copied = CONTRACT_FIELDS

@@ -7,11 +7,11 @@ import pytest
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
-from accounts.models import Role
+from accounts.models import Domain, Role
 from core import navigation
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.governance.factories import ActionFactory, BodyFactory, FeedbackFactory, MeetingFactory
-from tests.projects.factories import OperationFactory
+from tests.projects.factories import OperationFactory, ProgrammeFactory
 
 LABELS = [
     "Tableau de bord",
@@ -45,24 +45,38 @@ def test_every_entry_opens_a_page_it_highlights(entry):
     assert entry.is_active(match.namespace, match.url_name)
 
 
-def _request(user, path="/", membership=None):
+def _request(user, path="/", membership=None, programme=None):
     request = RequestFactory().get(path)
     request.user = user
     request.membership = membership
+    request.programme = membership.programme if membership else programme
     request.resolver_match = resolve(path)
     return request
 
 
-def test_imports_only_for_editors_and_superusers(programme):
+def test_imports_only_for_those_who_may_run_one(programme):
     def labels(user, membership=None):
-        return [item.label for item in navigation.menu(_request(user, membership=membership))]
+        return [
+            item.label for item in navigation.menu(_request(user, membership=membership, programme=programme))
+        ]
 
     mission = MembershipFactory(programme=programme, role=Role.MISSION)
     direction = MembershipFactory(programme=programme, role=Role.DIRECTION)
     partner = MembershipFactory(programme=programme, role=Role.PARTNER)
+    granted_referent = MembershipFactory(
+        programme=programme,
+        role=Role.REFERENT,
+        referent_domain=Domain.INSERTION,
+        personal_data_domains=["insertion"],
+    )
+    ungranted_referent = MembershipFactory(
+        programme=programme, role=Role.REFERENT, referent_domain=Domain.INSERTION
+    )
     assert labels(mission.user, mission) == LABELS
     assert labels(direction.user, direction) == LABELS[:-1]
     assert labels(partner.user, partner) == LABELS[:-1]
+    assert labels(granted_referent.user, granted_referent) == LABELS
+    assert labels(ungranted_referent.user, ungranted_referent) == LABELS[:-1]
     assert labels(UserFactory(is_superuser=True)) == LABELS
 
 
@@ -87,7 +101,9 @@ def test_imports_only_for_editors_and_superusers(programme):
 )
 def test_the_current_page_highlights_one_entry(url_name, kwargs, active):
     user = UserFactory.build(is_superuser=True)
-    items = navigation.menu(_request(user, reverse(url_name, kwargs=kwargs)))
+    items = navigation.menu(
+        _request(user, reverse(url_name, kwargs=kwargs), programme=ProgrammeFactory.build())
+    )
     assert [item.label for item in items if item.active] == ([active] if active else [])
 
 
