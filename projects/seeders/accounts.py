@@ -8,9 +8,17 @@ from core.seeding import Log, Target
 from projects.models import Programme
 
 DEMO_PASSWORD = "demo-npru-2026"
-# The authenticator-app secret of the demo's granted accounts (base32, printed by seed_demo and given in
-# the README, like the password): a demo secret, public by design, never one for real data.
-DEMO_TOTP_SECRET = "NPRUDEMORELOGEMENTDEUXFACTEURS27"
+# The authenticator-app secret of each demo account granted a personal-data domain (base32, printed by
+# seed_demo and given in the README, like the password): demo secrets, public by design, never for real data.
+DEMO_TOTP_SECRETS = {
+    "relogement": "NPRUDEMORELOGEMENTDEUXFACTEURS27",
+    "insertion": "NPRUDEMOINSERTIONDEUXFACTEURS234",
+}
+
+
+def demo_totp_secret(grants) -> str:
+    """The second factor of a demo account granted `grants` (none without a grant)."""
+    return DEMO_TOTP_SECRETS[grants[0]] if grants else ""
 
 
 @dataclass(frozen=True)
@@ -23,7 +31,7 @@ class AccountRow:
 
 
 # local part, role, organisation key, first name, last name, referent domain, limited to sectors, superuser,
-# personal-data grants (such an account gets DEMO_TOTP_SECRET as its second factor)
+# personal-data grants (such an account gets its domain's DEMO_TOTP_SECRETS entry as its second factor)
 ACCOUNTS = [
     ("mission", Role.MISSION, "mel", "Camille", "Lambert", "", False, False, ()),
     ("admin", Role.ADMIN, "mel", "Dominique", "Roussel", "", False, True, ()),
@@ -75,10 +83,10 @@ def ensure_accounts(
             sectors=sectors,
             personal_data_domains=grants,
         )
-        if grants:
-            account_services.totp_set(user=user, secret=DEMO_TOTP_SECRET)
+        secret = demo_totp_secret(grants)
+        if secret:
+            account_services.totp_set(user=user, secret=secret)
         scope = ", ".join(sector.name for sector in sectors) if sectors else "Tout le programme"
-        secret = DEMO_TOTP_SECRET if grants else ""
         rows.append(AccountRow(email, Role(role).label, organisations[org_key].name, scope, secret))
     log(f"  {len(rows)} comptes @{target.email_domain}")
     return rows
@@ -109,7 +117,7 @@ def account_rows(target: Target, programme: Programme) -> list[AccountRow]:
             role_label(m),
             m.organisation.name,
             ", ".join(s.name for s in m.sectors.all()) or "Tout le programme",
-            DEMO_TOTP_SECRET if m.personal_data_domains else "",
+            demo_totp_secret(m.personal_data_domains),
         )
         for m in memberships
     ]

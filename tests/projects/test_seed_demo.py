@@ -20,7 +20,7 @@ from projects.models import (
     Programme,
     Sector,
 )
-from projects.seeders.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from projects.seeders.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRETS
 from projects.seeders.demo import ring_area_km2
 from projects.semesters import semester_of
 from tests.conftest import DEMO_TODAY
@@ -305,13 +305,14 @@ def check_accounts_one_per_role(programme):
     assert granted.referent_domain == Domain.RELOGEMENT
     assert granted.writes_domain("relogement")
     totp = granted.user.authenticator_set.get(type="totp")
-    assert totp.data["secret"] == DEMO_TOTP_SECRET
+    assert totp.data["secret"] == DEMO_TOTP_SECRETS["relogement"]
     assert granted.user.authenticator_set.filter(type="recovery_codes").exists()
-    # The granted insertion referent: participants one by one, the same demo secret
+    # The granted insertion referent: participants one by one, a demo secret of its own
     assert insertion.personal_data_domains == ["insertion"]
     assert insertion.referent_domain == Domain.INSERTION
     assert insertion.writes_domain("insertion")
-    assert insertion.user.authenticator_set.get(type="totp").data["secret"] == DEMO_TOTP_SECRET
+    assert insertion.user.authenticator_set.get(type="totp").data["secret"] == DEMO_TOTP_SECRETS["insertion"]
+    assert DEMO_TOTP_SECRETS["insertion"] != DEMO_TOTP_SECRETS["relogement"]
     admin = memberships["admin@demo.npru.fr"].user
     assert admin.is_superuser
     assert admin.is_staff
@@ -339,10 +340,11 @@ def check_account_scopes(programme):
 
 def check_output(output):
     assert "Mot de passe (tous les comptes) : demo-npru-2026" in output
-    assert f"referent-relogement@demo.npru.fr : secret TOTP {DEMO_TOTP_SECRET}" in output
+    relogement, insertion = DEMO_TOTP_SECRETS["relogement"], DEMO_TOTP_SECRETS["insertion"]
+    assert f"referent-relogement@demo.npru.fr : secret TOTP {relogement}" in output
     uri = "otpauth://totp/referent-relogement%40demo.npru.fr?secret={}&issuer=Pilotage%20NPRU"
-    assert uri.format(DEMO_TOTP_SECRET) in output
-    assert f"referent-insertion@demo.npru.fr : secret TOTP {DEMO_TOTP_SECRET}" in output
+    assert uri.format(relogement) in output
+    assert f"referent-insertion@demo.npru.fr : secret TOTP {insertion}" in output
     assert "bailleur@demo.npru.fr" in output
     assert "Moulins, Concorde" in output
     assert "Tout le programme" in output
