@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -309,7 +310,10 @@ def hours_by_month(
         .annotate(counted=counted_hours())
         .values("starts_on", "ends_on", "counted")
     )
-    inner_sql, params = inner.order_by().query.sql_with_params()
+    try:
+        inner_sql, params = inner.order_by().query.sql_with_params()
+    except EmptyResultSet:  # an empty queryset (`.none()`, `pk__in=[]`) compiles to no SQL at all
+        return []
     sql = f"""
         WITH c AS (
             SELECT starts_on AS s, COALESCE(ends_on, GREATEST(%s::date, starts_on)) AS e, counted

@@ -211,6 +211,12 @@ def test_hours_by_month_cumulative(data):
     assert months[-1].cumulative == D("1202.0")
 
 
+@pytest.mark.django_db
+def test_hours_by_month_of_no_contract_is_empty():
+    assert selectors.hours_by_month(WorkContract.objects.none()) == []
+    assert selectors.hours_by_month(WorkContract.objects.filter(pk__in=[])) == []
+
+
 def test_people_distinct_participants_qpv_women_age_bands_publics(data):
     people = figures(data).people
     assert people.participants == 3
