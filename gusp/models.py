@@ -301,6 +301,31 @@ class ReportQuerySet(ScopedQuerySet):
         )
         return self.filter(Q(Exists(whole)) | Q(Exists(sector)) | Q(Exists(handler)))
 
+    def seen_through(self, user, membership: Membership | None, *, programme) -> "ReportQuerySet":
+        """The reports of `programme` the user sees one by one — the same rows as
+        `visible_to(user).filter(programme=programme)` — from the user's membership in that programme
+        (`request.membership`: one per programme, None for a superuser without one). The scope becomes
+        plain conditions on the report's own columns (programme, sector, handler) instead of an EXISTS per
+        row: a list's count reads the index alone. At most one query, for a membership's sectors (kept on
+        the membership object: the next call on the same request asks nothing)."""
+        if not user.is_authenticated or programme is None:
+            return self.none()
+        reports = self.filter(programme=programme)
+        if user.is_superuser:
+            return reports
+        if membership is None or not membership.is_active or membership.programme_id != programme.pk:
+            return self.none()
+        if membership.user_id != user.pk:
+            raise ValueError("seen_through: the membership is not the user's")
+        if membership.role == Role.PARTNER:
+            return reports.filter(handler_id=membership.organisation_id)
+        # Ids only (a sector carries its perimeter); a membership already prefetched is not asked again.
+        models.prefetch_related_objects(
+            [membership], models.Prefetch("sectors", Sector.objects.only("pk").order_by())
+        )
+        sector_ids = [sector.pk for sector in membership.sectors.all()]
+        return reports.filter(sector_id__in=sector_ids) if sector_ids else reports
+
     def aggregable_by(self, user) -> "ReportQuerySet":
         """The reports whose aggregates the user may see: the programme, or the membership's sectors."""
         return self.filter(scope_q(user, programme_path="programme", sector_path="sector"))

@@ -2,7 +2,9 @@
 one report's page with its photos and history, and the team's creation and edit forms.
 
 Everyone reads through `Report.objects.visible_to(user)`: the programme's people within their perimeter,
-a partner only the reports routed to its organisation."""
+a partner only the reports routed to its organisation. The list, the map's points, the export and the
+choices read the same rows through `Report.objects.seen_through` (plain conditions from the request's
+membership: the list's count reads the index alone)."""
 
 import datetime
 import gzip
@@ -30,7 +32,7 @@ from gusp import selectors, services
 from gusp.exports import CHUNK, REPORT_COLUMNS, with_export_data
 from gusp.filters import ReportFilter
 from gusp.forms import ReportForm
-from gusp.models import ReportPhoto, ReportStatus
+from gusp.models import Report, ReportPhoto, ReportStatus
 from gusp.tables import ReportTable
 from gusp.views.common import programme_reports, reports_scope_key, require_perm, visible_report
 from gusp.views.detail import render_detail
@@ -40,8 +42,13 @@ POINTS_MAX_AGE = 120
 STATUSES = list(ReportStatus.values)
 
 
+def seen_reports(request):
+    """The programme's reports the user sees (`visible_to`), scoped by the request's membership."""
+    return Report.objects.seen_through(request.user, request.membership, programme=request.programme)
+
+
 def _filtered(request) -> ReportFilter:
-    return ReportFilter(request.GET, queryset=programme_reports(request).with_list_data(), request=request)
+    return ReportFilter(request.GET, queryset=seen_reports(request).with_list_data(), request=request)
 
 
 def _list_context(request, filterset: ReportFilter) -> dict:
@@ -135,7 +142,7 @@ def report_points(request):
 @readonly
 @programme_required
 def report_export(request):
-    filterset = ReportFilter(request.GET, queryset=programme_reports(request), request=request)
+    filterset = ReportFilter(request.GET, queryset=seen_reports(request), request=request)
     rows = with_export_data(filterset.qs).iterator(chunk_size=CHUNK)
     return xlsx_response(
         filename=f"signalements-{request.programme.slug}",
@@ -150,7 +157,7 @@ def report_export(request):
 def report_choices(request):
     """Search-as-you-type choices of the « Doublon de » fields: the reports the user sees, but one
     (`?exclure=`)."""
-    reports = programme_reports(request).select_related("theme")
+    reports = seen_reports(request).select_related("theme")
     excluded = request.GET.get("exclure", "")
     if excluded.isdigit() and len(excluded) < 19:
         reports = reports.exclude(pk=int(excluded))

@@ -22,18 +22,18 @@ from gusp.filters import TriageFilter, handler_organisations
 from gusp.forms import TriageForm
 from gusp.models import ReportStatus
 from gusp.tables import TriageTable
-from gusp.views.common import programme_reports
+from gusp.views.reports import seen_reports
 
 PAGE_SIZE = 50
 BULK_FORM_ID = "triage-lot"
 
 
 def _queue(request):
-    return programme_reports(request).filter(status=ReportStatus.NEW)
+    return seen_reports(request).filter(status=ReportStatus.NEW)
 
 
 def _editable(request, scope):
-    reports = programme_reports(request)
+    reports = seen_reports(request)
     return reports if scope.whole_programme else reports.filter(sector__in=scope.sector_ids)
 
 

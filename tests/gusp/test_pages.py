@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
 
+from accounts.models import Membership
 from core.navigation import entries
 from gusp.models import EventKind, Report
 from gusp.models import ReportStatus as R
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.gusp.factories import ReportFactory
 from tests.gusp.test_photos import jpeg_with_gps
 from tests.utils import count_queries
@@ -81,6 +83,32 @@ def test_each_filter_narrows_the_list(world, as_user, query, expected):
     params = {name: values.get(name, lambda v: v)(value) for name, value in query.items()}
     response = as_user(world.users["mission"]).get(LIST, params)
     assert listed(response) == refs(world, *expected)
+
+
+def test_seen_through_a_membership_is_visible_to_in_the_programme(world):
+    """`seen_through` (the list's, the map's, the triage's scope) keeps the rows `visible_to` keeps."""
+    other_programme = ReportFactory(handler=world.landlord).programme
+    for key, user in world.users.items():
+        membership = Membership.objects.get(user=user, programme=world.programme)
+        seen = Report.objects.seen_through(user, membership, programme=world.programme)
+        expected = Report.objects.visible_to(user).filter(programme=world.programme)
+        assert set(seen) == set(expected), key
+        assert not Report.objects.seen_through(user, membership, programme=other_programme).exists(), key
+    assert set(Report.objects.seen_through(world.users["mission"], None, programme=world.programme)) == set()
+    inactive = MembershipFactory(programme=world.programme, is_active=False)
+    assert not Report.objects.seen_through(inactive.user, inactive, programme=world.programme).exists()
+    admin = UserFactory(is_superuser=True)
+    assert set(Report.objects.seen_through(admin, None, programme=world.programme)) == set(
+        Report.objects.filter(programme=world.programme)
+    )
+
+
+def test_seen_through_asks_for_a_membership_s_sectors_once(world, django_assert_num_queries):
+    user = world.users["mission_b"]
+    membership = Membership.objects.get(user=user, programme=world.programme)
+    with django_assert_num_queries(1):
+        Report.objects.seen_through(user, membership, programme=world.programme)
+        Report.objects.seen_through(user, membership, programme=world.programme)
 
 
 def test_the_list_marks_late_reports_and_sorts(world, as_user):
