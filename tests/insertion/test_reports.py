@@ -7,7 +7,9 @@ import subprocess
 from html import unescape
 
 import pytest
+from django.urls import reverse
 
+from accounts.models import Role
 from core.audience import INTERNAL, PARTNERS
 from core.formatting import NARROW_NBSP
 from core.pdf import render_pdf
@@ -15,6 +17,7 @@ from insertion import reports
 from reporting import services as packs
 from reporting.kinds import SECTIONS_BY_KIND
 from reporting.models import PackAudience, PackKind
+from tests.accounts.factories import MembershipFactory
 from tests.insertion.factories import MarketFactory, ParticipantFactory, WorkContractFactory
 from tests.insertion.test_indicators import build_data_set
 from tests.projects.factories import ProgrammeFactory
@@ -254,6 +257,20 @@ def test_each_kind_of_pack_holds_the_section(data, kind, key):
     assert "MOA A" in html or kind == PackKind.REVUE  # the revue gives the MOAs' spread, per sector
     assert "Ensemble" in html
     assert "data:image/svg+xml" in html  # the cumulative hours chart
+
+
+def test_the_copil_draws_the_dashboards_hours_chart(data, client):
+    """Same figures, same chart: the pack's cumulative hours at its situation date are the dashboard's
+    at the same date (`?au=`), drawn by the same `insertion.charts.hours_chart`."""
+    end = datetime.date(2025, 6, 30)
+    client.force_login(MembershipFactory(programme=data["programme"], role=Role.MISSION).user)
+
+    page = client.get(reverse("insertion:dashboard"), {"au": end.isoformat()})
+    pack_chart = reports.insertion(scope(data, end=end))["hours_chart"]
+
+    assert page.status_code == 200
+    assert pack_chart.startswith("data:image/svg+xml")
+    assert page.context["hours_chart"] == pack_chart
 
 
 def test_the_pdf_shows_the_section_and_every_column(data, tmp_path, pdftotext):
