@@ -72,7 +72,7 @@ WRITE_BATCH = 1_000
 HOURS_STEP = Decimal("0.1")
 MAX_HOURS = Decimal("99999999.9")  # the model keeps 9 digits before the decimal point
 ROWS_NAMED = 8  # rows named in a warning before « et N autres »
-NOTES_LISTED = 100  # warnings of one kind given one by one, before one that counts the others
+NOTES_LISTED = 20  # warnings of one kind given one by one, before one that counts the others
 # The kinds of warnings the rows of a large export repeat, in the order the preview shows them, each
 # with the sentence that counts those beyond NOTES_LISTED.
 NOTE_KINDS = {
