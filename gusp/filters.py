@@ -3,12 +3,13 @@ the triage queue's own. Choices come from the programme's data (themes, handlers
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Organisation
 from core.filters import StyledFilterSet
-from core.search import Fold, fold
+from core.search import ACCENTED, PLAIN, Fold, fold
 from gusp.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -28,6 +29,23 @@ STATUS_CHOICES = [
 ]
 SEARCHED_FIELDS = ("reference", "description", "address")
 MAX_SEARCH_WORDS = 5
+# The trigram index of gusp/migrations/0004 is built on this very expression (when pg_trgm is there).
+SEARCH_INDEX = "gusp_report_search_trgm"
+_SQL_FOLD = str.maketrans(ACCENTED, PLAIN)  # what TRANSLATE does after fold(): œ → o, æ → a
+
+
+class Joined(Func):
+    """SQL: the texts joined by a space with `||` (immutable, unlike CONCAT: it can be indexed)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+
+def searched_text() -> Fold:
+    """The number, description and address of a report, lower case and without accents, in one text: a
+    word without space matches it where it matches one of the three."""
+    return Fold(Joined(*(Cast(F(name), TextField()) for name in SEARCHED_FIELDS)))
 
 
 def handler_organisations(programme):
@@ -57,16 +75,14 @@ def _sectors(request):
 
 
 def search(queryset, words: str):
-    """Reports whose number, description or address hold every word (accents and case ignored)."""
-    terms = fold(words.replace("\x00", "")).split()[:MAX_SEARCH_WORDS]
+    """Reports whose number, description or address hold every word (accents and case ignored). One
+    LIKE per word on one folded text, which a trigram index answers without reading every report."""
+    terms = fold(words.replace("\x00", "")).translate(_SQL_FOLD).split()[:MAX_SEARCH_WORDS]
     if not terms:
         return queryset
-    queryset = queryset.alias(**{f"_fold_{name}": Fold(name) for name in SEARCHED_FIELDS})
+    queryset = queryset.alias(_searched=searched_text())
     for term in terms:
-        condition = Q()
-        for name in SEARCHED_FIELDS:
-            condition |= Q(**{f"_fold_{name}__contains": term})
-        queryset = queryset.filter(condition)
+        queryset = queryset.filter(_searched__contains=term)
     return queryset
 
 

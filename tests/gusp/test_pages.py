@@ -19,6 +19,7 @@ from core.navigation import entries
 from gusp.models import EventKind, Report
 from gusp.models import ReportStatus as R
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.gusp.conftest import report
 from tests.gusp.factories import ReportFactory
 from tests.gusp.test_photos import jpeg_with_gps
 from tests.utils import count_queries
@@ -109,6 +110,31 @@ def test_seen_through_asks_for_a_membership_s_sectors_once(world, django_assert_
     with django_assert_num_queries(1):
         Report.objects.seen_through(user, membership, programme=world.programme)
         Report.objects.seen_through(user, membership, programme=world.programme)
+
+
+def test_the_search_folds_like_the_database_ligatures_included(world, as_user):
+    report(world, "ligature", description="Nid-de-poule devant le Sacré-Cœur")
+    client = as_user(world.users["mission"])
+    assert listed(client.get(LIST, {"q": "cœur sacre"})) == refs(world, "ligature")
+    assert listed(client.get(LIST, {"q": "SACRÉ-CŒUR"})) == refs(world, "ligature")
+
+
+def test_the_search_is_answered_by_the_trigram_index(world):
+    """The index of gusp/migrations/0004 is built on the very expression the search filters on (where
+    pg_trgm exists): the planner, told to avoid reading the table, picks it."""
+    from django.db import connection
+
+    from gusp.filters import SEARCH_INDEX, search
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [SEARCH_INDEX])
+        if cursor.fetchone() is None:
+            pytest.skip("pg_trgm absent from this server: the search reads the table")
+        sql, params = search(Report.objects.order_by(), "Éclairage hall").query.sql_with_params()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert SEARCH_INDEX in plan
 
 
 def test_the_list_marks_late_reports_and_sorts(world, as_user):
