@@ -3,5 +3,5 @@
 from core.navigation import NavEntry
 
 ENTRIES = [
-    NavEntry(label="GUSP", url_name="gusp:report_list", order=47, highlights=("gusp:*",)),
+    NavEntry(label="GUSP", url_name="gusp:dashboard", order=47, highlights=("gusp:*",)),
 ]

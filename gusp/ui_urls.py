@@ -1,8 +1,10 @@
 from django.urls import path
 
-from gusp.views import answers, handling, reports, triage
+from gusp.views import answers, dashboard, handling, reports, triage
 
 urlpatterns: list = [
+    # Tableau de bord
+    path("", dashboard.dashboard, name="dashboard"),
     # Tri des nouveaux signalements
     path("tri/", triage.triage, name="triage"),
     path("tri/decision/", triage.triage_decide, name="triage_decide"),

@@ -90,3 +90,26 @@ def test_gusp_page_sql(mission_client, gusp_data, snapshot_queries, url_name):
     with snapshot_queries():
         response = mission_client.get(url)
     assert response.status_code == 200
+
+
+def test_gusp_dashboard_sql(programme, sector_a, gusp_data, snapshot_queries):
+    """The GUSP dashboard, as the mission team and as a partner limited to one quartier (its scope)."""
+    from django.test import Client
+
+    from accounts.models import Role
+    from tests.accounts.factories import MembershipFactory
+
+    url = reverse("gusp:dashboard")
+    clients = []
+    for membership in (
+        MembershipFactory(programme=programme, role=Role.MISSION),
+        MembershipFactory(programme=programme, role=Role.PARTNER, sectors=[sector_a]),
+    ):
+        client = Client()
+        client.force_login(membership.user)
+        assert client.get(url).status_code == 200
+        clients.append(client)
+    cache.clear()
+    with snapshot_queries():
+        for client in clients:
+            assert client.get(url).status_code == 200

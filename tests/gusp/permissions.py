@@ -26,6 +26,7 @@ POST_TEAM_OTHERS = row(LOGIN, OK, 403, 403, 404, 404)
 POST_HANDLER = row(LOGIN, OK, 403, 403, OK, 404)  # the handler partner writes status, answer, photos
 
 MATRIX = {
+    "gusp:dashboard": [("none", ALL)],
     "gusp:triage": [("none", INTERNAL)],
     "gusp:triage_decide": [("triage_a", POST_ONLY, POST_EDIT_PROGRAMME)],
     "gusp:report_list": [("none", ALL)],

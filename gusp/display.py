@@ -1,0 +1,263 @@
+"""The GUSP figures (`gusp.selectors.GuspFigures`) as display strings for one audience: what the dashboard
+and the pack sections show, built once here so that both show the same.
+
+Reports are not personal data, but docs/gusp.md publishes a partner's figures « masqués sous le seuil »:
+for an audience outside the mission team (`core.audience`), the counts of reports and of walk participants
+below the threshold are masked, with the cells of a total's line that would give them back
+(`Audience.counts`, `core.disclosure`); a share or a median computed on a masked count is not shown. TFPB
+actions and euros are the landlords' own declarations to the convention's signatories: not masked.
+A chart is drawn only when none of the counts it draws is masked (`gusp.charts`).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from core.audience import Audience
+from core.disclosure import is_masked
+from core.formatting import format_date, format_euros, format_percent, group_thousands
+from gusp import charts, selectors
+
+NONE = "—"
+
+
+def _decimal(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return NONE
+    return f"{str(value).replace('.', ',')}\u202f{unit}"
+
+
+def days_text(value: Decimal | None) -> str:
+    return _decimal(value, "j")
+
+
+def hours_text(value: Decimal | None) -> str:
+    return _decimal(value, "h")
+
+
+def share_text(part_cell: str, whole_cell: str, part: int, whole: int) -> str:
+    """A share, not shown when its part or its base is masked."""
+    if is_masked(part_cell) or is_masked(whole_cell):
+        return NONE
+    return format_percent(part, whole)
+
+
+@dataclass
+class CountRow:
+    label: str
+    open: str
+    late: str
+    late_share: str
+    masked: bool
+
+
+def open_rows(by_key: dict[str, tuple[int, int]], total: tuple[int, int], audience: Audience):
+    """Open and late reports per theme or handler, with the total line (masked together)."""
+    values = [[open_count, late] for open_count, late in by_key.values()]
+    *cells, total_cells = audience.counts([*values, list(total)], column_totals=True)
+    rows = [
+        CountRow(
+            label,
+            open_cell,
+            late_cell,
+            share_text(late_cell, open_cell, late, open_count),
+            is_masked(open_cell) or is_masked(late_cell),
+        )
+        for (label, (open_count, late)), (open_cell, late_cell) in zip(by_key.items(), cells, strict=True)
+    ]
+    total_row = CountRow(
+        "Ensemble",
+        total_cells[0],
+        total_cells[1],
+        share_text(total_cells[1], total_cells[0], total[1], total[0]),
+        any(is_masked(cell) for cell in total_cells),
+    )
+    return rows, total_row
+
+
+@dataclass
+class HandlingDisplay:
+    label: str
+    handled: str
+    within_target: str
+    within_share: str
+    median_days: str
+    median_ack_hours: str
+
+
+def handling_rows(rows: list[selectors.HandlingRow], total: selectors.HandlingRow, audience: Audience):
+    """Reports handled per handler: counts masked with their total line; the share and the medians of a
+    masked count are not shown."""
+    *cells, total_cells = audience.counts(
+        [[row.handled, row.within_target] for row in [*rows, total]], column_totals=True
+    )
+
+    def shown(row: selectors.HandlingRow, handled: str, within: str) -> HandlingDisplay:
+        hidden = is_masked(handled)
+        return HandlingDisplay(
+            row.handler,
+            handled,
+            within,
+            share_text(within, handled, row.within_target, row.handled),
+            NONE if hidden else days_text(row.median_days),
+            NONE if hidden else hours_text(row.median_ack_hours),
+        )
+
+    return (
+        [shown(row, *cell) for row, cell in zip(rows, cells, strict=True)],
+        shown(total, *total_cells),
+    )
+
+
+def map_url(hotspot: selectors.Hotspot, *, sector_id, theme_id, period: selectors.Period) -> str:
+    """The report map filtered on the hotspot's quartier, theme and period (the map has no place filter:
+    the hotspot is among the points shown)."""
+    query = {
+        "sector": sector_id or "",
+        "theme": theme_id or "",
+        "reported_from": period.start.isoformat(),
+        "reported_to": period.end.isoformat(),
+    }
+    return reverse("gusp:report_map") + "?" + urlencode({k: v for k, v in query.items() if v != ""})
+
+
+def coordinates_text(hotspot: selectors.Hotspot) -> str:
+    """A place without an address: its rounded coordinates, written the French way."""
+    if hotspot.latitude is None:
+        return NONE
+    latitude, longitude = (str(value).replace(".", ",") for value in (hotspot.latitude, hotspot.longitude))
+    return f"{latitude} ; {longitude}"
+
+
+def hotspot_rows(
+    hotspots: list[selectors.Hotspot],
+    audience: Audience,
+    *,
+    period: selectors.Period,
+    sector_ids: dict[str, int] | None = None,
+    theme_ids: dict[str, int] | None = None,
+) -> list[dict]:
+    rows = []
+    for hotspot in hotspots:
+        rows.append(
+            {
+                "sector": hotspot.sector,
+                "theme": hotspot.theme,
+                "place": hotspot.address or coordinates_text(hotspot),
+                "reports": audience.count(hotspot.reports),
+                "open": audience.count(hotspot.open),
+                "last": format_date(hotspot.last, "j F Y"),
+                "map_url": map_url(
+                    hotspot,
+                    sector_id=(sector_ids or {}).get(hotspot.sector),
+                    theme_id=(theme_ids or {}).get(hotspot.theme),
+                    period=period,
+                )
+                if sector_ids is not None
+                else "",
+            }
+        )
+    return rows
+
+
+def walks_display(walks: selectors.WalkFigures, audience: Audience) -> dict:
+    """Walk audits held, their participants (people: masked) and what became of their observations."""
+    observations, resolved, still_open = audience.counts([[walks.observations, walks.resolved, walks.open]])[
+        0
+    ]
+    participants, residents = audience.count(walks.participants), audience.count(walks.residents)
+    return {
+        "held": group_thousands(walks.held),
+        "participants": participants,
+        "residents": residents,
+        "observations": observations,
+        "resolved": resolved,
+        "open": still_open,
+        "resolved_share": share_text(resolved, observations, walks.resolved, walks.observations),
+    }
+
+
+def tfpb_display(rows: list[selectors.TfpbRow]) -> dict:
+    """Per landlord and year, and in total: actions, actions done, euros valued (all, done)."""
+    shown = [
+        {
+            "landlord": row.landlord,
+            "year": str(row.year),
+            "actions": group_thousands(row.actions),
+            "done": group_thousands(row.done),
+            "amount": format_euros(row.amount),
+            "done_amount": format_euros(row.done_amount),
+        }
+        for row in rows
+    ]
+    total = {
+        "actions": group_thousands(sum(row.actions for row in rows)),
+        "done": group_thousands(sum(row.done for row in rows)),
+        "amount": format_euros(sum((row.amount for row in rows), Decimal(0))),
+        "done_amount": format_euros(sum((row.done_amount for row in rows), Decimal(0))),
+    }
+    return {"rows": shown, "total": total}
+
+
+def figures_display(
+    figures: selectors.GuspFigures,
+    audience: Audience,
+    *,
+    sector_ids: dict[str, int] | None = None,
+    theme_ids: dict[str, int] | None = None,
+    hotspots_kept: int | None = None,
+) -> dict:
+    """Everything a dashboard or a pack section shows of the figures, for the audience (the hotspots'
+    map links when the ids of the sectors and themes by name are given)."""
+    themes, open_total = open_rows(figures.open.by_theme, figures.open.total, audience)
+    handlers, _ = open_rows(figures.open.by_handler, figures.open.total, audience)
+    handled, handled_total = handling_rows(figures.handling, figures.handling_total, audience)
+    volume = figures.volume
+    reported = audience.count(volume.reported)
+    closed = audience.count(volume.closed)
+    hotspots = figures.hotspots[:hotspots_kept] if hotspots_kept else figures.hotspots
+    return {
+        "period": figures.period,
+        "period_start": figures.period.start,
+        "period_end": figures.period.end,
+        "reported": reported,
+        "closed_share": share_text(closed, reported, volume.closed, volume.reported),
+        "open_total": open_total,
+        "themes": themes,
+        "handlers": handlers,
+        "handling": handled,
+        "handling_total": handled_total,
+        "hotspots": hotspot_rows(
+            hotspots, audience, period=figures.period, sector_ids=sector_ids, theme_ids=theme_ids
+        ),
+        "hotspots_count": len(figures.hotspots),
+        "hotspots_more": len(figures.hotspots) - len(hotspots),
+        "walks": walks_display(figures.walks, audience),
+        "tfpb": tfpb_display(figures.tfpb),
+        "theme_chart": charts.open_chart(
+            figures.open.by_theme, category="Thème", masked=[r.masked for r in themes]
+        ),
+        "handler_chart": charts.open_chart(
+            figures.open.by_handler, category="Organisation en charge", masked=[r.masked for r in handlers]
+        ),
+        "masks_counts": audience.masks_counts,
+        "legend": audience.legend,
+        "empty": is_empty(figures),
+    }
+
+
+def is_empty(figures: selectors.GuspFigures) -> bool:
+    """Nothing to show: no report made in the period or open today, no walk audit, no TFPB action."""
+    return (
+        not figures.volume.reported
+        and not figures.open.total[0]
+        and not figures.handling_total.handled
+        and not figures.walks.held
+        and not figures.tfpb
+    )
+
+
+def period_label(period: selectors.Period) -> str:
+    return f"du {format_date(period.start, 'j F Y')} au {format_date(period.end, 'j F Y')}"
