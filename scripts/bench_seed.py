@@ -58,7 +58,8 @@ def check_projects(metro: Programme) -> None:
     assert projects_checks.funding_errors(metro) == []
     assert FundingLine.objects.filter(operation__programme=metro).count() >= 900
     assert Milestone.objects.filter(operation__programme=metro).count() >= 600
-    assert metro.memberships.count() == 8  # one per role, the relogement and insertion referents with their grants
+    # One per role, the relogement and insertion referents with their grants.
+    assert metro.memberships.count() == 8
     landlord = User.objects.get(email="bailleur@metro.npru.fr")
     assert Sector.objects.visible_to(landlord).count() == 2
     sector_rings = [projects_checks.rings(sector.perimeter) for sector in metro.sectors.all()]
