@@ -79,3 +79,31 @@ REPORT_COLUMNS = {
     "Doublon de": Column(lambda r: r.duplicate_of.reference if r.duplicate_of_id else "", TEXT, 18),
     "Réponse": Column(lambda r: r.answer, None, 50),
 }
+
+
+# --- Action plan ------------------------------------------------------------------------------------------
+
+from core.exports import EUROS  # noqa: E402
+from gusp.models import ActionStatus, GuspAction  # noqa: E402
+
+
+def action_is_late(action: GuspAction, today) -> bool:
+    """Open (à faire, en cours) past its due date."""
+    return action.status in (ActionStatus.TODO, ActionStatus.IN_PROGRESS) and action.due_on < today
+
+
+ACTION_COLUMNS = {
+    "Action": Column(lambda a: a.title, None, 40),
+    "Précisions": Column(lambda a: a.description, None, 40),
+    "Quartier": Column(lambda a: a.sector.name if a.sector_id else "", None, 22),
+    "Volet": Column(lambda a: a.get_volet_display(), None, 22),
+    "Porteur": Column(lambda a: a.owner.name, None, 28),
+    "Convention": Column(lambda a: a.convention.title if a.convention_id else "", None, 30),
+    "Échéance": Column(lambda a: a.due_on, DATE, 12),
+    "Statut": Column(lambda a: a.get_status_display(), None, 12),
+    "Réalisée le": Column(lambda a: a.done_on, DATE, 12),
+    "En retard": Column(lambda a: action_is_late(a, timezone.localdate()), None, 10),
+    "Axe TFPB": Column(lambda a: a.get_tfpb_axis_display() if a.tfpb_axis else "", None, 36),
+    "Année de l'abattement": Column(lambda a: a.tfpb_year, "0", 10),
+    "Montant valorisé (€)": Column(lambda a: a.tfpb_amount, EUROS, 14),
+}

@@ -166,3 +166,60 @@ class TriageFilter(StyledFilterSet):
         if not value:
             return queryset
         return queryset.filter(due_on__lt=timezone.localdate())
+
+
+# --- Action plan ------------------------------------------------------------------------------------------
+
+from core.filters import YearFilter  # noqa: E402
+from gusp.models import ActionStatus, GuspAction, Volet  # noqa: E402
+
+YES, NO = "oui", "non"
+
+
+def _action_owners(request):
+    """The organisations carrying at least one action of the programme."""
+    if request is None or getattr(request, "programme", None) is None:
+        return Organisation.objects.none()
+    owners = GuspAction.objects.filter(programme=request.programme, owner=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(owners)).order_by("name", "pk")
+
+
+class ActionFilter(StyledFilterSet):
+    """The action plan's list and its export read the same filters."""
+
+    sector = django_filters.ModelChoiceFilter(label="Quartier", queryset=_sectors, empty_label="Tous")
+    volet = django_filters.ChoiceFilter(label="Volet", choices=Volet.choices, empty_label="Tous")
+    status = django_filters.ChoiceFilter(label="Statut", choices=ActionStatus.choices, empty_label="Tous")
+    owner = django_filters.ModelChoiceFilter(label="Porteur", queryset=_action_owners, empty_label="Tous")
+    tfpb = django_filters.ChoiceFilter(
+        label="Abattement TFPB",
+        choices=[(YES, "Actions TFPB"), (NO, "Hors TFPB")],
+        empty_label="Toutes",
+        method="filter_tfpb",
+    )
+    year = YearFilter(
+        label="Année",
+        method="filter_year",
+        help_text="L'année de l'abattement pour une action TFPB, de l'échéance sinon.",
+    )
+    late = django_filters.BooleanFilter(
+        label="En retard seulement", method="filter_late", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = GuspAction
+        fields = ["sector", "volet", "status", "owner", "tfpb", "year", "late"]
+
+    def filter_tfpb(self, queryset, name, value):
+        if value == YES:
+            return queryset.exclude(tfpb_axis="")
+        return queryset.filter(tfpb_axis="")
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(Q(tfpb_year=year) | Q(tfpb_year__isnull=True, due_on__year=year))
+
+    def filter_late(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.open().filter(due_on__lt=timezone.localdate())

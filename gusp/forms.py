@@ -357,3 +357,168 @@ class AnswerTemplateForm(BootstrapFormMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+# --- Referential: themes ----------------------------------------------------------------------------------
+
+from core.parsing import normalize_key  # noqa: E402
+
+SYNONYM_MAX = 120
+TARGET_DAYS_HELP = (
+    "L'échéance d'un signalement est sa date de signalement plus ce délai. Un nouveau délai vaut pour les "
+    "signalements enregistrés ensuite : ceux déjà enregistrés gardent leur échéance."
+)
+SYNONYMS_HELP = (
+    "Les catégories d'autres outils qui désignent ce thème, séparées par des virgules ou une par ligne : "
+    "l'import des signalements les range dans ce thème."
+)
+
+
+def split_words(text: str) -> list[str]:
+    """Comma- or line-separated words, trimmed, blanks and repeats dropped (first spelling kept)."""
+    words = (" ".join(part.split()) for chunk in text.splitlines() for part in chunk.split(","))
+    return list(dict.fromkeys(word for word in words if word))
+
+
+class ThemeForm(BootstrapFormMixin, forms.ModelForm):
+    """A theme's default handler, target delay and other spellings (gusp.services.theme_update)."""
+
+    synonyms = forms.CharField(
+        label="Autres intitulés",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=SYNONYMS_HELP,
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["default_handler", "target_days", "synonyms"]
+        labels = {
+            "default_handler": "Organisation en charge par défaut",
+            "target_days": "Délai cible (jours)",
+        }
+        help_texts = {
+            "default_handler": "Celle à qui le tri propose de transmettre les signalements de ce thème.",
+            "target_days": TARGET_DAYS_HELP,
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["default_handler"].queryset = programme_organisations(programme)
+        self.fields["default_handler"].empty_label = "Aucune (à choisir au tri)"
+        self.initial["synonyms"] = "\n".join(self.instance.synonyms or [])
+
+    def clean_synonyms(self) -> list[str]:
+        words = split_words(self.cleaned_data.get("synonyms") or "")
+        too_long = [word for word in words if len(word) > SYNONYM_MAX]
+        if too_long:
+            raise ValidationError(
+                f"« {too_long[0][:40]}… » dépasse {SYNONYM_MAX} caractères : "
+                "un intitulé par virgule ou par ligne."
+            )
+        others = Theme.objects.filter(programme=self.programme).exclude(pk=self.instance.pk)
+        taken = {}
+        for theme in others:
+            for word in (theme.name, theme.slug, *theme.synonyms):
+                taken[normalize_key(word)] = theme.name
+        clashes = [(word, taken[normalize_key(word)]) for word in words if normalize_key(word) in taken]
+        if clashes:
+            word, theme = clashes[0]
+            raise ValidationError(
+                f"« {word} » désigne déjà le thème « {theme} » : un intitulé ne mène qu'à un thème."
+            )
+        return words
+
+    def _post_clean(self):
+        pass
+
+
+# --- Action plan ------------------------------------------------------------------------------------------
+
+from gusp.models import ActionStatus, GuspAction, GuspConvention  # noqa: E402
+from gusp.services import ACTION_LIFECYCLE  # noqa: E402
+
+
+class DateField(forms.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+
+class GuspActionForm(BootstrapFormMixin, forms.ModelForm):
+    """An item of the action plan (gusp.services.gusp_action_create / gusp_action_update). With a TFPB axis,
+    a landlord's action valued against its abatement: the landlord as owner, the year and the euros."""
+
+    class Meta:
+        model = GuspAction
+        fields = [
+            "title",
+            "description",
+            "volet",
+            "sector",
+            "convention",
+            "owner",
+            "due_on",
+            "status",
+            "done_on",
+            "tfpb_axis",
+            "tfpb_year",
+            "tfpb_amount",
+        ]
+        field_classes = {"due_on": DateField, "done_on": DateField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "title": "Action",
+            "description": "Précisions",
+            "volet": "Volet",
+            "sector": "Quartier",
+            "convention": "Convention GUSP",
+            "owner": "Porteur",
+            "due_on": "Échéance",
+            "status": "Statut",
+            "done_on": "Réalisée le",
+            "tfpb_axis": "Axe de l'abattement TFPB",
+            "tfpb_year": "Année de l'abattement",
+            "tfpb_amount": "Montant valorisé (€)",
+        }
+        help_texts = {
+            "sector": "Vide pour une action de tout le programme.",
+            "owner": "L'organisation qui porte l'action ; un bailleur pour une action TFPB.",
+            "done_on": "Pour une action réalisée (à la modification, laissée vide : la date du jour).",
+            "tfpb_axis": "Vide pour une action hors abattement de TFPB (cadre national de 2015, 8 axes).",
+            "tfpb_amount": "En euros, tel que le bailleur le valorise dans son bilan.",
+        }
+
+    def __init__(self, *args, programme, sectors, editor_scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor_scope = editor_scope
+        self.fields["sector"].queryset = sectors
+        self.fields["sector"].empty_label = "Tout le programme"
+        self.fields["convention"].queryset = GuspConvention.objects.filter(programme=programme)
+        self.fields["convention"].empty_label = "Aucune"
+        self.fields["owner"].queryset = programme_organisations(programme)
+        self.fields["tfpb_axis"].choices = [
+            ("", "Hors abattement TFPB"),
+            *self.fields["tfpb_axis"].choices[1:],
+        ]
+        current = self.instance.status if self.instance.pk else None
+        self.fields["status"].choices = ACTION_LIFECYCLE.choices(current)
+        _decimal_widget(self.fields["tfpb_amount"])
+
+    def clean_sector(self):
+        sector = self.cleaned_data.get("sector")
+        if not self.editor_scope.allows(GuspAction(sector=sector)):
+            raise ValidationError("Choisissez l'un des quartiers où vous intervenez.")
+        return sector
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.instance.pk and data.get("status") == self.instance.status:
+            data.pop("status")  # unchanged: no lifecycle step (the realisation date stays editable)
+        elif self.instance.pk and data.get("status") == ActionStatus.DONE and data.get("done_on") is None:
+            data.pop("done_on")  # the service records today
+        return data
+
+    def _post_clean(self):
+        pass

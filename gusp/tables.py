@@ -252,3 +252,106 @@ class TriageTable(Table):
 
     def order_due_on(self, queryset, is_descending):
         return queryset.order_by(("-" if is_descending else "") + "due_on", "pk"), True
+
+
+# --- Action plan ------------------------------------------------------------------------------------------
+
+from core.formatting import format_euros  # noqa: E402
+from gusp.models import ActionStatus, GuspAction  # noqa: E402
+
+ACTION_EDIT_URL = RowUrl("gusp:action_edit")
+ACTION_OPEN = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+
+
+def action_late(action: GuspAction, today) -> bool:
+    return action.status in ACTION_OPEN and action.due_on < today
+
+
+class ActionTable(Table):
+    """The action plan: late actions (open past their due date) highlighted; a TFPB action shows its
+    landlord's axis, year and euros. The title links to the edit form for those who may edit the row."""
+
+    title = tables.Column(verbose_name="Action", order_by=("title", "pk"))
+    sector = tables.Column(verbose_name="Quartier", default="—", order_by=("sector__name", "pk"))
+    volet = tables.Column(verbose_name="Volet")
+    owner = tables.Column(verbose_name="Porteur", order_by=("owner__name", "pk"))
+    due_on = tables.Column(verbose_name="Échéance")
+    status = tables.Column(verbose_name="Statut")
+    tfpb_amount = tables.Column(
+        verbose_name="Abattement TFPB", default="—", attrs={"td": {"class": "text-nowrap"}}
+    )
+
+    class Meta:
+        model = GuspAction
+        fields = ["title", "sector", "volet", "owner", "due_on", "status", "tfpb_amount"]
+        empty_text = "Aucune action ne correspond à ces critères."
+        attrs = {**TABLE_ATTRS, "id": "actions-table"}
+        row_attrs = {
+            "class": lambda table, record: (
+                "table-danger gusp-late" if action_late(record, table.today) else ""
+            )
+        }
+
+    def __init__(self, *args, today, editor_scope: EditorScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.editor_scope = editor_scope
+
+    def render_title(self, record):
+        details = (
+            format_html('<span class="small text-secondary d-block">{}</span>', excerpt(record.description))
+            if record.description
+            else ""
+        )
+        if self.editor_scope.allows(record):
+            title = format_html('<a href="{}">{}</a>', ACTION_EDIT_URL(record.pk), record.title)
+        else:
+            title = format_html("{}", record.title)
+        return format_html("{}{}", title, details)
+
+    def render_sector(self, record):
+        return record.sector.name
+
+    def render_volet(self, record):
+        return record.get_volet_display()
+
+    def render_owner(self, record):
+        return record.owner.name
+
+    def render_due_on(self, record):
+        if action_late(record, self.today):
+            return format_html(
+                '<span class="text-danger fw-semibold text-nowrap">{}</span>'
+                ' <span class="badge text-bg-danger">en retard</span>',
+                _date(record.due_on),
+            )
+        return format_html('<span class="text-nowrap">{}</span>', _date(record.due_on))
+
+    def render_status(self, record):
+        done = f" le {_date(record.done_on)}" if record.done_on else ""
+        return format_html(
+            '<span class="badge gusp-action-{}">{}</span>{}', record.status, record.get_status_display(), done
+        )
+
+    def render_tfpb_amount(self, record):
+        if not record.tfpb_axis:
+            return "—"
+        return format_html(
+            '{}<span class="small text-secondary d-block text-wrap">Axe {} · {}</span>',
+            format_euros(record.tfpb_amount),
+            record.tfpb_axis,
+            record.tfpb_year,
+        )
+
+    def order_due_on(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "due_on", "pk"), True
+
+    def order_status(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "status", "pk"), True
+
+    def order_volet(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "volet", "pk"), True
+
+    def order_tfpb_amount(self, queryset, is_descending):
+        direction = "-" if is_descending else ""
+        return queryset.order_by(f"{direction}tfpb_amount", "pk"), True

@@ -32,3 +32,16 @@ urlpatterns: list = [
         name="answer_template_delete",
     ),
 ]
+
+from gusp.views import actions, themes  # noqa: E402
+
+urlpatterns += [
+    # Thèmes (référentiel)
+    path("themes/", themes.theme_list, name="theme_list"),
+    path("themes/<int:pk>/modifier/", themes.theme_edit, name="theme_edit"),
+    # Plan d'actions
+    path("actions/", actions.action_list, name="action_list"),
+    path("actions/export.xlsx", actions.action_export, name="action_export"),
+    path("actions/nouvelle/", actions.action_create, name="action_create"),
+    path("actions/<int:pk>/modifier/", actions.action_edit, name="action_edit"),
+]

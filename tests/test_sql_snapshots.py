@@ -113,3 +113,22 @@ def test_gusp_dashboard_sql(programme, sector_a, gusp_data, snapshot_queries):
     with snapshot_queries():
         for client in clients:
             assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def gusp_action_data(programme, sector_a, sector_b):
+    from tests.gusp.factories import GuspActionFactory
+
+    for index in range(6):
+        GuspActionFactory(programme=programme, sector=(sector_a, sector_b, None)[index % 3])
+    for index in range(4):
+        GuspActionFactory(programme=programme, sector=(sector_a, sector_b)[index % 2], tfpb=True)
+
+
+def test_gusp_action_list_sql(mission_client, gusp_action_data, snapshot_queries):
+    url = reverse("gusp:action_list")
+    assert mission_client.get(url).status_code == 200
+    cache.clear()
+    with snapshot_queries():
+        response = mission_client.get(url)
+    assert response.status_code == 200

@@ -81,3 +81,36 @@ def build_objects(*, programme, sector_a, sector_b, users) -> dict:
         "answer_b": {"pk": report_b.pk, "_data": {"reponse-text": "Intervention programmée."}},
         "answer_template": {"pk": template.pk},
     }
+
+
+# --- Referential and action plan (themes, conventions, actions) --------------------------------------------
+
+MATRIX.update(
+    {
+        "gusp:theme_list": [("none", ALL)],
+        "gusp:theme_edit": [("gusp_theme", EDIT_HANDLED)],
+        "gusp:action_list": [("none", ALL)],
+        "gusp:action_export": [("none", ALL)],
+        "gusp:action_create": [("none", EDIT_PROGRAMME)],
+        # gusp_action_a: the landlord's own TFPB action (its partner reads it);
+        # gusp_action_b: the city's, in sector B.
+        "gusp:action_edit": [("gusp_action_a", EDIT_HANDLED), ("gusp_action_b", EDIT_OTHERS)],
+    }
+)
+
+from tests.gusp.factories import GuspActionFactory  # noqa: E402
+
+_build_report_objects = build_objects
+
+
+def build_objects(*, programme, sector_a, sector_b, users) -> dict:
+    objects = _build_report_objects(programme=programme, sector_a=sector_a, sector_b=sector_b, users=users)
+    theme = ThemeFactory(programme=programme, slug="eclairage", name="Éclairage")
+    objects["gusp_theme"] = {"pk": theme.pk}
+    landlord = users["partner_a"].memberships.get().organisation
+    city = OrganisationFactory(ville=True)
+    action_a = GuspActionFactory(programme=programme, sector=sector_a, tfpb=True, owner=landlord)
+    action_b = GuspActionFactory(programme=programme, sector=sector_b, owner=city)
+    objects["gusp_action_a"] = {"pk": action_a.pk}
+    objects["gusp_action_b"] = {"pk": action_b.pk}
+    return objects

@@ -1,0 +1,165 @@
+"""The GUSP action plan (« Plan d'actions »): the list with its filters, the TFPB euros per landlord under
+those filters, the xlsx export, and the team's creation and edit forms.
+
+Who sees which actions (`programme_actions`): the programme's people within their perimeter
+(`GuspAction.objects.visible_to`); a partner reads the actions of its perimeter that are not valued
+against a TFPB abatement, and every action its own organisation carries — a landlord sees its own TFPB
+actions, never another landlord's. Partners never write here (`gusp.rules`)."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from accounts.models import scope_q
+from core.audience import audience_for_request
+from core.decorators import programme_required
+from core.exports import xlsx_response
+from core.forms import save_or_errors
+from core.readonly import readonly
+from gusp import rules, selectors, services
+from gusp.exports import ACTION_COLUMNS
+from gusp.filters import ActionFilter
+from gusp.forms import GuspActionForm
+from gusp.models import GuspAction
+from gusp.tables import ActionTable
+from gusp.views.common import require_perm
+from projects.models import Sector
+
+PAGE_SIZE = 50
+
+
+def programme_actions(request):
+    """The actions of the current programme the user reads (see the module docstring)."""
+    actions = GuspAction.objects.filter(programme=request.programme)
+    if audience_for_request(request).is_internal:
+        return actions.visible_to(request.user)
+    membership = request.membership
+    own = (
+        Q(owner_id=membership.organisation_id) if membership and membership.organisation_id else Q(pk__in=[])
+    )
+    in_scope = scope_q(request.user, programme_path="programme", sector_path="sector") & Q(tfpb_axis="")
+    return actions.filter(in_scope | own)
+
+
+def _filtered(request) -> ActionFilter:
+    return ActionFilter(request.GET, queryset=programme_actions(request).with_list_data(), request=request)
+
+
+def landlord_totals(actions) -> list[dict]:
+    """The TFPB euros per landlord (all years of the filtered actions), from `selectors.tfpb_by_landlord`."""
+    totals: dict[str, dict] = defaultdict(
+        lambda: {"years": [], "actions": 0, "done": 0, "amount": Decimal(0), "done_amount": Decimal(0)}
+    )
+    for row in selectors.tfpb_by_landlord(actions):
+        entry = totals[row.landlord]
+        entry["years"].append(row.year)
+        for name in ("actions", "done", "amount", "done_amount"):
+            entry[name] += getattr(row, name)
+    return [{"landlord": landlord, **entry} for landlord, entry in totals.items()]
+
+
+@readonly
+@programme_required
+def action_list(request):
+    filterset = _filtered(request)
+    today = timezone.localdate()
+    table = ActionTable(
+        filterset.qs,
+        today=today,
+        editor_scope=rules.editor_scope(request.user, request.programme),
+        order_by=request.GET.get("sort") or None,
+    )
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    totals = landlord_totals(filterset.qs.order_by())
+    context = {
+        "filter": filterset,
+        "table": table,
+        "count": table.paginator.count,
+        "late_count": filterset.qs.open().filter(due_on__lt=today).count(),
+        "tfpb_totals": totals,
+        "tfpb_total": sum((row["amount"] for row in totals), Decimal(0)),
+        "tfpb_done_total": sum((row["done_amount"] for row in totals), Decimal(0)),
+        "is_internal": audience_for_request(request).is_internal,
+        "can_add": request.user.has_perm("gusp.add_guspaction", request.programme),
+    }
+    template = "gusp/action_list_content.html" if request.htmx else "gusp/action_list.html"
+    return render(request, template, context)
+
+
+@readonly
+@programme_required
+def action_export(request):
+    filterset = _filtered(request)
+    rows = filterset.qs.select_related("sector", "owner", "convention").order_by("due_on", "pk")
+    return xlsx_response(
+        filename=f"plan-actions-gusp-{request.programme.slug}",
+        sheet_title="Plan d'actions GUSP",
+        columns=ACTION_COLUMNS,
+        rows=rows.iterator(chunk_size=1000),
+    )
+
+
+def _sectors(request):
+    return Sector.objects.visible_to(request.user).filter(programme=request.programme)
+
+
+def _form_page(request, form, title: str, action: GuspAction | None = None):
+    list_url = reverse("gusp:action_list")
+    return render(
+        request,
+        "gusp/action_form.html",
+        {
+            "form": form,
+            "title": title,
+            "action": action,
+            "cancel_url": list_url,
+            "breadcrumb": [(list_url, "Plan d'actions")],
+        },
+    )
+
+
+@programme_required
+def action_create(request):
+    require_perm(request, "gusp.add_guspaction", request.programme)
+    form = GuspActionForm(
+        request.POST or None,
+        programme=request.programme,
+        sectors=_sectors(request),
+        editor_scope=rules.editor_scope(request.user, request.programme),
+    )
+    if request.method == "POST" and form.is_valid():
+        created = []
+        if save_or_errors(
+            form,
+            lambda: created.append(
+                services.gusp_action_create(programme=request.programme, **form.service_fields())
+            ),
+        ):
+            messages.success(request, f"Action « {created[0].title} » ajoutée au plan d'actions.")
+            return redirect("gusp:action_list")
+    return _form_page(request, form, "Nouvelle action")
+
+
+@programme_required
+def action_edit(request, pk: int):
+    action = get_object_or_404(programme_actions(request).select_related("sector", "owner"), pk=pk)
+    require_perm(request, "gusp.change_guspaction", action)
+    form = GuspActionForm(
+        request.POST or None,
+        instance=action,
+        programme=request.programme,
+        sectors=_sectors(request),
+        editor_scope=rules.editor_scope(request.user, request.programme),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        if save_or_errors(form, lambda: services.gusp_action_update(action=action, **fields)):
+            messages.success(request, f"Action « {action.title} » mise à jour.")
+            return redirect("gusp:action_list")
+    return _form_page(request, form, f"Modifier l'action « {action.title} »", action)
