@@ -2,6 +2,7 @@
 checks are the services' (gusp.services), whose errors come back on these fields."""
 
 import datetime
+import decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from core.forms import BootstrapFormMixin
 from core.widgets import use_autocomplete
 from gusp import rules
 from gusp.filters import handler_organisations
-from gusp.models import AnswerTemplate, Report, ReportStatus, Theme
+from gusp.models import AnswerTemplate, Priority, Report, ReportStatus, Theme, WalkAudit
 from gusp.photos import check_size
 from projects.models import Sector
 
@@ -522,3 +523,146 @@ class GuspActionForm(BootstrapFormMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+# --- Walk audits (diagnostics en marchant) ---------------------------------------------------------------
+
+
+class WalkAuditForm(BootstrapFormMixin, forms.ModelForm):
+    """A walk audit: where and when, the route, who took part (by kind), what came out of it. The quartiers
+    offered are those the user may write in (gusp.rules.editor_scope)."""
+
+    class Meta:
+        model = WalkAudit
+        fields = [
+            "sector",
+            "held_on",
+            "route",
+            "residents",
+            "citizen_council",
+            "elected_officials",
+            "professionals",
+            "partners",
+            "summary",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "route": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "partners": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "route": "Les rues et les lieux parcourus, dans l'ordre (« place Déliot, rue de Marquillies… »).",
+            "residents": "Nombre d'habitants présents (aucun nom).",
+            "partners": "Les organisations représentées pendant la marche.",
+            "summary": "Ce que le groupe retient de la marche ; chaque problème vu est saisi en observation.",
+        }
+
+    def __init__(self, *args, programme, sectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = sectors
+        self.fields["partners"].queryset = programme_organisations(programme)
+        self.fields["partners"].widget.attrs["class"] = "form-check-input"
+        for name in ("residents", "citizen_council", "elected_officials", "professionals"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def _post_clean(self):
+        pass  # the services validate the instance (full_clean)
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class WalkObservationForm(BootstrapFormMixin, forms.Form):
+    """One observation made during a walk, typed on a phone in the street: what (theme, description,
+    priority), a photo taken on the spot, and where — the phone's position (hidden fields filled by
+    static/js/gusp-walk.js) or, failing it, an address."""
+
+    theme = forms.ModelChoiceField(
+        label="Thème",
+        queryset=Theme.objects.none(),
+        empty_label="— choisir —",
+        error_messages={"required": "Choisissez le thème de l'observation."},
+    )
+    description = forms.CharField(
+        label="Ce qui est observé",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=NO_PERSONAL_DATA,
+        error_messages={"required": "Décrivez ce qui est observé."},
+    )
+    priority = forms.ChoiceField(label="Priorité", choices=Priority.choices, initial=Priority.NORMAL)
+    photo = PhotoField(
+        label="Photo",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text="Prise sur place (facultative). " + PHOTO_HELP,
+    )
+    latitude = forms.DecimalField(
+        label="Position (latitude)",
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        label="Position (longitude)",
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+    )
+    address = forms.CharField(
+        label="Adresse ou repère",
+        required=False,
+        max_length=300,
+        help_text="Si la position du téléphone manque ou est imprécise : le numéro et la rue, ou un repère.",
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(programme=programme).order_by(
+            "order", "name", "pk"
+        )
+
+    def clean_latitude(self):
+        return _six_places(self.cleaned_data.get("latitude"))
+
+    def clean_longitude(self):
+        return _six_places(self.cleaned_data.get("longitude"))
+
+    def clean(self):
+        data = super().clean()
+        has_lat = data.get("latitude") is not None
+        has_lon = data.get("longitude") is not None
+        if has_lat != has_lon and not self.errors.get("latitude") and not self.errors.get("longitude"):
+            self.add_error(
+                "longitude" if has_lat else "latitude",
+                "La position est incomplète : relevez-la de nouveau ou indiquez l'adresse.",
+            )
+        return data
+
+    def service_fields(self) -> dict:
+        """The values as `walk_audit_observation_add` takes them (the photo apart)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "photo"}
+
+    def error_payload(self) -> dict:
+        """The errors as the phone's script shows them: each with the label of its field."""
+        return {
+            "errors": [
+                {
+                    "field": name,
+                    "label": str(self.fields[name].label) if name in self.fields else "",
+                    "message": str(message),
+                }
+                for name, messages in self.errors.items()
+                for message in messages
+            ]
+        }
+
+
+def _six_places(value):
+    """A browser's position has many decimals; the report keeps six (about 10 cm)."""
+    if value is None:
+        return None
+    return value.quantize(decimal.Decimal("0.000001"))

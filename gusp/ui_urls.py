@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gusp.views import answers, dashboard, handling, reports, triage
+from gusp.views import answers, dashboard, handling, reports, triage, walk_audits
 
 urlpatterns: list = [
     # Tableau de bord
@@ -30,6 +30,17 @@ urlpatterns: list = [
         "modeles-de-reponse/<int:pk>/supprimer/",
         answers.answer_template_delete,
         name="answer_template_delete",
+    ),
+    # Diagnostics en marchant
+    path("diagnostics/", walk_audits.walk_audit_list, name="walk_audit_list"),
+    path("diagnostics/nouveau/", walk_audits.walk_audit_create, name="walk_audit_create"),
+    path("diagnostics/<int:pk>/", walk_audits.walk_audit_detail, name="walk_audit_detail"),
+    path("diagnostics/<int:pk>/modifier/", walk_audits.walk_audit_edit, name="walk_audit_edit"),
+    path("diagnostics/<int:pk>/points.json", walk_audits.walk_audit_points, name="walk_audit_points"),
+    path(
+        "diagnostics/<int:pk>/observation/",
+        walk_audits.walk_audit_observation,
+        name="walk_audit_observation",
     ),
 ]
 

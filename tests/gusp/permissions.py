@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 
 from gusp.models import ReportPhoto, ReportStatus
 from tests.accounts.factories import OrganisationFactory
-from tests.gusp.factories import AnswerTemplateFactory, ReportFactory, ThemeFactory
+from tests.gusp.factories import AnswerTemplateFactory, ReportFactory, ThemeFactory, WalkAuditFactory
 from tests.matrix import LOGIN, OK, POST_ONLY, row
 
 ALL = row(LOGIN, 200, 200, 200, 200, 200)
@@ -23,6 +23,7 @@ EDIT_OTHERS = row(LOGIN, 200, 403, 403, 404, 404)
 POST_EDIT_PROGRAMME = row(LOGIN, OK, 403, 403, 403, OK)
 POST_TEAM_HANDLED = row(LOGIN, OK, 403, 403, 403, 404)
 POST_TEAM_OTHERS = row(LOGIN, OK, 403, 403, 404, 404)
+ALL_IN_SECTOR = row(LOGIN, 200, 200, 200, 200, 404)  # partner_a reads the walks of its quartier
 POST_HANDLER = row(LOGIN, OK, 403, 403, OK, 404)  # the handler partner writes status, answer, photos
 
 MATRIX = {
@@ -52,6 +53,16 @@ MATRIX = {
     "gusp:answer_template_create": [("none", EDIT_PROGRAMME)],
     "gusp:answer_template_edit": [("answer_template", EDIT_HANDLED)],
     "gusp:answer_template_delete": [("answer_template", POST_ONLY, POST_TEAM_HANDLED)],
+    # Diagnostics en marchant: read within the quartiers (partners too), written by the GUSP editors.
+    "gusp:walk_audit_list": [("none", ALL)],
+    "gusp:walk_audit_create": [("none", EDIT_PROGRAMME)],
+    "gusp:walk_audit_detail": [("walk_a", ALL_IN_SECTOR), ("walk_b", READ_OTHERS)],
+    "gusp:walk_audit_points": [("walk_a", ALL_IN_SECTOR), ("walk_b", READ_OTHERS)],
+    "gusp:walk_audit_edit": [("walk_a", EDIT_HANDLED), ("walk_b", EDIT_OTHERS)],
+    "gusp:walk_audit_observation": [
+        ("observation_a", EDIT_HANDLED, POST_TEAM_HANDLED),
+        ("observation_b", EDIT_OTHERS, POST_TEAM_OTHERS),
+    ],
 }
 
 
@@ -67,6 +78,9 @@ def build_objects(*, programme, sector_a, sector_b, users) -> dict:
         photo.image.save(f"{report.pk}-matrice.jpg", ContentFile(b"jpg"), save=True)
         photos[key] = photo
     template = AnswerTemplateFactory(programme=programme)
+    walk_a = WalkAuditFactory(programme=programme, sector=sector_a)
+    walk_b = WalkAuditFactory(programme=programme, sector=sector_b)
+    observation = {"theme": theme.pk, "description": "Dépôt sauvage", "priority": "normale"}
     return {
         "triage_a": {"_data": {"lot-reports": [report_a.pk], "lot-decision": "transmettre"}},
         "report_a": {"pk": report_a.pk},
@@ -80,6 +94,10 @@ def build_objects(*, programme, sector_a, sector_b, users) -> dict:
         "answer_a": {"pk": report_a.pk, "_data": {"reponse-text": "Intervention programmée."}},
         "answer_b": {"pk": report_b.pk, "_data": {"reponse-text": "Intervention programmée."}},
         "answer_template": {"pk": template.pk},
+        "walk_a": {"pk": walk_a.pk},
+        "walk_b": {"pk": walk_b.pk},
+        "observation_a": {"pk": walk_a.pk, "_data": observation},
+        "observation_b": {"pk": walk_b.pk, "_data": observation},
     }
 
 

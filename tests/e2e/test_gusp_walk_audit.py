@@ -1,0 +1,145 @@
+"""Browser journey of a diagnostic en marchant on a phone (390×844, position granted): the GUSP referent
+opens the walk's observation form, the position fills in, a photo taken on the spot is attached and the
+observation is sent; then the network drops, the next observation waits on the phone (banner, queue in
+localStorage) and leaves by itself when the network is back. The list and the form are checked with axe
+and never scroll sideways; a screenshot of the form is kept in /tmp/gusp-walk-390.png."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import Domain, Role
+from gusp.models import Report, ReportSource
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.e2e.test_insertion_journey import _login
+from tests.gusp.factories import ThemeFactory, WalkAuditFactory
+from tests.projects.factories import ProgrammeFactory, SectorFactory
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+POSITION = {"latitude": 50.6167, "longitude": 3.0707, "accuracy": 12}
+REFERENT = "referent-gusp@exemple.fr"
+SCREENSHOT = "/tmp/gusp-walk-390.png"
+
+
+@pytest.fixture
+def walk_world(transactional_db, live_server):
+    """A walk held today in Moulins, two themes, the GUSP referent. Listed before `phone` so that the
+    browser closes before the flush."""
+    programme = ProgrammeFactory(name="NPRU Test", slug="npru-test")
+    sector = SectorFactory(programme=programme, name="Moulins")
+    city = OrganisationFactory(ville=True, name="Ville de Lille")
+    programme.organisations.add(city)
+    ThemeFactory(programme=programme, slug="proprete", name="Propreté", default_handler=city, target_days=3)
+    ThemeFactory(programme=programme, slug="eclairage", name="Éclairage", default_handler=city, order=2)
+    walk = WalkAuditFactory(
+        programme=programme, sector=sector, held_on=timezone.localdate(), route="Place Déliot, rue d'Arras"
+    )
+    user = MembershipFactory(
+        programme=programme,
+        role=Role.REFERENT,
+        referent_domain=Domain.GUSP,
+        user__email=REFERENT,
+        organisation=city,
+    ).user
+    return live_server, walk, user
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="fr-FR",
+        geolocation=POSITION,
+        permissions=["geolocation"],
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield context
+    context.close()
+
+
+def small_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (150, 120, 90)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+
+def test_observations_on_a_phone_online_then_offline(walk_world, phone, check_page):
+    server, walk, user = walk_world
+    page = phone.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, server, REFERENT)
+
+    page.goto(f"{server.url}/gusp/diagnostics/")
+    page.get_by_role("heading", level=1, name="Diagnostics en marchant").wait_for()
+    page.get_by_text("1 diagnostic en marchant").wait_for()
+    _no_sideways_scroll(page)
+    check_page(page, "90-gusp-diagnostics-390")
+
+    page.goto(f"{server.url}/gusp/diagnostics/{walk.pk}/observation/")
+    page.get_by_role("heading", level=1, name="Nouvelle observation").wait_for()
+    page.get_by_text("Position relevée à 12 m près.").wait_for()
+    assert page.locator("input[name=latitude]").input_value() == "50.616700"
+    assert page.locator("input[name=longitude]").input_value() == "3.070700"
+    page.get_by_label("Thème").select_option(label="Propreté")
+    page.get_by_label("Ce qui est observé").fill("Encombrants au pied du n° 4")
+    page.get_by_label("Photo").set_input_files(
+        files=[{"name": "rue.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}]
+    )
+    _no_sideways_scroll(page)
+    check_page(page, "91-gusp-observation-390")
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    page.get_by_role("button", name="Enregistrer l'observation").click()
+    page.locator("#observation-message", has_text="Observation enregistrée").wait_for()
+    report = Report.objects.get()
+    assert report.walk_audit_id == walk.pk
+    assert report.source == ReportSource.WALK_AUDIT
+    assert (report.latitude, report.longitude) == (Decimal("50.616700"), Decimal("3.070700"))
+    assert report.photos.count() == 1
+    assert page.get_by_label("Ce qui est observé").input_value() == ""  # ready for the next one
+    page.locator("#observations-enregistrees", has_text="1 observation enregistrée").wait_for()
+
+    phone.set_offline(True)
+    page.get_by_label("Thème").select_option(label="Éclairage")
+    page.get_by_label("Ce qui est observé").fill("Lampadaire éteint devant l'école")
+    page.get_by_label("Photo").set_input_files(
+        files=[{"name": "lampadaire.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}]
+    )
+    draft_key = f"gusp-walk:{user.pk}:{walk.pk}"
+    draft = json.loads(page.evaluate("key => localStorage.getItem(key)", draft_key))
+    assert draft["description"] == "Lampadaire éteint devant l'école"
+    page.get_by_role("button", name="Enregistrer l'observation").click()
+    page.get_by_text("1 observation en attente d'envoi").wait_for()
+    page.get_by_text("Pas de connexion").wait_for()
+    queued = json.loads(page.evaluate("key => localStorage.getItem(key)", f"gusp-walk-queue:{user.pk}"))
+    assert [item["fields"]["description"] for item in queued] == ["Lampadaire éteint devant l'école"]
+    assert queued[0]["photo"].startswith("data:image/jpeg;base64,")
+    assert Report.objects.count() == 1
+    _no_sideways_scroll(page)
+    check_page(page, "92-gusp-observation-hors-connexion-390")
+
+    phone.set_offline(False)
+    page.locator("#observation-message", has_text="1 observation en attente envoyée").wait_for()
+    assert page.locator("[data-gusp-walk-pending]").is_hidden()
+    assert Report.objects.count() == 2
+    sent = Report.objects.get(description="Lampadaire éteint devant l'école")
+    assert sent.walk_audit_id == walk.pk
+    assert sent.latitude == Decimal("50.616700")
+    assert sent.photos.count() == 1
+    assert page.evaluate("key => localStorage.getItem(key)", f"gusp-walk-queue:{user.pk}") is None
+    assert page.evaluate("key => localStorage.getItem(key)", draft_key) is None
+    page.locator("#observations-enregistrees", has_text="2 observations enregistrées").wait_for()
+    expected = "net::ERR_INTERNET_DISCONNECTED"  # the POST tried while offline, then queued
+    assert not [error for error in errors if expected not in error], errors
