@@ -108,6 +108,12 @@ def _record_or_404(request, pk: int) -> ImportRecord:
     )
 
 
+def _openable(request, kind: str) -> bool:
+    """Whether the member may open this kind's uploads and previews: a personal-data kind needs the grant."""
+    domain = import_specs()[kind].personal_data_domain
+    return domain is None or holds_grant(request.user, request.membership, domain)
+
+
 @programme_required
 def import_list(request):
     _check_access(request)
@@ -116,10 +122,14 @@ def import_list(request):
         "created_by"
     )
     page = Paginator(records.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    specs = [{"kind": kind, "label": spec.label} for kind, spec in import_specs().items() if kind in kinds]
-    labels = {kind: spec.label for kind, spec in import_specs().items()}
-    rows = [{"record": record, "kind_label": labels.get(record.kind, record.kind)} for record in page]
-    return render(request, "core/import_list.html", {"page_obj": page, "rows": rows, "specs": specs})
+    specs = import_specs()
+    openable = {kind for kind in kinds if _openable(request, kind)}
+    buttons = [{"kind": kind, "label": specs[kind].label, "open": kind in openable} for kind in kinds]
+    rows = [
+        {"record": record, "kind_label": specs[record.kind].label, "open": record.kind in openable}
+        for record in page
+    ]
+    return render(request, "core/import_list.html", {"page_obj": page, "rows": rows, "specs": buttons})
 
 
 @csrf_exempt

@@ -119,3 +119,18 @@ def test_a_referent_sees_and_edits_only_the_mappings_of_its_imports(
     assert client.get(reverse("imports:mapping_edit", args=[other.pk])).status_code == 404
     client.post(reverse("imports:mapping_delete", args=[other.pk]))
     assert ImportMapping.objects.filter(pk=other.pk).exists()
+
+
+def test_the_mission_team_without_a_grant_gets_no_link_it_cannot_open(client, site):  # noqa: F811
+    households = record(site, "relogement")
+    operations = record(site, "operations")
+    client.force_login(MembershipFactory(programme=site, role=Role.MISSION).user)
+
+    listed = client.get(reverse("imports:list")).content.decode()
+
+    assert reverse("imports:upload", args=["operations"]) in listed
+    assert reverse("imports:upload", args=["relogement"]) not in listed
+    assert reverse("imports:preview", args=[operations.pk]) in listed
+    assert reverse("imports:preview", args=[households.pk]) not in listed
+    assert "relogement.xlsx <span" in listed
+    assert "réservé aux personnes habilitées" in listed
