@@ -19,10 +19,14 @@ LATE_COLOR = "#b3261e"
 
 
 def open_chart(
-    by_key: dict[str, tuple[int, int]], *, category: str, masked: list[bool] | None = None
+    by_key: dict[str, tuple[int, int]],
+    *,
+    category: str,
+    masked: list[bool] | None = None,
 ) -> str | None:
     """Open reports per theme or handler (`OpenFigures.by_theme` / `by_handler`: name → (open, late)), late
-    ones apart; None without any open report or when a count is masked (`masked`, one flag per key)."""
+    ones apart; None without any open report or when a count is masked (`masked`, one flag per key).
+    Narrow bars: the chart stands in half a page of a pack at a readable size, and so on the dashboard."""
     if not by_key or any(masked or ()):
         return None
     rows = []
@@ -39,11 +43,11 @@ def open_chart(
         color_title=None,
         color_order=[WITHIN, LATE],
         color_range=[PALETTE[0], LATE_COLOR],
-        width=440,
+        width=200,
     )
-    spec["height"] = {"step": 20}
+    spec["height"] = {"step": 16}
     encoding = spec["encoding"]
-    encoding["y"]["axis"] = {"labelLimit": 220}
+    encoding["y"]["axis"] = {"labelLimit": 200}
     encoding["x"]["axis"] = {"format": "d", "tickMinStep": 1}
     encoding["tooltip"] = [
         {"field": "label", "title": category},

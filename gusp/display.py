@@ -237,10 +237,14 @@ def figures_display(
         "walks": walks_display(figures.walks, audience),
         "tfpb": tfpb_display(figures.tfpb),
         "theme_chart": charts.open_chart(
-            figures.open.by_theme, category="Thème", masked=[r.masked for r in themes]
+            figures.open.by_theme,
+            category="Thème",
+            masked=[r.masked for r in themes],
         ),
         "handler_chart": charts.open_chart(
-            figures.open.by_handler, category="Organisation en charge", masked=[r.masked for r in handlers]
+            figures.open.by_handler,
+            category="Organisation en charge",
+            masked=[r.masked for r in handlers],
         ),
         "masks_counts": audience.masks_counts,
         "legend": audience.legend,

@@ -21,6 +21,7 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "concertation",
         "relogement",
         "insertion",
+        "gusp",
     ],
     # A COTEC is about the whole programme's progress: no detailed calendar.
     PackKind.COTEC: [
@@ -32,6 +33,7 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "concertation",
         "relogement",
         "insertion",
+        "gusp",
     ],
     # A revue de projet is the year against the convention: progress and calendar per operation, money
     # against the maquette year over year, then the thematic sections (later domains add theirs here).
@@ -43,6 +45,7 @@ SECTIONS_BY_KIND: dict[str, list[str]] = {
         "risques",
         "relogement-synthese",
         "insertion-synthese",
+        "gusp-synthese",
         "concertation-synthese",
     ],
 }

@@ -145,13 +145,16 @@ def revue_data(programme, sector_a):
 def test_revue_has_its_own_sections_and_the_copil_keeps_its_own():
     revue = kinds.section_keys(PackKind.REVUE)
     assert revue[:4] == ["chiffres-cles", "revue-avancement", "revue-calendrier", "revue-financements"]
-    assert {"relogement-synthese", "concertation-synthese", "insertion-synthese"} <= set(revue)
+    assert {"relogement-synthese", "concertation-synthese", "insertion-synthese", "gusp-synthese"} <= set(
+        revue
+    )
     # Not the COPIL's content again: no per-sector Gantt, no minutes, no per-operation relogement tables.
     assert {
         "calendrier",
         "gouvernance",
         "relogement",
         "insertion",
+        "gusp",
         "operations",
         "financements",
         "concertation",
@@ -166,6 +169,7 @@ def test_revue_has_its_own_sections_and_the_copil_keeps_its_own():
         "concertation",
         "relogement",
         "insertion",
+        "gusp",
     ]
 
 

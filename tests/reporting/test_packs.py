@@ -303,10 +303,10 @@ def test_pack_html_has_cover_toc_and_every_section(programme, sector_a, pack_dat
     toc_links = [link.get("href") for link in tree.findall(".//nav[@class='toc']//a")]
     sections = [element.get("id") for element in tree.findall(".//section[@class='pack-section']")]
     assert toc_links == [f"#{key}" for key in sections]
-    # The kind's declared order; relogement and insertion are left out (no household, no market with a
-    # clause in this programme).
+    # The kind's declared order; relogement, insertion and GUSP are left out (no household, no market with
+    # a clause, no report in this programme).
     assert sections == [
-        key for key in SECTIONS_BY_KIND[PackKind.COPIL] if key not in ("relogement", "insertion")
+        key for key in SECTIONS_BY_KIND[PackKind.COPIL] if key not in ("relogement", "insertion", "gusp")
     ]
     # Every table repeats its header: a <thead> on each data table; every chart has an alternative.
     for table in tree.findall(".//table[@class='data']") + tree.findall(".//table[@class='data condensed']"):
@@ -704,5 +704,6 @@ def test_the_copil_reads_in_the_order_a_copil_is_held():
         "concertation",
         "relogement",
         "insertion",
+        "gusp",
     ]
     assert "gouvernance" in SECTIONS_BY_KIND[PackKind.COTEC]
