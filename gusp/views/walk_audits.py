@@ -148,6 +148,8 @@ def walk_audit_detail(request, pk: int):
         today=timezone.localdate(),
         order_by=request.GET.get("sort") or None,
         exclude=("sector",),
+        # On a phone, what matters first: which report, where it stands.
+        sequence=("reference", "status", "theme", "description", "handler", "due_on", "reported_at"),
     )
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     totals = walk.reports.aggregate(

@@ -141,5 +141,12 @@ def test_observations_on_a_phone_online_then_offline(walk_world, phone, check_pa
     assert page.evaluate("key => localStorage.getItem(key)", f"gusp-walk-queue:{user.pk}") is None
     assert page.evaluate("key => localStorage.getItem(key)", draft_key) is None
     page.locator("#observations-enregistrees", has_text="2 observations enregistrées").wait_for()
+
+    page.get_by_role("link", name="Terminer : revenir au diagnostic").click()
+    page.get_by_role("heading", level=1, name="Diagnostic en marchant du").wait_for()
+    page.locator("#observations-nombre", has_text="2 observations").wait_for()
+    page.locator("#carte-diagnostic-etat", has_text="2 signalements sur la carte").wait_for()
+    _no_sideways_scroll(page)
+    check_page(page, "93-gusp-diagnostic-390")
     expected = "net::ERR_INTERNET_DISCONNECTED"  # the POST tried while offline, then queued
     assert not [error for error in errors if expected not in error], errors

@@ -268,7 +268,13 @@ def _observation(world, **extra) -> dict:
 
 
 def test_the_form_opens_with_the_phone_fields(world, walks, as_user):
-    html = as_user(world.users["gusp_referent"]).get(observation_url(walks["spring"])).content.decode()
+    from accounts.models import Role
+    from tests.accounts.factories import MembershipFactory
+
+    user = MembershipFactory(programme=world.programme, role=Role.MISSION, user__id=1_234_567).user
+    html = as_user(user).get(observation_url(walks["spring"])).content.decode()
+    assert 'data-user="1234567"' in html  # the key of the queue: never « 1 234 567 »
+    assert 'data-draft-key="gusp-walk:1234567:' in html
     assert 'capture="environment"' in html
     assert 'accept="image/*"' in html
     assert 'type="hidden" name="latitude"' in html
