@@ -53,11 +53,10 @@ class DashboardForm(forms.Form):
         day = self.cleaned_data.get(name)
         if day is None:
             return None
-        label = self.fields[name].label
         if day.year < YEAR_MIN:
-            raise forms.ValidationError(f"« {label} » : choisissez une date postérieure à {YEAR_MIN}.")
+            raise forms.ValidationError(f"Choisissez une date postérieure à {YEAR_MIN}.")
         if day > timezone.localdate():
-            raise forms.ValidationError(f"« {label} » : la date ne peut pas être dans le futur.")
+            raise forms.ValidationError("La date ne peut pas être dans le futur.")
         return day
 
     def clean_du(self):
@@ -70,7 +69,7 @@ class DashboardForm(forms.Form):
         data = super().clean()
         start, end = data.get("du"), data.get("au")
         if start and end and start > end:
-            self.add_error("du", "« Du » doit précéder « Au ».")
+            self.add_error("du", "La date doit précéder celle de « Au ».")
         return data
 
     def period(self) -> selectors.Period:
@@ -104,7 +103,10 @@ def scoped(request, sector: Sector | None):
 def dashboard(request):
     programme = request.programme
     sectors = Sector.objects.visible_to(request.user).filter(programme=programme).order_by("name", "pk")
-    form = DashboardForm(request.GET or None, sectors=sectors)
+    default = selectors.Period.year_before(timezone.localdate())
+    form = DashboardForm(
+        request.GET or None, sectors=sectors, initial={"du": default.start, "au": default.end}
+    )
     period, sector = form.period(), form.sector()
     reports, walks, actions = scoped(request, sector)
     scope = scope_cache_key(request.user, programme_id=programme.pk)

@@ -176,11 +176,11 @@ def test_the_period_and_the_quartier_filter_the_figures(data, as_user):
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ({"du": "2026-05-01", "au": "2026-01-01"}, "« Du » doit précéder « Au »."),
-        ({"du": "1850-01-01"}, "« Du » : choisissez une date postérieure à 2000."),
-        ({"au": "2999-01-01"}, "« Au » : la date ne peut pas être dans le futur."),
-        ({"du": "abc", "au": "9999-99-99", "quartier": "zzz"}, "Saisissez une date valide."),
-        ({"quartier": "-1", "du": "\x00"}, "Sélectionnez un choix valide."),
+        ({"du": "2026-05-01", "au": "2026-01-01"}, "Du : La date doit précéder celle de « Au »."),
+        ({"du": "1850-01-01"}, "Du : Choisissez une date postérieure à 2000."),
+        ({"au": "2999-01-01"}, "Au : La date ne peut pas être dans le futur."),
+        ({"du": "abc", "au": "9999-99-99", "quartier": "zzz"}, "Du : Saisissez une date valide."),
+        ({"quartier": "-1", "du": "\x00"}, "Quartier : Sélectionnez un choix valide."),
     ],
 )
 def test_odd_filters_give_a_french_error_and_the_default_figures(data, as_user, query, error):
