@@ -666,3 +666,93 @@ def _six_places(value):
     if value is None:
         return None
     return value.quantize(decimal.Decimal("0.000001"))
+
+
+# --- Referential: conventions -----------------------------------------------------------------------------
+
+from gusp.models import Commitment  # noqa: E402
+from projects.models import Convention  # noqa: E402
+
+
+class GuspConventionForm(BootstrapFormMixin, forms.ModelForm):
+    """A GUSP convention, or the « projet de gestion » annexed to the NPNRU convention
+    (gusp.services.convention_create / convention_update)."""
+
+    class Meta:
+        model = GuspConvention
+        fields = [
+            "title",
+            "starts_on",
+            "ends_on",
+            "signed_on",
+            "sectors",
+            "signatories",
+            "is_management_project",
+            "npnru_convention",
+            "management_project",
+            "summary",
+        ]
+        field_classes = {"starts_on": DateField, "ends_on": DateField, "signed_on": DateField}
+        widgets = {
+            "sectors": forms.CheckboxSelectMultiple,
+            "signatories": forms.CheckboxSelectMultiple,
+            "management_project": forms.Textarea(attrs={"rows": 5}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "title": "Intitulé",
+            "starts_on": "Début",
+            "ends_on": "Fin",
+            "signed_on": "Signée le",
+            "sectors": "Quartiers",
+            "signatories": "Signataires",
+            "is_management_project": "C'est le projet de gestion de la convention NPNRU",
+            "npnru_convention": "Convention NPNRU",
+            "management_project": "Projet de gestion (orientations)",
+            "summary": "Présentation",
+        }
+        help_texts = {
+            "sectors": "Les quartiers couverts ; les partenaires limités à des quartiers voient les "
+            "conventions qui en couvrent un.",
+            "npnru_convention": "La convention pluriannuelle à laquelle le projet de gestion est annexé.",
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = Sector.objects.filter(programme=programme).order_by("name", "pk")
+        self.fields["signatories"].queryset = programme_organisations(programme)
+        self.fields["npnru_convention"].queryset = Convention.objects.filter(programme=programme)
+        self.fields["npnru_convention"].empty_label = "Aucune"
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def _post_clean(self):
+        pass
+
+
+class CommitmentForm(BootstrapFormMixin, forms.ModelForm):
+    """One commitment of a convention, by volet and, when one is named, by signatory."""
+
+    class Meta:
+        model = Commitment
+        fields = ["volet", "organisation", "text", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "volet": "Volet",
+            "organisation": "Signataire engagé",
+            "text": "Engagement",
+            "order": "Ordre",
+        }
+        help_texts = {
+            "organisation": "Parmi les signataires de la convention ; vide pour un engagement commun.",
+            "order": "Les engagements d'un volet sont présentés dans cet ordre.",
+        }
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = convention.signatories.order_by("name", "pk")
+        self.fields["organisation"].empty_label = "Tous les signataires"
+
+    def _post_clean(self):
+        pass

@@ -923,3 +923,36 @@ def digest_give_up(digest: WeeklyDigest, message: str) -> None:
 
 def digests_pending_sweep() -> int:
     return jobs.sweep(WeeklyDigest)
+
+
+# --- Conventions: changes after creation (the referential pages) -------------------------------------------
+
+
+@transaction.atomic
+def convention_update(
+    *,
+    convention: GuspConvention,
+    sectors: Iterable[Sector] | None = None,
+    signatories: Iterable[Organisation] | None = None,
+    **fields: Any,
+) -> GuspConvention:
+    """Change a convention: its fields, and its sectors and signatories when given."""
+    if assign_changed(convention, fields):
+        model_save(convention)
+    if sectors is not None:
+        convention.sectors.set(list(sectors))
+    if signatories is not None:
+        convention.signatories.set(list(signatories))
+    return convention
+
+
+@transaction.atomic
+def commitment_update(*, commitment: Commitment, **fields: Any) -> Commitment:
+    if assign_changed(commitment, fields):
+        model_save(commitment)
+    return commitment
+
+
+@transaction.atomic
+def commitment_delete(*, commitment: Commitment) -> None:
+    commitment.delete()

@@ -44,7 +44,7 @@ urlpatterns: list = [
     ),
 ]
 
-from gusp.views import actions, themes  # noqa: E402
+from gusp.views import actions, conventions, themes  # noqa: E402
 
 urlpatterns += [
     # Thèmes (référentiel)
@@ -55,4 +55,22 @@ urlpatterns += [
     path("actions/export.xlsx", actions.action_export, name="action_export"),
     path("actions/nouvelle/", actions.action_create, name="action_create"),
     path("actions/<int:pk>/modifier/", actions.action_edit, name="action_edit"),
+    # Conventions GUSP et leurs engagements
+    path("conventions/", conventions.convention_list, name="convention_list"),
+    path("conventions/nouvelle/", conventions.convention_create, name="convention_create"),
+    path("conventions/<int:pk>/", conventions.convention_detail, name="convention_detail"),
+    path("conventions/<int:pk>/modifier/", conventions.convention_edit, name="convention_edit"),
+    path(
+        "conventions/<int:pk>/engagements/nouveau/", conventions.commitment_create, name="commitment_create"
+    ),
+    path(
+        "conventions/<int:pk>/engagements/<int:commitment_pk>/modifier/",
+        conventions.commitment_edit,
+        name="commitment_edit",
+    ),
+    path(
+        "conventions/<int:pk>/engagements/<int:commitment_pk>/supprimer/",
+        conventions.commitment_delete,
+        name="commitment_delete",
+    ),
 ]

@@ -113,10 +113,22 @@ MATRIX.update(
         # gusp_action_a: the landlord's own TFPB action (its partner reads it);
         # gusp_action_b: the city's, in sector B.
         "gusp:action_edit": [("gusp_action_a", EDIT_HANDLED), ("gusp_action_b", EDIT_OTHERS)],
+        # gusp_convention_a covers sector A (partner_a reads it), gusp_convention_b sector B only.
+        "gusp:convention_list": [("none", ALL)],
+        "gusp:convention_create": [("none", EDIT_PROGRAMME)],
+        "gusp:convention_detail": [("gusp_convention_a", READ_HANDLED), ("gusp_convention_b", READ_OTHERS)],
+        "gusp:convention_edit": [("gusp_convention_a", EDIT_HANDLED), ("gusp_convention_b", EDIT_OTHERS)],
+        "gusp:commitment_create": [("gusp_convention_a", EDIT_HANDLED), ("gusp_convention_b", EDIT_OTHERS)],
+        "gusp:commitment_edit": [("gusp_commitment_a", EDIT_HANDLED), ("gusp_commitment_b", EDIT_OTHERS)],
+        "gusp:commitment_delete": [
+            ("gusp_commitment_drop_a", POST_ONLY, POST_TEAM_HANDLED),
+            ("gusp_commitment_drop_b", POST_ONLY, POST_TEAM_OTHERS),
+        ],
     }
 )
 
-from tests.gusp.factories import GuspActionFactory  # noqa: E402
+from gusp.models import Commitment  # noqa: E402
+from tests.gusp.factories import GuspActionFactory, GuspConventionFactory  # noqa: E402
 
 _build_report_objects = build_objects
 
@@ -131,4 +143,10 @@ def build_objects(*, programme, sector_a, sector_b, users) -> dict:
     action_b = GuspActionFactory(programme=programme, sector=sector_b, owner=city)
     objects["gusp_action_a"] = {"pk": action_a.pk}
     objects["gusp_action_b"] = {"pk": action_b.pk}
+    for key, sector in (("a", sector_a), ("b", sector_b)):
+        convention = GuspConventionFactory(programme=programme, sectors=[sector])
+        objects[f"gusp_convention_{key}"] = {"pk": convention.pk}
+        for prefix in ("gusp_commitment", "gusp_commitment_drop"):
+            commitment = Commitment.objects.create(convention=convention, volet="veille", text="Veille")
+            objects[f"{prefix}_{key}"] = {"pk": convention.pk, "commitment_pk": commitment.pk}
     return objects

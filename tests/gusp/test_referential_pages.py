@@ -114,3 +114,236 @@ def test_a_theme_of_another_programme_is_not_found(world, as_user):
 
     other = ThemeFactory(slug="autre-prog", name="Ailleurs")
     assert as_user(world.users["mission"]).get(theme_edit_url(other)).status_code == 404
+
+
+# --- Conventions ------------------------------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from accounts.models import Role  # noqa: E402
+from gusp.models import Commitment, GuspConvention, Volet  # noqa: E402
+from tests.accounts.factories import MembershipFactory, OrganisationFactory  # noqa: E402
+from tests.gusp.factories import GuspActionFactory, GuspConventionFactory  # noqa: E402
+from tests.projects.factories import ConventionFactory  # noqa: E402
+
+CONVENTIONS = reverse("gusp:convention_list")
+CONVENTION_CREATE = reverse("gusp:convention_create")
+
+
+def detail_url(convention) -> str:
+    return reverse("gusp:convention_detail", args=[convention.pk])
+
+
+@pytest.fixture
+def conventions(world):
+    npnru = ConventionFactory(programme=world.programme, title="Convention pluriannuelle NPNRU de Lille")
+    management = GuspConventionFactory(
+        programme=world.programme,
+        title="Projet de gestion du NPNRU",
+        sectors=[world.sector_a],
+        npnru_convention=npnru,
+        is_management_project=True,
+        management_project="Maintenir la propreté des abords de chantier pendant les démolitions.",
+    )
+    management.signatories.set([world.city, world.landlord])
+    Commitment.objects.create(
+        convention=management, volet=Volet.WORKS, text="Nettoyer les abords chaque semaine", order=1
+    )
+    Commitment.objects.create(
+        convention=management,
+        volet=Volet.CORRECTIVE,
+        organisation=world.landlord,
+        text="Réparer les portes de hall sous 48 heures",
+    )
+    sector_b_only = GuspConventionFactory(
+        programme=world.programme, title="Convention GUSP du quartier B", sectors=[world.sector_b]
+    )
+    GuspActionFactory(
+        programme=world.programme, sector=world.sector_a, owner=world.city, convention=management
+    )
+    return {"management": management, "b": sector_b_only}
+
+
+def test_the_team_lists_the_conventions(world, conventions, as_user):
+    response = as_user(world.users["mission"]).get(CONVENTIONS)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Projet de gestion du NPNRU" in html
+    assert "Convention GUSP du quartier B" in html
+    assert "Projet de gestion NPNRU" in html  # the badge
+    assert detail_url(conventions["management"]) in html
+    assert "Nouvelle convention" in html
+
+
+def test_the_convention_page_shows_its_commitments_by_volet_and_the_management_project(
+    world, conventions, as_user
+):
+    response = as_user(world.users["mission"]).get(detail_url(conventions["management"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Convention pluriannuelle NPNRU de Lille" in html
+    assert "projet de gestion annexé" in html
+    assert "Maintenir la propreté des abords" in html
+    volets = [label for label, _ in response.context["volets"]]
+    assert volets == [label for _, label in Volet.choices]
+    by_volet = {label: [c.text for c in items] for label, items in response.context["volets"]}
+    assert by_volet["Accompagnement des travaux"] == ["Nettoyer les abords chaque semaine"]
+    assert by_volet["Correctif"] == ["Réparer les portes de hall sous 48 heures"]
+    assert "Aucun engagement dans ce volet." in html
+    assert "Ville de Lille" in html
+    assert "Logis du Nord" in html
+    assert "1 action rattachée" in html
+    assert f'href="{reverse("projects:convention_list")}"' in html
+    assert reverse("gusp:commitment_create", args=[conventions["management"].pk]) in html
+
+
+def test_a_partner_reads_the_conventions_of_its_quartiers_only(world, conventions, as_user):
+    user = MembershipFactory(
+        programme=world.programme,
+        role=Role.PARTNER,
+        organisation=OrganisationFactory(kind="etat"),
+        sectors=[world.sector_a],
+    ).user
+    client = as_user(user)
+    html = client.get(CONVENTIONS).content.decode()
+    assert "Projet de gestion du NPNRU" in html
+    assert "Convention GUSP du quartier B" not in html
+    assert "Nouvelle convention" not in html
+    page = client.get(detail_url(conventions["management"]))
+    assert page.status_code == 200
+    assert "Modifier la convention" not in page.content.decode()
+    assert f'href="{reverse("projects:convention_list")}"' not in page.content.decode()
+    assert client.get(detail_url(conventions["b"])).status_code == 404
+    assert client.get(reverse("gusp:convention_edit", args=[conventions["b"].pk])).status_code == 404
+    assert client.get(reverse("gusp:convention_edit", args=[conventions["management"].pk])).status_code == 403
+    assert client.get(CONVENTION_CREATE).status_code == 403
+
+
+def test_an_empty_list_says_so(world, as_user):
+    html = as_user(world.users["mission"]).get(CONVENTIONS).content.decode()
+    assert "Aucune convention GUSP enregistrée" in html
+
+
+def convention_data(world, **fields) -> dict:
+    data = {
+        "title": "Convention GUSP 2025-2028",
+        "starts_on": "2025-01-01",
+        "ends_on": "2028-12-31",
+        "signed_on": "2025-02-14",
+        "sectors": [world.sector_a.pk, world.sector_b.pk],
+        "signatories": [world.city.pk, world.landlord.pk],
+        "npnru_convention": "",
+        "management_project": "",
+        "summary": "Engagements des signataires pendant les travaux.",
+    }
+    data.update(fields)
+    return data
+
+
+def test_the_referent_creates_a_convention_then_adds_edits_and_removes_a_commitment(world, as_user):
+    client = as_user(world.users["gusp_referent"])
+    response = client.post(CONVENTION_CREATE, convention_data(world))
+    convention = GuspConvention.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(convention)
+    assert set(convention.sectors.all()) == {world.sector_a, world.sector_b}
+    assert set(convention.signatories.all()) == {world.city, world.landlord}
+    assert convention.signed_on == datetime.date(2025, 2, 14)
+
+    add = reverse("gusp:commitment_create", args=[convention.pk])
+    response = client.post(
+        add,
+        {"volet": Volet.WATCH, "organisation": world.landlord.pk, "text": "Veille mensuelle", "order": "1"},
+    )
+    assert response.status_code == 302
+    commitment = convention.commitments.get()
+    assert commitment.organisation == world.landlord
+
+    edit = reverse("gusp:commitment_edit", args=[convention.pk, commitment.pk])
+    response = client.post(
+        edit,
+        {"volet": Volet.ANTICIPATION, "organisation": "", "text": "Anticiper les relogements", "order": "2"},
+    )
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.volet == Volet.ANTICIPATION
+    assert commitment.organisation is None
+
+    response = client.post(
+        reverse("gusp:convention_edit", args=[convention.pk]),
+        convention_data(world, title="Convention GUSP renouvelée", sectors=[world.sector_b.pk]),
+    )
+    assert response.status_code == 302
+    convention.refresh_from_db()
+    assert convention.title == "Convention GUSP renouvelée"
+    assert list(convention.sectors.all()) == [world.sector_b]
+
+    delete = reverse("gusp:commitment_delete", args=[convention.pk, commitment.pk])
+    assert client.get(delete).status_code == 405
+    assert client.post(delete).status_code == 302
+    assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"title": ""}, "title", "Ce champ est obligatoire"),
+        ({"ends_on": "2024-01-01"}, "ends_on", "La fin de la convention précède son début"),
+        ({"starts_on": "01/13/2025"}, "starts_on", "Saisissez une date valide"),
+        ({"is_management_project": "on"}, "npnru_convention", "indiquez-la"),
+        ({"sectors": ["999999"]}, "sectors", "Sélectionnez un choix valide"),
+    ],
+)
+def test_an_invalid_convention_form_writes_nothing_and_names_the_field(
+    world, as_user, fields, field, message
+):
+    response = as_user(world.users["mission"]).post(CONVENTION_CREATE, convention_data(world, **fields))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors, errors
+    assert message in " ".join(errors[field])
+    assert not GuspConvention.objects.exists()
+
+
+def test_an_npnru_convention_of_another_programme_is_not_a_choice(world, as_user):
+    other = ConventionFactory()
+    response = as_user(world.users["mission"]).post(
+        CONVENTION_CREATE, convention_data(world, npnru_convention=other.pk)
+    )
+    assert "npnru_convention" in response.context["form"].errors
+    assert not GuspConvention.objects.exists()
+
+
+def test_an_invalid_commitment_writes_nothing_and_names_the_field(world, conventions, as_user):
+    convention = conventions["management"]
+    stranger = OrganisationFactory(name="Non signataire")
+    world.programme.organisations.add(stranger)
+    add = reverse("gusp:commitment_create", args=[convention.pk])
+    client = as_user(world.users["mission"])
+    before = Commitment.objects.count()
+    for data, field in (
+        ({"volet": Volet.WATCH, "text": "", "order": "0"}, "text"),
+        ({"volet": "inconnu", "text": "x", "order": "0"}, "volet"),
+        ({"volet": Volet.WATCH, "text": "x", "order": "0", "organisation": stranger.pk}, "organisation"),
+        ({"volet": Volet.WATCH, "text": "x", "order": "-1"}, "order"),
+    ):
+        response = client.post(add, data)
+        assert response.status_code == 200
+        assert field in response.context["form"].errors, (data, response.context["form"].errors)
+    assert Commitment.objects.count() == before
+
+
+def test_a_commitment_of_another_convention_is_not_found(world, conventions, as_user):
+    management, other = conventions["management"], conventions["b"]
+    commitment = management.commitments.first()
+    client = as_user(world.users["mission"])
+    assert client.get(reverse("gusp:commitment_edit", args=[other.pk, commitment.pk])).status_code == 404
+    assert client.post(reverse("gusp:commitment_delete", args=[other.pk, commitment.pk])).status_code == 404
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+def test_direction_reads_but_cannot_remove_a_commitment(world, conventions, as_user):
+    commitment = conventions["management"].commitments.first()
+    url = reverse("gusp:commitment_delete", args=[conventions["management"].pk, commitment.pk])
+    assert as_user(world.users["direction"]).post(url).status_code == 403
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
