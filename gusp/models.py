@@ -327,8 +327,32 @@ class ReportQuerySet(ScopedQuerySet):
         return reports.filter(sector_id__in=sector_ids) if sector_ids else reports
 
     def aggregable_by(self, user) -> "ReportQuerySet":
-        """The reports whose aggregates the user may see: the programme, or the membership's sectors."""
-        return self.filter(scope_q(user, programme_path="programme", sector_path="sector"))
+        """The reports whose aggregates the user may see: the programme, or the membership's sectors (the
+        rows `scope_q` keeps). The user's memberships are read here, once (one query): the scope reaches
+        the database as lists of programmes and sectors the planner can estimate. As an EXISTS per row it
+        expected a few hundred reports out of 100,000 and chose nested loops, disk sorts and JIT for the
+        dashboard's aggregates (1.6 s for the hotspots)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        grants = Membership.objects.filter(user=user, is_active=True).values_list("programme_id", "sectors")
+        programmes, sectors = set(), set()
+        for programme_id, sector_id in grants:
+            if sector_id is None:
+                programmes.add(programme_id)
+            else:
+                sectors.add(sector_id)
+        if not programmes and not sectors:
+            return self.none()
+        condition = Q(programme_id__in=sorted(programmes)) if programmes else Q()
+        if sectors:
+            condition = (
+                condition | Q(sector_id__in=sorted(sectors))
+                if programmes
+                else Q(sector_id__in=sorted(sectors))
+            )
+        return self.filter(condition)
 
     def open(self) -> "ReportQuerySet":
         return self.filter(status__in=OPEN_STATUSES)

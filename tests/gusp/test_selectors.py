@@ -222,3 +222,43 @@ def test_figures_are_cached_until_a_write(programme, world, django_assert_num_qu
     report.save()
     with django_assert_num_queries(8):
         selectors.cached_figures(*args, programme_id=programme.pk, scope="tout", period=MARCH)
+
+
+def test_aggregable_by_keeps_the_rows_of_scope_q(programme, sector_a, sector_b):
+    """`aggregable_by` reads the memberships in Python (lists the planner can estimate) and keeps exactly
+    the rows `scope_q` keeps: the programme for a membership without sectors, the sectors otherwise,
+    whatever the role; nothing for an inactive membership or another programme's member."""
+    from accounts.models import Role, scope_q
+    from tests.accounts.factories import MembershipFactory, UserFactory
+    from tests.projects.factories import ProgrammeFactory, SectorFactory
+
+    other = ProgrammeFactory()
+    rows = [
+        ReportFactory(programme=programme, sector=sector_a),
+        ReportFactory(programme=programme, sector=sector_b),
+        ReportFactory(programme=other, sector=SectorFactory(programme=other)),
+    ]
+    members = {
+        "mission": MembershipFactory(programme=programme, role=Role.MISSION).user,
+        "sector_a": MembershipFactory(programme=programme, role=Role.DIRECTION, sectors=[sector_a]).user,
+        "partner_b": MembershipFactory(programme=programme, role=Role.PARTNER, sectors=[sector_b]).user,
+        "inactive": MembershipFactory(programme=programme, is_active=False).user,
+        "other": MembershipFactory(programme=other).user,
+        "admin": UserFactory(is_superuser=True),
+        "nobody": UserFactory(),
+    }
+    expected = {
+        "mission": 2,
+        "sector_a": 1,
+        "partner_b": 1,
+        "inactive": 0,
+        "other": 1,
+        "admin": 3,
+        "nobody": 0,
+    }
+    for key, user in members.items():
+        kept = set(Report.objects.aggregable_by(user))
+        assert kept == set(
+            Report.objects.filter(scope_q(user, programme_path="programme", sector_path="sector"))
+        )
+        assert len(kept & set(rows)) == expected[key], key
