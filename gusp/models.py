@@ -336,7 +336,11 @@ class ReportQuerySet(ScopedQuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        grants = Membership.objects.filter(user=user, is_active=True).values_list("programme_id", "sectors")
+        grants = (
+            Membership.objects.filter(user=user, is_active=True)
+            .order_by()
+            .values_list("programme_id", "sectors")
+        )
         programmes, sectors = set(), set()
         for programme_id, sector_id in grants:
             if sector_id is None:
