@@ -101,6 +101,21 @@ def test_the_list_filters_by_sector_and_year(world, walks, as_user, query, expec
     assert shown == expected
 
 
+def test_the_filters_swap_the_table_only_with_htmx(world, walks, as_user):
+    response = as_user(world.users["mission"]).get(LIST, {"year": "2025"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "1 diagnostic en marchant" in html
+    assert "02/10/2025</a>" in html
+
+
+def test_the_team_sees_participants_unmasked(world, walks, as_user):
+    detail = reverse("gusp:walk_audit_detail", args=[walks["spring"].pk])
+    html = as_user(world.users["direction"]).get(detail).content.decode()
+    assert '<dd class="col-4 text-end mb-1">2</dd>' in html
+    assert "&lt; 5" not in html
+
+
 def test_the_list_has_an_empty_state_and_a_way_to_start(world, as_user):
     html = as_user(world.users["gusp_referent"]).get(LIST).content.decode()
     assert "0 diagnostic en marchant" in html
@@ -171,7 +186,9 @@ def test_a_partner_reads_the_walk_with_masked_counts_and_only_its_observations(w
     others = walk.reports.exclude(pk=housing.pk)
     assert not any(reverse("gusp:report_detail", args=[report.pk]) in html for report in others)
     assert "3 observations" in html
-    assert "Secret statistique" in html or "&lt; 5" in html or "< 5" in html  # 2 elected officials, masked
+    assert '<dd class="col-4 text-end mb-1">&lt; 5</dd>' in html  # 2 elected officials, masked
+    assert "secret statistique" in html
+    assert '<dd class="col-4 text-end mb-1">12</dd>' in html  # 12 residents: shown
     assert observation_url(walk) not in html
     assert reverse("gusp:walk_audit_edit", args=[walk.pk]) not in html
 
