@@ -41,7 +41,7 @@ test: quality
 bench: install
 	@eval "$$($(PY) scripts/services.py)" && $(PY) manage.py migrate --noinput -v0 && $(PY) scripts/bench_seed.py && $(PY) scripts/bench.py && $(PY) scripts/bench_tables.py --no-seed \
 		&& $(PY) scripts/bench_packs.py --no-seed && $(PY) scripts/bench_relogement.py --no-seed \
-		&& $(PY) scripts/bench_insertion_import.py --no-seed \
+		&& $(PY) scripts/bench_insertion_import.py --no-seed && $(PY) scripts/bench_gusp.py --no-seed \
 		&& $(PY) scripts/bench.py --scale national --no-seed
 
 clean-var:
