@@ -261,6 +261,12 @@ from gusp.models import ActionStatus, GuspAction  # noqa: E402
 
 ACTION_EDIT_URL = RowUrl("gusp:action_edit")
 ACTION_OPEN = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+ACTION_BADGES = {
+    ActionStatus.TODO: "text-bg-secondary",
+    ActionStatus.IN_PROGRESS: "text-bg-primary",
+    ActionStatus.DONE: "text-bg-success",
+    ActionStatus.DROPPED: "text-bg-dark",
+}
 
 
 def action_late(action: GuspAction, today) -> bool:
@@ -321,7 +327,7 @@ class ActionTable(Table):
     def render_due_on(self, record):
         if action_late(record, self.today):
             return format_html(
-                '<span class="text-danger fw-semibold text-nowrap">{}</span>'
+                '<span class="text-danger-emphasis fw-semibold text-nowrap">{}</span>'
                 ' <span class="badge text-bg-danger">en retard</span>',
                 _date(record.due_on),
             )
@@ -330,7 +336,10 @@ class ActionTable(Table):
     def render_status(self, record):
         done = f" le {_date(record.done_on)}" if record.done_on else ""
         return format_html(
-            '<span class="badge gusp-action-{}">{}</span>{}', record.status, record.get_status_display(), done
+            '<span class="badge {}">{}</span><span class="small text-nowrap">{}</span>',
+            ACTION_BADGES.get(record.status, "text-bg-secondary"),
+            record.get_status_display(),
+            done,
         )
 
     def render_tfpb_amount(self, record):
