@@ -60,6 +60,19 @@ def phone(browser):
         is_mobile=True,
         has_touch=True,
     )
+    # Records the size of each photo the page sends with fetch (the browser does not report the size of a
+    # multipart body).
+    context.add_init_script(
+        """
+        window.sentPhotoSizes = [];
+        const send = window.fetch;
+        window.fetch = function (url, options) {
+          const photo = options && options.body instanceof FormData ? options.body.get("photo") : null;
+          if (photo && photo.size) window.sentPhotoSizes.push(photo.size);
+          return send.apply(this, arguments);
+        };
+        """
+    )
     yield context
     context.close()
 
@@ -67,6 +80,13 @@ def phone(browser):
 def small_jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), (150, 120, 90)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def heavy_jpeg() -> bytes:
+    """A phone-sized photo (4000×3000, noisy, so that it stays heavy)."""
+    buffer = io.BytesIO()
+    Image.effect_noise((4000, 3000), 60).convert("RGB").save(buffer, "JPEG", quality=92)
     return buffer.getvalue()
 
 
@@ -148,10 +168,26 @@ def test_observations_on_a_phone_online_then_offline(walk_world, phone, check_pa
     assert page.evaluate("key => localStorage.getItem(key)", draft_key) is None
     page.locator("#observations-enregistrees", has_text="2 observations enregistrées").wait_for()
 
+    # A phone's heavy photo leaves reduced (quicker in the street); the server still checks and re-encodes.
+    heavy = heavy_jpeg()
+    assert len(heavy) > 1_500_000
+    page.get_by_label("Thème").select_option(label="Propreté")
+    page.get_by_label("Ce qui est observé").fill("Tags sur le transformateur")
+    page.get_by_label("Photo").set_input_files(
+        files=[{"name": "tags.jpg", "mimeType": "image/jpeg", "buffer": heavy}]
+    )
+    with page.expect_response(lambda response: response.request.method == "POST") as answered:
+        page.get_by_role("button", name="Enregistrer l'observation").click()
+    assert answered.value.status == 201
+    sent_bytes = page.evaluate("window.sentPhotoSizes[window.sentPhotoSizes.length - 1]")
+    assert 0 < sent_bytes < len(heavy) / 2
+    page.locator("#observations-enregistrees", has_text="3 observations enregistrées").wait_for()
+    assert Report.objects.get(description="Tags sur le transformateur").photos.get().width == 1600
+
     page.get_by_role("link", name="Terminer : revenir au diagnostic").click()
     page.get_by_role("heading", level=1, name="Diagnostic en marchant du").wait_for()
-    page.locator("#observations-nombre", has_text="2 observations").wait_for()
-    page.locator("#carte-diagnostic-etat", has_text="2 signalements sur la carte").wait_for()
+    page.locator("#observations-nombre", has_text="3 observations").wait_for()
+    page.locator("#carte-diagnostic-etat", has_text="3 signalements sur la carte").wait_for()
     _no_sideways_scroll(page)
     check_page(page, "93-gusp-diagnostic-390")
     # Expected: the empty form refused (400), the POST tried while offline (then queued).
