@@ -150,6 +150,7 @@ def action_create(request):
 def action_edit(request, pk: int):
     action = get_object_or_404(programme_actions(request).select_related("sector", "owner"), pk=pk)
     require_perm(request, "gusp.change_guspaction", action)
+    title = f"Modifier l'action « {action.title} »"  # as stored, whatever a refused change assigned
     form = GuspActionForm(
         request.POST or None,
         instance=action,
@@ -162,4 +163,4 @@ def action_edit(request, pk: int):
         if save_or_errors(form, lambda: services.gusp_action_update(action=action, **fields)):
             messages.success(request, f"Action « {action.title} » mise à jour.")
             return redirect("gusp:action_list")
-    return _form_page(request, form, f"Modifier l'action « {action.title} »", action)
+    return _form_page(request, form, title, action)

@@ -347,3 +347,12 @@ def test_direction_reads_but_cannot_remove_a_commitment(world, conventions, as_u
     url = reverse("gusp:commitment_delete", args=[conventions["management"].pk, commitment.pk])
     assert as_user(world.users["direction"]).post(url).status_code == 403
     assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+@pytest.mark.parametrize("url_name", ["gusp:theme_list", "gusp:convention_list"])
+@pytest.mark.parametrize("value", ["-1", "abc", "99999999999", "\x00", "1e400"])
+def test_odd_query_parameters_do_not_fail(world, conventions, as_user, url_name, value):
+    query = dict.fromkeys(("page", "per_page", "sort", "year", "q", "theme"), value)
+    assert as_user(world.users["mission"]).get(reverse(url_name), query).status_code == 200
+    detail = detail_url(conventions["management"])
+    assert as_user(world.users["handler"]).get(detail, query).status_code == 200
