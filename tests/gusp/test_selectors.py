@@ -262,3 +262,21 @@ def test_aggregable_by_keeps_the_rows_of_scope_q(programme, sector_a, sector_b):
             Report.objects.filter(scope_q(user, programme_path="programme", sector_path="sector"))
         )
         assert len(kept & set(rows)) == expected[key], key
+
+
+@pytest.mark.parametrize(
+    ("reported", "inside"),
+    [
+        (datetime.datetime(2026, 3, 1, 0, 0, tzinfo=PARIS), True),  # the first local midnight
+        (datetime.datetime(2026, 2, 28, 23, 59, tzinfo=PARIS), False),
+        (datetime.datetime(2026, 3, 31, 23, 59, tzinfo=PARIS), True),  # 21:59 UTC, still March 31 here
+        (datetime.datetime(2026, 4, 1, 0, 0, tzinfo=PARIS), False),
+        (datetime.datetime(2026, 3, 29, 2, 30, tzinfo=datetime.UTC), True),  # the night clocks go forward
+    ],
+)
+def test_a_period_holds_the_local_days_from_midnight_to_midnight(programme, reported, inside):
+    """`reported_in` / `closed_in` compare the column with local midnights: the same days as the dates of
+    the timestamps in the local time zone."""
+    report = ReportFactory(programme=programme, reported_at=reported)
+    assert (report in selectors.reported_in(Report.objects.all(), MARCH)) is inside
+    assert (reported.astimezone(PARIS).date().month == 3) is inside  # what `__date` in March says
