@@ -111,6 +111,51 @@ def handling_rows(rows: list[selectors.HandlingRow], total: selectors.HandlingRo
     )
 
 
+def handler_summary(figures: selectors.GuspFigures, audience: Audience, *, kept: int | None = None) -> dict:
+    """One line per handler with its open reports and its handling (the packs' single table per handler):
+    the handlers with open reports in their order (the most first), then those with handled reports only;
+    beyond `kept` lines, the others in one line « Autres organisations (n) » (its medians not known).
+    Counts masked by column with the total line, as the dashboard's two tables mask them."""
+    handling = {row.handler: row for row in figures.handling}
+    names = list(figures.open.by_handler) + sorted(set(handling) - set(figures.open.by_handler))
+    raw = []
+    for name in names:
+        open_count, late = figures.open.by_handler.get(name, (0, 0))
+        row = handling.get(name)
+        raw.append(
+            (name, [open_count, late, row.handled if row else 0, row.within_target if row else 0], row)
+        )
+    if kept is not None and len(raw) > kept + 1:
+        others = raw[kept:]
+        summed = [sum(values[index] for _name, values, _row in others) for index in range(4)]
+        raw = [*raw[:kept], (f"Autres organisations ({len(others)})", summed, None)]
+    total = figures.handling_total
+    total_values = [*figures.open.total, total.handled, total.within_target]
+    *cells, total_cells = audience.counts(
+        [values for _name, values, _row in raw] + [total_values], column_totals=True
+    )
+
+    def line(label: str, values: list[int], shown: list[str], row: selectors.HandlingRow | None) -> dict:
+        hidden = is_masked(shown[2])
+        return {
+            "label": label,
+            "open": shown[0],
+            "late": shown[1],
+            "handled": shown[2],
+            "within_target": shown[3],
+            "within_share": share_text(shown[3], shown[2], values[3], values[2]),
+            "median_days": NONE if hidden or row is None else days_text(row.median_days),
+            "median_ack_hours": NONE if hidden or row is None else hours_text(row.median_ack_hours),
+        }
+
+    return {
+        "rows": [
+            line(name, values, shown, row) for (name, values, row), shown in zip(raw, cells, strict=True)
+        ],
+        "total": line("Ensemble", total_values, total_cells, total),
+    }
+
+
 def map_url(hotspot: selectors.Hotspot, *, sector_id, theme_id, period: selectors.Period) -> str:
     """The report map filtered on the hotspot's quartier, theme and period (the map has no place filter:
     the hotspot is among the points shown)."""
@@ -198,7 +243,7 @@ def tfpb_display(rows: list[selectors.TfpbRow]) -> dict:
         "amount": format_euros(sum((row.amount for row in rows), Decimal(0))),
         "done_amount": format_euros(sum((row.done_amount for row in rows), Decimal(0))),
     }
-    return {"rows": shown, "total": total}
+    return {"rows": shown, "total": total, "years": len({row.year for row in rows})}
 
 
 def figures_display(
@@ -208,6 +253,7 @@ def figures_display(
     sector_ids: dict[str, int] | None = None,
     theme_ids: dict[str, int] | None = None,
     hotspots_kept: int | None = None,
+    handlers_kept: int | None = None,
 ) -> dict:
     """Everything a dashboard or a pack section shows of the figures, for the audience (the hotspots'
     map links when the ids of the sectors and themes by name are given)."""
@@ -229,6 +275,7 @@ def figures_display(
         "handlers": handlers,
         "handling": handled,
         "handling_total": handled_total,
+        "handler_summary": handler_summary(figures, audience, kept=handlers_kept),
         "hotspots": hotspot_rows(
             hotspots, audience, period=figures.period, sector_ids=sector_ids, theme_ids=theme_ids
         ),

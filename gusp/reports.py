@@ -12,9 +12,11 @@ from core.pack_sections import PackScope, section
 from gusp import display, selectors
 from gusp.models import GuspAction, Report, WalkAudit
 
-# A pack lists the most reported hotspots; the dashboard has all of them (20 at most).
+# A pack lists the most reported hotspots (the dashboard has all of them, 20 at most); the revue de projet
+# names the first one, and keeps the handlers with the most open reports (the others in one line), so that
+# its GUSP synthesis stands on about one page for a metropolitan programme.
 PACK_HOTSPOTS = 8
-REVUE_HOTSPOTS = 5
+REVUE_HANDLERS = 6
 
 
 def scope_querysets(scope: PackScope):
@@ -41,12 +43,14 @@ def scope_figures(scope: PackScope) -> selectors.GuspFigures:
     )
 
 
-def _context(scope: PackScope, *, hotspots_kept: int) -> dict | None:
+def _context(scope: PackScope, *, hotspots_kept: int, handlers_kept: int | None = None) -> dict | None:
     reports, _walks, _actions = scope_querysets(scope)
     figures = scope_figures(scope)
     if display.is_empty(figures) and not reports.exists():
         return None  # no GUSP data at all in the scope: the section is left out
-    context = display.figures_display(figures, scope.audience, hotspots_kept=hotspots_kept)
+    context = display.figures_display(
+        figures, scope.audience, hotspots_kept=hotspots_kept, handlers_kept=handlers_kept
+    )
     context.update(
         situation=scope.period_end,
         period_label=display.period_label(figures.period),
@@ -66,4 +70,4 @@ def gusp(scope: PackScope) -> dict | None:
 def gusp_summary(scope: PackScope) -> dict | None:
     """The revue de projet's GUSP: the year's reports and their handling per handler, the open reports by
     theme, the walk audits and the landlords' TFPB actions of the year."""
-    return _context(scope, hotspots_kept=REVUE_HOTSPOTS)
+    return _context(scope, hotspots_kept=1, handlers_kept=REVUE_HANDLERS)

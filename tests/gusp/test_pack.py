@@ -13,6 +13,8 @@ from reporting import services as packs
 from reporting.generator import build_sections
 from reporting.kinds import SECTIONS_BY_KIND
 from reporting.models import PackAudience, PackKind
+from tests.accounts.factories import OrganisationFactory
+from tests.gusp.conftest import days_ago, report
 from tests.gusp.test_dashboard import data  # noqa: F401 (fixture: the dashboard's hand-built set)
 
 URL = reverse("gusp:dashboard")
@@ -70,9 +72,11 @@ def test_each_kind_of_pack_holds_the_section_after_insertion(data, kind, key, af
     (built,) = build_sections(scope(data, kind=kind), section_keys=[key])
     assert built.title == "Gestion urbaine de proximité"
     html = built.html
-    for expected in ("Signalements ouverts par thème", "Traitement dans le délai cible", "Logis du Nord"):
+    for expected in ("Signalements ouverts par thème", "traitement dans le délai cible", "Logis du Nord"):
         assert expected in html
-    assert html.count("data:image/svg+xml") == 2  # open reports by theme and by handler
+    # Open reports by theme and by handler; the revue's table per handler stands without its chart.
+    assert html.count("data:image/svg+xml") == (1 if kind == PackKind.REVUE else 2)
+    assert "Par organisation en charge : signalements ouverts, et traitement" in html
 
 
 def test_the_section_shows_the_dashboards_figures_and_charts(data, as_user):  # noqa: F811
@@ -87,7 +91,9 @@ def test_the_section_shows_the_dashboards_figures_and_charts(data, as_user):  # 
         for name in SHOWN:
             assert context[name] == page[name], (kind, name)
         assert context["tfpb"] == page["tfpb"]
-        assert without_links(context["hotspots"]) == without_links(page["hotspots"])
+        kept = len(context["hotspots"])  # the revue names the first one only
+        assert without_links(context["hotspots"]) == without_links(page["hotspots"])[:kept]
+        assert context["hotspots_count"] == len(page["hotspots"])
         assert context["theme_chart"] == page["theme_chart"]
         assert context["handler_chart"] == page["handler_chart"]
         assert context["theme_chart"].startswith("data:image/svg+xml")
@@ -123,3 +129,35 @@ def test_no_gusp_data_no_section(programme):
     empty = SimpleNamespace(programme=programme)
     assert section(scope(empty), "gusp") is None
     assert section(scope(empty, kind=PackKind.REVUE), "gusp-synthese") is None
+
+
+def test_the_table_per_handler_joins_open_and_handled_reports(data):  # noqa: F811
+    summary = section(scope(data), "gusp")["handler_summary"]
+    lines = [
+        (row["label"], row["open"], row["late"], row["handled"], row["within_target"], row["median_days"])
+        for row in [*summary["rows"], summary["total"]]
+    ]
+    assert lines == [
+        ("Ville de Lille", "4", "2", "2", "2", "1,0\u202fj"),
+        ("Logis du Nord", "2", "1", "1", "0", "20,0\u202fj"),
+        ("Ensemble", "6", "3", "3", "2", "1,0\u202fj"),
+    ]
+
+
+def test_the_revue_groups_the_handlers_beyond_the_first_ones(data):  # noqa: F811
+    from gusp import display, reports
+
+    figures = reports.scope_figures(scope(data, kind=PackKind.REVUE))
+    summary = display.handler_summary(figures, scope(data).audience, kept=1)
+    assert summary["rows"] == [  # kept=1 with two handlers: nothing to group (one line for one line)
+        *display.handler_summary(figures, scope(data).audience)["rows"]
+    ]
+    # Three handlers, one kept: the two others in one line, their medians unknown.
+    other = OrganisationFactory(name="Métropole")
+    report(data, "third", theme=data.cleanliness, handler=other, reported_at=days_ago(2))
+    figures = reports.scope_figures(scope(data, kind=PackKind.REVUE))
+    rows = display.handler_summary(figures, scope(data).audience, kept=1)["rows"]
+    assert [(row["label"], row["open"], row["handled"], row["median_days"]) for row in rows] == [
+        ("Ville de Lille", "4", "2", "1,0\u202fj"),
+        ("Autres organisations (2)", "3", "1", "—"),
+    ]
