@@ -5,7 +5,9 @@ The figures are the dashboard's (`gusp.selectors.gusp_figures`, shown through `g
 `gusp.charts`): the reports made and handled in the pack's period (`period_start` to `period_end`, the
 situation date), the reports open and late at the situation date, over the pack's scope (the programme, or
 the sector of a sector's COPIL). A partners' pack masks the counts of reports and of walk participants
-below the threshold, as the dashboard does for partners (docs/gusp.md).
+below the threshold, as the dashboard does for partners (docs/gusp.md). The revue de projet's synthesis is
+shorter (about a page for a metropolitan programme): the handlers with the most open reports, the first
+hotspot, walk audits and TFPB in sentences (templates/gusp/pack/body.html, `summary`).
 """
 
 from core.pack_sections import PackScope, section
