@@ -178,9 +178,7 @@ def test_the_gusp_entry_of_the_main_menu_comes_after_relogement_and_insertion(wo
     orders = {entry.label: entry.order for entry in entries()}
     assert orders["GUSP"] > max(orders["Relogement"], orders.get("Insertion", 0))
     html = as_user(world.users["handler"]).get(LIST).content.decode()
-    assert re.search(
-        r'class="nav-link active"\s+aria-current="page"\s+href="/gusp/signalements/">GUSP</a>', html
-    )
+    assert re.search(r'class="nav-link active"\s+aria-current="page"\s+href="/gusp/">GUSP</a>', html)
 
 
 # --- Map ------------------------------------------------------------------------------------------------
