@@ -2,7 +2,7 @@
 opens the walk's observation form, the position fills in, a photo taken on the spot is attached and the
 observation is sent; then the network drops, the next observation waits on the phone (banner, queue in
 localStorage) and leaves by itself when the network is back. The list and the form are checked with axe
-and never scroll sideways; a screenshot of the form is kept in /tmp/gusp-walk-390.png."""
+and never scroll sideways; screenshots are kept in var/screenshots/ (`check_page`)."""
 
 import io
 import json
@@ -24,7 +24,6 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 POSITION = {"latitude": 50.6167, "longitude": 3.0707, "accuracy": 12}
 REFERENT = "referent-gusp@exemple.fr"
-SCREENSHOT = "/tmp/gusp-walk-390.png"
 
 
 @pytest.fixture
@@ -126,7 +125,6 @@ def test_observations_on_a_phone_online_then_offline(walk_world, phone, check_pa
     )
     _no_sideways_scroll(page)
     check_page(page, "91-gusp-observation-390")
-    page.screenshot(path=SCREENSHOT, full_page=True)
     page.get_by_role("button", name="Enregistrer l'observation").click()
     page.locator("#observation-message", has_text="Observation enregistrée").wait_for()
     report = Report.objects.get()
