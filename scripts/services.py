@@ -9,7 +9,7 @@
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import redis
@@ -23,8 +23,10 @@ def log(message: str) -> None:
 
 
 def _server_url(database_url: str) -> str:
+    """The same server's maintenance database; `postgres:///name` (local socket) keeps its `//`."""
     parts = urlsplit(database_url)
-    return urlunsplit(parts._replace(path="/postgres"))
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{parts.netloc}/postgres{query}"
 
 
 def _answers(url: str) -> bool:
