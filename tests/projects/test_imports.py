@@ -551,6 +551,7 @@ def test_web_upload_preview_confirm(lille, mission_client, mission_user, annex):
     assert preview.status_code == 200
     assert "Confirmer l'import" in html
     assert "OP-045" in html
+    assert "Points d'attention (ils n'empêchent pas l'import) :" in html
 
     confirmed = confirm(mission_client, record)
 
@@ -563,6 +564,7 @@ def test_web_upload_preview_confirm(lille, mission_client, mission_user, annex):
     assert record.confirmed_by == mission_user
     outcome = mission_client.get(confirmed.url).content.decode()
     assert "Import terminé : 45 créée(s), 0 modifiée(s), 0 inchangée(s)." in outcome
+    assert "Points d'attention relevés à l'aperçu, avant l'import :" in outcome
     assert reverse("projects:operation_list") in outcome
     again = confirm(mission_client, record, follow=True)
     assert "Cet import a déjà été traité (statut : Importé)." in again.content.decode()
