@@ -5,7 +5,10 @@ Reports are not personal data, but docs/gusp.md publishes a partner's figures «
 for an audience outside the mission team (`core.audience`), the counts of reports and of walk participants
 below the threshold are masked, with the cells of a total's line that would give them back
 (`Audience.counts`, `core.disclosure`); a share or a median computed on a masked count is not shown. TFPB
-actions and euros are the landlords' own declarations to the convention's signatories: not masked.
+actions and euros are the landlords' own declarations to the convention's signatories: not masked, but a
+partner reads a landlord's line only when it is its own (the action plan's rule: the dashboard gets the
+partner's own actions only), and a partners' pack, read by every partner, gives the programme's total
+without the line of each landlord (`tfpb_display(..., per_landlord=False)`).
 A chart is drawn only when none of the counts it draws is masked (`gusp.charts`).
 """
 
@@ -224,8 +227,9 @@ def walks_display(walks: selectors.WalkFigures, audience: Audience) -> dict:
     }
 
 
-def tfpb_display(rows: list[selectors.TfpbRow]) -> dict:
-    """Per landlord and year, and in total: actions, actions done, euros valued (all, done)."""
+def tfpb_display(rows: list[selectors.TfpbRow], *, per_landlord: bool = True) -> dict:
+    """Per landlord and year, and in total: actions, actions done, euros valued (all, done). Without
+    `per_landlord`, the total only (`rows` empty, `any` says whether there is one)."""
     shown = [
         {
             "landlord": row.landlord,
@@ -243,7 +247,13 @@ def tfpb_display(rows: list[selectors.TfpbRow]) -> dict:
         "amount": format_euros(sum((row.amount for row in rows), Decimal(0))),
         "done_amount": format_euros(sum((row.done_amount for row in rows), Decimal(0))),
     }
-    return {"rows": shown, "total": total, "years": len({row.year for row in rows})}
+    return {
+        "rows": shown if per_landlord else [],
+        "total": total,
+        "years": len({row.year for row in rows}),
+        "any": bool(rows),
+        "per_landlord": per_landlord,
+    }
 
 
 def figures_display(
@@ -254,9 +264,11 @@ def figures_display(
     theme_ids: dict[str, int] | None = None,
     hotspots_kept: int | None = None,
     handlers_kept: int | None = None,
+    tfpb_per_landlord: bool = True,
 ) -> dict:
     """Everything a dashboard or a pack section shows of the figures, for the audience (the hotspots'
-    map links when the ids of the sectors and themes by name are given)."""
+    map links when the ids of the sectors and themes by name are given; the TFPB total without the
+    landlords' lines unless `tfpb_per_landlord`)."""
     themes, open_total = open_rows(figures.open.by_theme, figures.open.total, audience)
     handlers, _ = open_rows(figures.open.by_handler, figures.open.total, audience)
     handled, handled_total = handling_rows(figures.handling, figures.handling_total, audience)
@@ -282,7 +294,7 @@ def figures_display(
         "hotspots_count": len(figures.hotspots),
         "hotspots_more": len(figures.hotspots) - len(hotspots),
         "walks": walks_display(figures.walks, audience),
-        "tfpb": tfpb_display(figures.tfpb),
+        "tfpb": tfpb_display(figures.tfpb, per_landlord=tfpb_per_landlord),
         "theme_chart": charts.open_chart(
             figures.open.by_theme,
             category="Thème",

@@ -662,6 +662,18 @@ class GuspActionQuerySet(ScopedQuerySet):
     def tfpb(self) -> "GuspActionQuerySet":
         return self.exclude(tfpb_axis="")
 
+    def readable_by(self, user, *, internal: bool, organisation_id: int | None) -> "GuspActionQuerySet":
+        """The actions a reader sees, on the action plan and in the dashboard's TFPB figures alike: the
+        programme's people (`internal`) within their perimeter (`visible_to`); a partner the actions of its
+        perimeter that are not valued against a TFPB abatement, and every action its own organisation
+        carries — a landlord its own TFPB actions, never another landlord's; a partner that is not a
+        landlord (State services, Métropole…) no TFPB action."""
+        if internal:
+            return self.visible_to(user)
+        own = Q(owner_id=organisation_id) if organisation_id else Q(pk__in=[])
+        in_scope = scope_q(user, programme_path="programme", sector_path="sector") & Q(tfpb_axis="")
+        return self.filter(in_scope | own)
+
     def with_list_data(self) -> "GuspActionQuerySet":
         return self.select_related("sector", "owner", "convention")
 

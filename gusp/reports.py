@@ -51,7 +51,13 @@ def _context(scope: PackScope, *, hotspots_kept: int, handlers_kept: int | None 
     if display.is_empty(figures) and not reports.exists():
         return None  # no GUSP data at all in the scope: the section is left out
     context = display.figures_display(
-        figures, scope.audience, hotspots_kept=hotspots_kept, handlers_kept=handlers_kept
+        figures,
+        scope.audience,
+        hotspots_kept=hotspots_kept,
+        handlers_kept=handlers_kept,
+        # A partner reads only its own organisation's TFPB line; a partners' pack, read by every partner,
+        # gives the landlords' total without each one's line (docs/gusp.md).
+        tfpb_per_landlord=scope.audience.is_internal,
     )
     context.update(
         situation=scope.period_end,

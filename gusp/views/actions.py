@@ -1,22 +1,20 @@
 """The GUSP action plan (« Plan d'actions »): the list with its filters, the TFPB euros per landlord under
 those filters, the xlsx export, and the team's creation and edit forms.
 
-Who sees which actions (`programme_actions`): the programme's people within their perimeter
-(`GuspAction.objects.visible_to`); a partner reads the actions of its perimeter that are not valued
-against a TFPB abatement, and every action its own organisation carries — a landlord sees its own TFPB
-actions, never another landlord's. Partners never write here (`gusp.rules`)."""
+Who sees which actions (`programme_actions`, `GuspAction.objects.readable_by`): the programme's people
+within their perimeter; a partner reads the actions of its perimeter that are not valued against a TFPB
+abatement, and every action its own organisation carries — a landlord sees its own TFPB actions, never
+another landlord's; the GUSP dashboard applies the same rule. Partners never write here (`gusp.rules`)."""
 
 from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from accounts.models import scope_q
 from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.exports import xlsx_response
@@ -28,23 +26,10 @@ from gusp.filters import ActionFilter
 from gusp.forms import GuspActionForm
 from gusp.models import GuspAction
 from gusp.tables import ActionTable
-from gusp.views.common import require_perm
+from gusp.views.common import programme_actions, require_perm
 from projects.models import Sector
 
 PAGE_SIZE = 50
-
-
-def programme_actions(request):
-    """The actions of the current programme the user reads (see the module docstring)."""
-    actions = GuspAction.objects.filter(programme=request.programme)
-    if audience_for_request(request).is_internal:
-        return actions.visible_to(request.user)
-    membership = request.membership
-    own = (
-        Q(owner_id=membership.organisation_id) if membership and membership.organisation_id else Q(pk__in=[])
-    )
-    in_scope = scope_q(request.user, programme_path="programme", sector_path="sector") & Q(tfpb_axis="")
-    return actions.filter(in_scope | own)
 
 
 def _filtered(request) -> ActionFilter:

@@ -5,12 +5,33 @@ from django.shortcuts import get_object_or_404
 
 from accounts.selectors import scope_cache_key
 from core.audience import audience_for_request
-from gusp.models import Report
+from gusp.models import GuspAction, Report
 
 
 def programme_reports(request):
     """The reports of the current programme the user sees one by one (`Report.objects.visible_to`)."""
     return Report.objects.visible_to(request.user).filter(programme=request.programme)
+
+
+def programme_actions(request):
+    """The actions of the current programme the user reads (`GuspAction.objects.readable_by`: a partner
+    reads the TFPB actions of its own organisation only)."""
+    membership = request.membership
+    return GuspAction.objects.filter(programme=request.programme).readable_by(
+        request.user,
+        internal=audience_for_request(request).is_internal,
+        organisation_id=membership.organisation_id if membership is not None else None,
+    )
+
+
+def actions_scope_key(request) -> str:
+    """Which TFPB actions the user reads, for the figures' cache: all of its perimeter for the programme's
+    people, its organisation's for a partner (two partners with the same quartiers may not share them)."""
+    if audience_for_request(request).is_internal:
+        return "tfpb-tout"
+    membership = request.membership
+    organisation_id = membership.organisation_id if membership is not None else None
+    return f"tfpb-organisation-{organisation_id}" if organisation_id else "tfpb-aucune"
 
 
 def visible_report(request, pk: int, queryset=None) -> Report:

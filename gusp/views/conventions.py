@@ -19,8 +19,7 @@ from core.readonly import readonly
 from gusp import services
 from gusp.forms import CommitmentForm, GuspConventionForm
 from gusp.models import Commitment, GuspConvention, Volet
-from gusp.views.actions import programme_actions
-from gusp.views.common import require_perm
+from gusp.views.common import programme_actions, require_perm
 
 
 def _conventions(request):

@@ -3,7 +3,9 @@ handled within the target delay, recurring hotspots, walk audits and TFPB action
 quartier of the user's perimeter.
 
 The figures are aggregates of `Report.objects.aggregable_by(user)` (a partner: its quartiers, whatever
-organisation handles the reports), walk audits and actions `visible_to(user)`, computed by
+organisation handles the reports), walk audits `visible_to(user)` and the actions the user reads on the
+action plan (`GuspAction.objects.readable_by`: a partner's TFPB figures are its own organisation's, none
+for a partner that is not a landlord), computed by
 `gusp.selectors` in a fixed number of queries and kept a few minutes per perimeter, quartier and period;
 `gusp.display` turns them into the same strings as the pack section, masked for partners.
 """
@@ -19,7 +21,8 @@ from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.readonly import readonly
 from gusp import display, selectors
-from gusp.models import GuspAction, Report, Theme, WalkAudit
+from gusp.models import Report, Theme, WalkAudit
+from gusp.views.common import actions_scope_key, programme_actions
 from projects.models import Sector
 
 YEAR_MIN = 2000
@@ -91,7 +94,7 @@ def scoped(request, sector: Sector | None):
     querysets = [
         Report.objects.aggregable_by(user).filter(programme=programme),
         WalkAudit.objects.visible_to(user).filter(programme=programme),
-        GuspAction.objects.visible_to(user).filter(programme=programme),
+        programme_actions(request),
     ]
     if sector is not None:
         querysets = [queryset.filter(sector=sector) for queryset in querysets]
@@ -115,7 +118,7 @@ def dashboard(request):
         walks,
         actions,
         programme_id=programme.pk,
-        scope=f"{scope}:quartier-{sector.pk if sector else 'tous'}",
+        scope=f"{scope}:{actions_scope_key(request)}:quartier-{sector.pk if sector else 'tous'}",
         period=period,
     )
     audience = audience_for_request(request)
