@@ -47,6 +47,7 @@ class GuspConventionQuerySet(models.QuerySet):
         return self.filter(whole | Q(Exists(sector_grant)))
 
 
+@pghistory.track()
 class GuspConvention(models.Model):
     """A local GUSP convention (Ville, Métropole, landlords, State), or the « projet de gestion » annexed
     to the NPNRU convention."""
@@ -110,6 +111,7 @@ class GuspConvention(models.Model):
             raise ValidationError(errors)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Commitment(models.Model):
     """One commitment of a GUSP convention, by volet and signatory."""
 
@@ -144,6 +146,7 @@ class ThemeQuerySet(models.QuerySet):
         return self.filter(programme__in=Programme.objects.visible_to(user))
 
 
+@pghistory.track()
 class Theme(models.Model):
     """A theme of reports (propreté, éclairage…): its default handler and target delay are data, edited
     by the mission team; its synonyms map the categories of other tools on import."""
@@ -678,6 +681,7 @@ class GuspActionQuerySet(ScopedQuerySet):
         return self.select_related("sector", "owner", "convention")
 
 
+@pghistory.track()
 class GuspAction(models.Model):
     """An item of the GUSP action plan; with a TFPB axis, a landlord's action valued against its abatement."""
 
