@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from core.audience import audience_for_request
 from core.decorators import programme_required
@@ -170,10 +169,24 @@ def commitment_edit(request, pk: int, commitment_pk: int):
     return _commitment_page(request, convention, form, "Modifier l'engagement")
 
 
-@require_POST
 @programme_required
 def commitment_delete(request, pk: int, commitment_pk: int):
+    """GET: the confirmation page (what is removed, from which convention); POST: the removal (recorded in
+    the commitments' history), as the operations' milestones and funding lines are removed."""
     convention, commitment = _commitment(request, pk, commitment_pk)
-    services.commitment_delete(commitment=commitment)
-    messages.success(request, "Engagement retiré de la convention.")
-    return redirect("gusp:convention_detail", pk=convention.pk)
+    detail_url = reverse("gusp:convention_detail", args=[convention.pk])
+    if request.method == "POST":
+        services.commitment_delete(commitment=commitment)
+        messages.success(request, "Engagement retiré de la convention.")
+        return redirect(detail_url)
+    return render(
+        request,
+        "gusp/commitment_confirm_delete.html",
+        {
+            "convention": convention,
+            "commitment": commitment,
+            "title": "Retirer l'engagement",
+            "breadcrumb": [_list_crumb(), (detail_url, convention.title)],
+            "cancel_url": detail_url,
+        },
+    )

@@ -120,9 +120,10 @@ MATRIX.update(
         "gusp:convention_edit": [("gusp_convention_a", EDIT_HANDLED), ("gusp_convention_b", EDIT_OTHERS)],
         "gusp:commitment_create": [("gusp_convention_a", EDIT_HANDLED), ("gusp_convention_b", EDIT_OTHERS)],
         "gusp:commitment_edit": [("gusp_commitment_a", EDIT_HANDLED), ("gusp_commitment_b", EDIT_OTHERS)],
+        # GET: the confirmation page; POST: the removal.
         "gusp:commitment_delete": [
-            ("gusp_commitment_drop_a", POST_ONLY, POST_TEAM_HANDLED),
-            ("gusp_commitment_drop_b", POST_ONLY, POST_TEAM_OTHERS),
+            ("gusp_commitment_drop_a", EDIT_HANDLED, POST_TEAM_HANDLED),
+            ("gusp_commitment_drop_b", EDIT_OTHERS, POST_TEAM_OTHERS),
         ],
     }
 )

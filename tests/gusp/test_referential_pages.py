@@ -279,7 +279,8 @@ def test_the_referent_creates_a_convention_then_adds_edits_and_removes_a_commitm
     assert list(convention.sectors.all()) == [world.sector_b]
 
     delete = reverse("gusp:commitment_delete", args=[convention.pk, commitment.pk])
-    assert client.get(delete).status_code == 405
+    assert client.get(delete).status_code == 200  # the confirmation first
+    assert Commitment.objects.exists()
     assert client.post(delete).status_code == 302
     assert not Commitment.objects.exists()
 
@@ -339,6 +340,55 @@ def test_a_commitment_of_another_convention_is_not_found(world, conventions, as_
     client = as_user(world.users["mission"])
     assert client.get(reverse("gusp:commitment_edit", args=[other.pk, commitment.pk])).status_code == 404
     assert client.post(reverse("gusp:commitment_delete", args=[other.pk, commitment.pk])).status_code == 404
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+def commitment_delete_url(convention, commitment) -> str:
+    return reverse("gusp:commitment_delete", args=[convention.pk, commitment.pk])
+
+
+def test_removing_a_commitment_asks_for_confirmation_first(world, conventions, as_user):
+    convention = conventions["management"]
+    commitment = convention.commitments.get(volet=Volet.CORRECTIVE)
+    url = commitment_delete_url(convention, commitment)
+    client = as_user(world.users["gusp_referent"])
+    page = client.get(detail_url(convention)).content.decode()
+    # The convention's page links to the confirmation; no form there removes anything.
+    assert f'href="{url}"' in page
+    assert f'action="{url}"' not in page
+
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Retirer cet engagement de la convention « Projet de gestion du NPNRU » ?" in html
+    assert "Réparer les portes de hall sous 48 heures" in html
+    assert "Correctif" in html
+    assert "Logis du Nord" in html  # the committed signatory
+    assert '<form method="post" class="d-flex flex-wrap gap-2">' in html
+    assert "Retirer l'engagement</button>" in html
+    assert f'href="{detail_url(convention)}">Annuler</a>' in html
+    assert Commitment.objects.filter(pk=commitment.pk).exists()  # a GET removes nothing
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == detail_url(convention)
+    assert "Engagement retiré de la convention." in response.content.decode()
+    assert not Commitment.objects.filter(pk=commitment.pk).exists()
+    assert convention.commitments.count() == 1  # the other one stays
+    assert client.get(url).status_code == 404  # gone
+
+
+@pytest.mark.parametrize("account", ["handler", "partner", "direction"])
+def test_a_reader_is_refused_the_confirmation_and_the_removal(world, conventions, as_user, account):
+    convention = conventions["management"]
+    commitment = convention.commitments.first()
+    client = as_user(world.users[account])
+    assert client.get(detail_url(convention)).status_code == 200  # it reads the convention
+    assert (
+        commitment_delete_url(convention, commitment)
+        not in client.get(detail_url(convention)).content.decode()
+    )
+    assert client.get(commitment_delete_url(convention, commitment)).status_code == 403
+    assert client.post(commitment_delete_url(convention, commitment)).status_code == 403
     assert Commitment.objects.filter(pk=commitment.pk).exists()
 
 
