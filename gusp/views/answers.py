@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from core.decorators import internal_required
 from core.forms import apply_service_errors
@@ -75,11 +74,23 @@ def answer_template_edit(request, pk: int):
     return _form_page(request, form, f"Modifier le modèle « {template.title} »")
 
 
-@require_POST
 @internal_required
 def answer_template_delete(request, pk: int):
+    """GET: the confirmation page (the template's title and text); POST: the removal."""
     template = get_object_or_404(_templates(request), pk=pk)
     require_perm(request, "gusp.delete_answertemplate", template)
-    services.answer_template_delete(template=template)
-    messages.success(request, f"Modèle « {template.title} » supprimé.")
-    return redirect("gusp:answer_template_list")
+    list_url = reverse("gusp:answer_template_list")
+    if request.method == "POST":
+        services.answer_template_delete(template=template)
+        messages.success(request, f"Modèle « {template.title} » supprimé.")
+        return redirect(list_url)
+    return render(
+        request,
+        "gusp/answer_template_confirm_delete.html",
+        {
+            "template": template,
+            "title": "Supprimer le modèle de réponse",
+            "breadcrumb": [(list_url, "Modèles de réponse")],
+            "cancel_url": list_url,
+        },
+    )

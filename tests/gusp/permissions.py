@@ -52,7 +52,8 @@ MATRIX = {
     "gusp:answer_template_list": [("none", INTERNAL)],
     "gusp:answer_template_create": [("none", EDIT_PROGRAMME)],
     "gusp:answer_template_edit": [("answer_template", EDIT_HANDLED)],
-    "gusp:answer_template_delete": [("answer_template", POST_ONLY, POST_TEAM_HANDLED)],
+    # GET: the confirmation page; POST: the deletion.
+    "gusp:answer_template_delete": [("answer_template", EDIT_HANDLED, POST_TEAM_HANDLED)],
     # Diagnostics en marchant: read within the quartiers (partners too), written by the GUSP editors.
     "gusp:walk_audit_list": [("none", ALL)],
     "gusp:walk_audit_create": [("none", EDIT_PROGRAMME)],

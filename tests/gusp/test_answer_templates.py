@@ -24,7 +24,13 @@ def test_the_team_adds_edits_and_removes_a_canned_answer(world, as_user):
     assert (template.title, template.text) == ("Épave", "La police municipale a été prévenue.")
     html = client.get(LIST).content.decode().split('id="modeles-reponse"')[1]
     assert html.index("Transmis") < html.index("Réglé") < html.index("Épave")  # in their order
-    assert client.post(reverse("gusp:answer_template_delete", args=[template.pk])).status_code == 302
+    delete_url = reverse("gusp:answer_template_delete", args=[template.pk])
+    assert delete_url in client.get(LIST).content.decode()  # a link to the confirmation, not a form
+    confirmation = client.get(delete_url).content.decode()
+    assert "Supprimer le modèle « Épave » ?" in confirmation
+    assert "La police municipale a été prévenue." in confirmation
+    assert AnswerTemplate.objects.filter(pk=template.pk).exists()
+    assert client.post(delete_url).status_code == 302
     assert not AnswerTemplate.objects.filter(pk=template.pk).exists()
 
 
@@ -42,6 +48,7 @@ def test_direction_reads_the_canned_answers_and_changes_none(world, as_user):
     assert "Votre signalement a été transmis." in html
     assert reverse("gusp:answer_template_create") not in html
     template = AnswerTemplate.objects.get(title="Transmis")
+    assert client.get(reverse("gusp:answer_template_delete", args=[template.pk])).status_code == 403
     assert client.post(reverse("gusp:answer_template_delete", args=[template.pk])).status_code == 403
     assert as_user(world.users["handler"]).get(LIST).status_code == 403
 
