@@ -1,15 +1,20 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+DJANGO_BLANK = "---------"
+BLANK_LABEL = "— choisir —"
+
 
 class BootstrapFormMixin:
-    """Adds Bootstrap 5 classes to every widget, so templates render fields without extra markup."""
+    """Adds Bootstrap 5 classes to every widget, so templates render fields without extra markup, and says
+    « — choisir — » where Django would offer « --------- » as a select's empty choice."""
 
     fields: dict[str, forms.Field]  # from the form class it is mixed into
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _name_the_blank_choice(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -18,6 +23,16 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def _name_the_blank_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_BLANK:
+            field.empty_label = BLANK_LABEL
+    elif isinstance(field, forms.ChoiceField) and any(label == DJANGO_BLANK for _, label in field.choices):
+        field.choices = [
+            (value, BLANK_LABEL if label == DJANGO_BLANK else label) for value, label in field.choices
+        ]
 
 
 def apply_service_errors(form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
