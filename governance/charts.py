@@ -25,8 +25,9 @@ def attendance_chart(figures: selectors.ConcertationFigures) -> str | None:
     return svg_data_uri(render_svg(spec))
 
 
-def feedback_chart(figures: selectors.ConcertationFigures) -> str | None:
-    """Remarks received and answered per theme: the concertation dashboard's spec."""
+def feedback_chart(figures: selectors.ConcertationFigures, *, bar_step: int | None = None) -> str | None:
+    """Remarks received and answered per theme: the concertation dashboard's spec (`bar_step`: thinner
+    bars, for the revue de projet)."""
     rows = selectors.feedback_chart_rows(figures)
     if not rows:
         return None
@@ -37,6 +38,7 @@ def feedback_chart(figures: selectors.ConcertationFigures) -> str | None:
         value="count",
         value_title="Remontées",
         group_order=["Reçues", "Réponse apportée"],
+        bar_step=bar_step,
     )
     spec["encoding"]["x"]["axis"] = {"format": "d", "tickMinStep": 1}  # counts, not euros
     return svg_data_uri(render_svg(spec))

@@ -6,6 +6,7 @@ for partners masks small counts and the cells that would reveal them.
 
 from django.utils import timezone
 
+from core.charts import DENSE_BAR_STEP
 from core.pack_sections import PackScope, section
 from core.richtext import sanitize_html
 from governance import selectors
@@ -72,7 +73,8 @@ def concertation(scope: PackScope) -> dict:
 )
 def concertation_summary(scope: PackScope) -> dict:
     """The revue de projet's concertation: the year's figures per type and theme, without the list of
-    every event (several pages on a large programme; the COPIL's detail)."""
+    every event (several pages on a large programme; the COPIL's detail), the chart per theme with
+    thinner bars (the revue is a dense document)."""
     return concertation_context(scope, with_events=False)
 
 
@@ -87,6 +89,8 @@ def concertation_context(scope: PackScope, *, with_events: bool) -> dict:
     audience = scope.audience
     *attendance, attendance_total = attendance_table(figures, audience.counts)
     *feedback, feedback_total = feedback_table(figures, audience.counts)
+    draws_charts = audience.draws_people_charts
+    bar_step = None if with_events else DENSE_BAR_STEP  # the revue de projet's synthesis: thinner bars
     return {
         "figures": figures,
         "attendance": attendance,
@@ -95,8 +99,8 @@ def concertation_context(scope: PackScope, *, with_events: bool) -> dict:
         "feedback_total": feedback_total,
         "with_events": with_events,
         "events": _events_table(scope, event_rows) if with_events else [],
-        "attendance_chart": attendance_chart(figures) if audience.draws_people_charts else None,
-        "feedback_chart": feedback_chart(figures) if audience.draws_people_charts else None,
+        "attendance_chart": attendance_chart(figures) if draws_charts else None,
+        "feedback_chart": feedback_chart(figures, bar_step=bar_step) if draws_charts else None,
     }
 
 

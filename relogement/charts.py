@@ -65,8 +65,9 @@ def share_rows(total: Figures) -> list[dict]:
     return rows
 
 
-def shares_chart(total: Figures) -> str | None:
-    """Shares of the definitive rehousings (new, outside QPV, off site) beside the plans' targets."""
+def shares_chart(total: Figures, *, bar_step: int | None = None) -> str | None:
+    """Shares of the definitive rehousings (new, outside QPV, off site) beside the plans' targets
+    (`bar_step`: thinner bars, for the revue de projet)."""
     rows = share_rows(total)
     if not rows:
         return None
@@ -78,6 +79,7 @@ def shares_chart(total: Figures) -> str | None:
         value_title="Part des relogements (%)",
         group_order=[DONE, TARGET],
         width=440,
+        bar_step=bar_step,
     )
     spec["encoding"]["x"]["axis"] = {"format": "d"}
     spec["encoding"]["x"]["scale"] = {"domain": [0, 100]}

@@ -5,6 +5,7 @@ dashboard. A pack for partners masks small counts of households (and the shares 
 leaves the charts out, as the dashboard does for partners.
 """
 
+from core.charts import DENSE_BAR_STEP
 from core.pack_sections import PackScope, section
 from relogement import charts, selectors
 from relogement.models import Household
@@ -27,7 +28,8 @@ def relogement(scope: PackScope) -> dict | None:
 )
 def relogement_summary(scope: PackScope) -> dict | None:
     """The revue de projet's relogement: the same figures, per sector only (the per-operation tables,
-    several pages on a large programme, are the COPIL's detail)."""
+    several pages on a large programme, are the COPIL's detail), the shares chart with thinner bars (the
+    revue is a dense document)."""
     return relogement_context(scope, with_operations=False)
 
 
@@ -40,6 +42,7 @@ def relogement_context(scope: PackScope, *, with_operations: bool) -> dict | Non
         indicators, audience.counts, masked=audience.masks_counts, threshold=audience.threshold
     )
     show_charts = audience.draws_people_charts
+    bar_step = None if with_operations else DENSE_BAR_STEP  # the revue de projet's synthesis: thinner bars
     return {
         "indicators": indicators,
         "total_row": tables["total_row"],
@@ -51,5 +54,5 @@ def relogement_context(scope: PackScope, *, with_operations: bool) -> dict | Non
         "situation_chart": charts.situation_chart(indicators)
         if show_charts and scope.sector is None
         else None,
-        "shares_chart": charts.shares_chart(indicators.total) if show_charts else None,
+        "shares_chart": charts.shares_chart(indicators.total, bar_step=bar_step) if show_charts else None,
     }

@@ -17,7 +17,7 @@ from reporting.models import PackAudience, PackKind
 from tests.projects.factories import OperationFactory, SectorFactory
 from tests.relogement.factories import HouseholdFactory, RehousingFactory
 from tests.relogement.test_indicators import build_data_set
-from tests.utils import count_queries
+from tests.utils import count_queries, svg_size
 
 URL = "relogement:dashboard"
 NNBSP = "\u202f"
@@ -165,6 +165,21 @@ def test_pack_section_has_the_dashboard_figures(mission_client, programme, data_
     # The revue de projet keeps the per-sector tables; the per-operation detail is the COPIL's.
     assert ("OA — Tour A" in section) is (kind != PackKind.REVUE)
     assert "Ensemble</th>" in section
+
+
+def test_the_revue_draws_the_shares_chart_with_thinner_bars(mission_client, programme, data_set):
+    """The COPIL's charts are the dashboard's SVG; the revue de projet (a dense document) draws the shares
+    beside their targets with thinner bars: same width, lower."""
+    from relogement import reports
+
+    page = mission_client.get(reverse(URL)).context
+    copil = reports.relogement(packs.pack_scope(_pack(programme)))
+    revue = reports.relogement_summary(packs.pack_scope(_pack(programme, kind=PackKind.REVUE)))
+    assert copil["shares_chart"] == page["shares_chart"]
+    assert copil["situation_chart"] == revue["situation_chart"] == page["situation_chart"]
+    (page_width, page_height), (width, height) = map(svg_size, (page["shares_chart"], revue["shares_chart"]))
+    assert width == page_width
+    assert height < page_height * 0.8, (height, page_height)
 
 
 def test_sector_pack_covers_the_sector(programme, sector_a, data_set):

@@ -17,12 +17,12 @@ from core.pdf import render_pdf
 PAGE_FOOTER = "Page "
 
 
-def _document(*, spacer_mm: int, rows: int) -> str:
+def _document(*, spacer_mm: int, rows: int, kind: str = "copil") -> str:
     body_rows = "".join(
         f'<tr><th scope="row">Ligne {n:03d}</th><td class="num">{n} €</td></tr>' for n in range(1, rows + 1)
     )
     return f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Essai</title>
-    <link rel="stylesheet" href="/static/css/pack.css"></head><body>
+    <link rel="stylesheet" href="/static/css/pack.css"></head><body class="pack-{kind}">
     <section class="pack-section"><h2>Section</h2>
     <div style="height: {spacer_mm}mm"></div>
     <h3>Titre du tableau long</h3>
@@ -66,6 +66,44 @@ def test_total_row_never_alone_at_the_top_of_a_page(rows, tmp_path, pdftotext):
     pages = _pages(pdftotext, render_pdf(_document(spacer_mm=0, rows=rows)).content, tmp_path)
     assert len(pages) >= 1
     _check(pages)
+
+
+# The revue de projet: dense tables, introductions kept with their figures -------------------------------
+
+
+def test_the_revue_de_projet_sets_its_tables_denser_than_the_copil(tmp_path, pdftotext):
+    """The revue's tables have the dense rows of its own sections (static/css/pack.css, `.pack-revue`):
+    more rows of the same table on its first page than in a COPIL."""
+
+    def rows_on_first_page(kind: str) -> int:
+        content = render_pdf(_document(spacer_mm=0, rows=120, kind=kind)).content
+        return sum(line.startswith("Ligne ") for line in _pages(pdftotext, content, tmp_path)[0])
+
+    copil, revue = rows_on_first_page("copil"), rows_on_first_page("revue")
+    assert revue >= copil * 1.2, (copil, revue)
+
+
+def _section_with_key_figures(*, spacer_mm: int, kind: str) -> str:
+    figures = "".join(
+        f'<div class="kpi"><p class="kpi-value">{n}</p><p class="kpi-label">Chiffre clé {n}</p></div>'
+        for n in range(1, 7)
+    )
+    return f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Essai</title>
+    <link rel="stylesheet" href="/static/css/pack.css"></head><body class="pack-{kind}">
+    <div style="height: {spacer_mm}mm"></div>
+    <section class="pack-section"><h2>Section suivante</h2>
+    <p>Introduction de la section.</p>
+    <div class="kpis">{figures}</div></section></body></html>"""
+
+
+@pytest.mark.parametrize("spacer_mm", range(190, 236, 5))
+def test_a_revue_section_introduction_never_ends_a_page_without_its_figures(spacer_mm, tmp_path, pdftotext):
+    """Moved down the page millimetre by millimetre: the heading and its introduction go to the next page
+    with the first key figures rather than stay alone at the foot of the page."""
+    content = render_pdf(_section_with_key_figures(spacer_mm=spacer_mm, kind="revue")).content
+    for lines in _pages(pdftotext, content, tmp_path):
+        if "Introduction de la section." in lines:
+            assert any(line.startswith("Chiffre clé 1") for line in lines), lines
 
 
 # Dates: "1er janvier", as French writes the first of the month ---------------------------------------

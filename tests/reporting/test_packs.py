@@ -37,6 +37,7 @@ from reporting.models import Pack, PackAudience, PackKind, PackStatus
 from reporting.tasks import pack_generate_task
 from tests.accounts.factories import OrganisationFactory
 from tests.projects.factories import FundingLineFactory, MilestoneFactory, OperationFactory
+from tests.utils import svg_size
 
 TODAY = datetime.date(2025, 6, 30)
 PERIOD_START = datetime.date(2025, 1, 1)
@@ -690,6 +691,15 @@ def test_pack_charts_are_the_svg_of_the_dashboards(mission_client, programme, se
     concertation = governance_reports.concertation(revue)
     assert concertation["attendance_chart"] == concertation_page["attendance_chart"]
     assert concertation["feedback_chart"] == concertation_page["feedback_chart"]
+    # The revue de projet's synthesis, a dense document: the chart per theme with thinner bars (same
+    # width, lower); the chart per type as on the page.
+    synthesis = governance_reports.concertation_summary(revue)
+    assert synthesis["attendance_chart"] == concertation_page["attendance_chart"]
+    (page_width, page_height), (width, height) = map(
+        svg_size, (concertation_page["feedback_chart"], synthesis["feedback_chart"])
+    )
+    assert width == page_width
+    assert height < page_height * 0.75, (height, page_height)
 
 
 def test_the_copil_reads_in_the_order_a_copil_is_held():
