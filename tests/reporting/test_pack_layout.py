@@ -68,7 +68,7 @@ def test_total_row_never_alone_at_the_top_of_a_page(rows, tmp_path, pdftotext):
     _check(pages)
 
 
-# The revue de projet: dense tables, introductions kept with their figures -------------------------------
+# Dense tables in the revue de projet; introductions kept with their figures -----------------------------
 
 
 def test_the_revue_de_projet_sets_its_tables_denser_than_the_copil(tmp_path, pdftotext):
@@ -96,11 +96,12 @@ def _section_with_key_figures(*, spacer_mm: int, kind: str) -> str:
     <div class="kpis">{figures}</div></section></body></html>"""
 
 
+@pytest.mark.parametrize("kind", ["copil", "revue"])
 @pytest.mark.parametrize("spacer_mm", range(190, 236, 5))
-def test_a_revue_section_introduction_never_ends_a_page_without_its_figures(spacer_mm, tmp_path, pdftotext):
+def test_a_section_introduction_never_ends_a_page_without_its_figures(spacer_mm, kind, tmp_path, pdftotext):
     """Moved down the page millimetre by millimetre: the heading and its introduction go to the next page
-    with the first key figures rather than stay alone at the foot of the page."""
-    content = render_pdf(_section_with_key_figures(spacer_mm=spacer_mm, kind="revue")).content
+    with the first key figures rather than stay alone at the foot of the page, in every kind of pack."""
+    content = render_pdf(_section_with_key_figures(spacer_mm=spacer_mm, kind=kind)).content
     for lines in _pages(pdftotext, content, tmp_path):
         if "Introduction de la section." in lines:
             assert any(line.startswith("Chiffre clé 1") for line in lines), lines
