@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.imports import Column, ImportSpec, MappingSet, header_key
+from core.imports import Column, ImportSpec, MappingSet, header_key, import_specs
 from core.models import ImportMapping, MappingType
 from core.parsing import normalize_key, parse_text
 
@@ -156,7 +156,12 @@ def mappings_save(
 ) -> int:
     """Save many mappings at once: columns as (header, field), values as (field, value, target).
 
-    A header maps to one field; a value of a field to one target: saving again replaces."""
+    A header maps to one field; a value of a field to one target: saving again replaces. A field whose
+    values are data of the programme with their own other spellings (GUSP themes) keeps the value there
+    (its lookup's `keep(programme, value, target)` answers True) rather than as a mapping."""
+    values = list(values)
+    kept = [item for item in values if _kept_by_lookup(programme, kind, *item)]
+    values = [item for item in values if item not in kept]
     existing = {
         (
             mapping.mapping_type,
@@ -189,7 +194,14 @@ def mappings_save(
     ImportMapping.objects.bulk_create(created.values())
     if changed:
         ImportMapping.objects.bulk_update(changed.values(), ["source", "field", "target", "updated_at"])
-    return len(created) + len(changed)
+    return len(created) + len(changed) + len(kept)
+
+
+def _kept_by_lookup(programme, kind: str, field_name: str, value: str, target: str) -> bool:
+    spec_class = import_specs().get(kind)
+    column = spec_class.column(field_name) if spec_class else None
+    keep = getattr(column.lookup, "keep", None) if column else None
+    return bool(keep and keep(programme, value, target))
 
 
 def mapping_set_save(*, programme, kind: str, mappings: MappingSet, sources: dict, user=None) -> int:

@@ -51,7 +51,7 @@ WRITE_BATCH = 1_000
 UNKNOWN_HANDLER = "Organisation en charge « {name} » inconnue : elle sera créée (type : {kind})."
 UNKNOWN_CATEGORY = (
     "Catégorie « {value} » inconnue : {count} signalement(s) rangé(s) dans « Autre ». Pour la suite, "
-    "rattachez-la à un thème dans l'aperçu (ou ajoutez-la aux autres intitulés du thème)."
+    "rattachez-la à un thème dans l'aperçu : elle rejoint les autres intitulés de ce thème."
 )
 
 

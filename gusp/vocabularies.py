@@ -209,7 +209,8 @@ SECTORS = ReportSectors()
 
 class ProgrammeThemes:
     """A column naming a theme of the programme, by its name, its slug or one of its other spellings; an
-    unknown category is mapped (preview or --map-value) to a theme's slug."""
+    unknown category mapped to a theme (preview or --map-value) joins that theme's other spellings, seen
+    and edited on the themes page, which the next import reads."""
 
     target_what = "l'identifiant court (slug) d'un thème du programme"
 
@@ -229,6 +230,17 @@ class ProgrammeThemes:
             ),
             None,
         )
+
+    def keep(self, programme, value: str, code: str) -> bool:
+        """Add `value` to the other spellings of the programme's theme `code`; False while the programme has
+        no themes yet (they come with its first import: the value is then kept as a mapping)."""
+        from gusp.services import theme_add_synonym  # services read this module's defaults
+
+        theme = Theme.objects.filter(programme=programme, slug=code).first()
+        if theme is None:
+            return False
+        theme_add_synonym(theme=theme, word=value)
+        return True
 
 
 THEMES = ProgrammeThemes()
