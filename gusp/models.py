@@ -264,6 +264,12 @@ OPEN_STATUSES = (R.NEW, R.SENT, R.IN_PROGRESS)
 CLOSED_STATUSES = (R.RESOLVED, R.CLOSED_UNRESOLVED, R.NOT_OURS, R.DUPLICATE)
 # Statuses in which a handler organisation must be named (it has the report in hand).
 HANDLED_STATUSES = (R.SENT, R.IN_PROGRESS, R.RESOLVED)
+# A report is routed to its handler once it has left « Nouveau » (the team transmitted it at triage, or an
+# import brought it with a later status): a « Nouveau » report's handler is only the theme's default, and
+# its organisation's partners neither see it one by one nor act on it.
+ROUTED = ~Q(status=R.NEW)
+# The open reports an organisation has in hand (its weekly digest's « ouverts »).
+ROUTED_OPEN_STATUSES = (R.SENT, R.IN_PROGRESS)
 
 
 class ReportSource(models.TextChoices):
@@ -287,7 +293,8 @@ class ReportQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> "ReportQuerySet":
         """Reports one by one: the programme's own people (admin, mission, referents, direction) within
         their sectors; a partner only the reports routed to their organisation (its handler users update
-        them). Partners' aggregates go through `aggregable_by`, masked by the audience."""
+        them), never a « Nouveau » one (`ROUTED`: its handler is only the theme's default until triage).
+        Partners' aggregates go through `aggregable_by`, masked by the audience."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -302,7 +309,7 @@ class ReportQuerySet(ScopedQuerySet):
         handler = memberships.filter(
             role=Role.PARTNER, programme=OuterRef("programme"), organisation=OuterRef("handler")
         )
-        return self.filter(Q(Exists(whole)) | Q(Exists(sector)) | Q(Exists(handler)))
+        return self.filter(Q(Exists(whole)) | Q(Exists(sector)) | (Q(Exists(handler)) & ROUTED))
 
     def seen_through(self, user, membership: Membership | None, *, programme) -> "ReportQuerySet":
         """The reports of `programme` the user sees one by one — the same rows as
@@ -321,7 +328,7 @@ class ReportQuerySet(ScopedQuerySet):
         if membership.user_id != user.pk:
             raise ValueError("seen_through: the membership is not the user's")
         if membership.role == Role.PARTNER:
-            return reports.filter(handler_id=membership.organisation_id)
+            return reports.filter(ROUTED, handler_id=membership.organisation_id)
         # Ids only (a sector carries its perimeter); a membership already prefetched is not asked again.
         models.prefetch_related_objects(
             [membership], models.Prefetch("sectors", Sector.objects.only("pk").order_by())

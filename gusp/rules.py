@@ -3,8 +3,10 @@
 - The programme's editors (administrator, mission team) and the GUSP referent do everything: themes,
   conventions, walk audits, actions, reports (create, route, status, answer, photos).
 - A handler organisation's partner users may change the status of, answer and add a photo to the reports
-  routed to their organisation, and only those: to « En cours », « Résolu », « Clos non résolu » or « Hors
-  compétence » (`gusp.services.HANDLER_TARGETS`). It is the one place where a partner writes.
+  routed to their organisation, and only those — a report is routed once it has left « Nouveau » (a
+  « Nouveau » report's handler is only its theme's default, until the team triages it): to « En cours »,
+  « Résolu », « Clos non résolu » or « Hors compétence » (`gusp.services.HANDLER_TARGETS`).
+  It is the one place where a partner writes.
 - Everyone else reads, as their audience allows.
 """
 
@@ -13,6 +15,7 @@ import rules
 from accounts.models import Domain, Membership, Role
 from accounts.selectors import programme_id_of
 from core.scoping import EditorScope
+from gusp.models import ReportStatus
 from gusp.services import HANDLER_TARGETS, REPORT_LIFECYCLE
 
 
@@ -37,8 +40,11 @@ def edits_gusp(user, obj) -> bool:
 
 @rules.predicate
 def handles_report(user, report) -> bool:
-    """A partner of the organisation the report is routed to, in its programme."""
+    """A partner of the organisation the report is routed to, in its programme: never while the report is
+    « Nouveau » (its handler is then only its theme's default, the team has not triaged it yet)."""
     if report is None or not user.is_authenticated or not getattr(report, "handler_id", None):
+        return False
+    if report.status == ReportStatus.NEW:
         return False
     return (
         Membership.objects.active()

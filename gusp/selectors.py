@@ -43,6 +43,7 @@ from core import cache
 from gusp.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    ROUTED_OPEN_STATUSES,
     ActionStatus,
     GuspAction,
     Report,
@@ -492,8 +493,9 @@ class DigestContent:
 
 
 def digest_content(reports: QuerySet[Report], *, today: datetime.date) -> DigestContent:
-    """What a handler organisation's weekly digest says of its reports (two queries)."""
-    open_reports = reports.filter(status__in=OPEN_STATUSES)
+    """What a handler organisation's weekly digest says of its reports (two queries): the open ones routed
+    to it (« Transmis », « En cours »; a « Nouveau » one is not yet routed) and the late ones among them."""
+    open_reports = reports.filter(status__in=ROUTED_OPEN_STATUSES)
     rows = list(
         open_reports.values("theme__name", "theme__order")
         .annotate(open=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))

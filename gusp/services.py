@@ -33,7 +33,7 @@ from core.utils import assign_changed
 from gusp import selectors
 from gusp.models import (
     CLOSED_STATUSES,
-    OPEN_STATUSES,
+    ROUTED_OPEN_STATUSES,
     ActionStatus,
     AnswerTemplate,
     Commitment,
@@ -845,12 +845,13 @@ def week_of(day: datetime.date) -> datetime.date:
 
 
 def digests_plan(*, today: datetime.date | None = None) -> list[WeeklyDigest]:
-    """Beat, on Mondays: a digest for each handler organisation with open reports, once per week; the new
+    """Beat, on Mondays: a digest for each handler organisation with open reports routed to it (« Transmis »
+    or « En cours »: a « Nouveau » report is not yet routed, `ROUTED_OPEN_STATUSES`), once per week; the new
     ones are sent to the worker once planned. Returns the digests created now."""
     today = today or timezone.localdate()
     week = week_of(today)
     pairs = (
-        Report.objects.filter(status__in=OPEN_STATUSES, handler__isnull=False)
+        Report.objects.filter(status__in=ROUTED_OPEN_STATUSES, handler__isnull=False)
         .values_list("programme_id", "handler_id")
         .distinct()
         .order_by("programme_id", "handler_id")

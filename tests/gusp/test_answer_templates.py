@@ -59,7 +59,7 @@ def test_the_answer_form_offers_the_programme_s_canned_answers_only(world, as_us
     AnswerTemplateFactory(title="D'un autre programme")
     html = (
         as_user(world.users["handler"])
-        .get(reverse("gusp:report_detail", args=[world.reports["new_housing"].pk]))
+        .get(reverse("gusp:report_detail", args=[world.reports["in_progress_landlord"].pk]))
         .content.decode()
     )
     assert ">Transmis</option>" in html

@@ -41,11 +41,32 @@ def reports(programme, sector_a, landlord):
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 16, 7, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_digest_ignores_new_reports_not_yet_routed(
+    programme, sector_a, landlord, reports, django_capture_on_commit_callbacks
+):
+    """A « Nouveau » report has its theme's default handler but is not routed yet: it is neither open nor
+    late in that organisation's digest, and an organisation with only « Nouveau » reports gets none."""
+    ReportFactory(
+        programme=programme, sector=sector_a, handler=landlord, status=R.NEW, due_on=datetime.date(2026, 3, 1)
+    )
+    only_new = OrganisationFactory(name="Régie de quartier")
+    MembershipFactory(programme=programme, role=Role.PARTNER, organisation=only_new)
+    ReportFactory(programme=programme, sector=sector_a, handler=only_new, status=R.NEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        planned = services.digests_plan(today=MONDAY)
+    assert [digest.organisation for digest in planned] == [landlord]
+    digest = WeeklyDigest.objects.get(organisation=landlord)
+    assert (digest.open_reports, digest.late_reports) == (2, 1)
+    [message] = mail.outbox
+    assert "2 ouverts, dont 1 en retard" in message.subject
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 16, 7, 0, tzinfo=datetime.UTC), tick=False)
 def test_one_digest_per_organisation_and_week_sent_once(
     programme, landlord, reports, django_capture_on_commit_callbacks
 ):
     silent = OrganisationFactory(name="Organisation sans compte")
-    ReportFactory(programme=programme, handler=silent, status=R.NEW)
+    ReportFactory(programme=programme, handler=silent, sent=True)
     with django_capture_on_commit_callbacks(execute=True):  # the worker runs eagerly in tests
         planned = services.digests_plan(today=MONDAY)
     assert len(planned) == 2

@@ -28,19 +28,31 @@ def reload(report):
 # --- The handler partner -----------------------------------------------------------------------------------
 
 
-def test_a_handler_partner_moves_its_report_along_and_answers(world, as_user):
+def test_a_handler_partner_neither_sees_nor_updates_a_new_report_until_it_is_transmitted(world, as_user):
+    """new_housing has the landlord as its theme's default handler, but it is « Nouveau »: it is routed to
+    the landlord only once the team transmits it at triage."""
     client = as_user(world.users["handler"])
     report = world.reports["new_housing"]
+    assert report.handler == world.landlord
+    assert client.get(url("report_detail", report)).status_code == 404
+    assert status(client, report, status=R.IN_PROGRESS).status_code == 404
+    assert client.post(url("report_answer", report), {"reponse-text": "Vu."}).status_code == 404
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps((300, 200)), content_type="image/jpeg")
+    assert client.post(url("report_photo_add", report), {"photo-image": photo}).status_code == 404
+    assert (reload(report).status, report.answer, report.photos.count()) == (R.NEW, "", 0)
+    assert not report.events.filter(kind=EventKind.STATUS).exists()
+
+    # The team transmits it at triage: now the landlord's partner sees it and moves it along.
+    mission = as_user(world.users["mission"])
+    mission.post(url("report_route", report), {"orientation-handler": world.landlord.pk})
+    assert reload(report).status == R.SENT
+    client = as_user(world.users["handler"])
+    assert client.get(url("report_detail", report)).status_code == 200
     response = status(client, report, status=R.IN_PROGRESS, note="Serrurier commandé")
     assert response.status_code == 302
     assert reload(report).status == R.IN_PROGRESS
-    event = report.events.get(kind=EventKind.STATUS)
-    assert (event.user, event.from_status, event.to_status, event.note) == (
-        world.users["handler"],
-        R.NEW,
-        R.IN_PROGRESS,
-        "Serrurier commandé",
-    )
+    event = report.events.get(kind=EventKind.STATUS, user=world.users["handler"])
+    assert (event.from_status, event.to_status, event.note) == (R.SENT, R.IN_PROGRESS, "Serrurier commandé")
     assert status(client, report, status=R.RESOLVED).status_code == 302
     assert reload(report).status == R.RESOLVED
     assert report.closed_at is not None

@@ -32,9 +32,11 @@ def landlord():
 @pytest.fixture
 def reports(programme, sector_a, sector_b, city, landlord):
     return {
-        "a_city": ReportFactory(programme=programme, sector=sector_a, handler=city),
-        "a_landlord": ReportFactory(programme=programme, sector=sector_a, handler=landlord),
-        "b_landlord": ReportFactory(programme=programme, sector=sector_b, handler=landlord),
+        "a_city": ReportFactory(programme=programme, sector=sector_a, handler=city, sent=True),
+        "a_landlord": ReportFactory(programme=programme, sector=sector_a, handler=landlord, sent=True),
+        "b_landlord": ReportFactory(programme=programme, sector=sector_b, handler=landlord, sent=True),
+        # « Nouveau »: its theme's default handler, not yet routed (the team triages it first).
+        "a_landlord_new": ReportFactory(programme=programme, sector=sector_a, handler=landlord),
         "b_none": ReportFactory(programme=programme, sector=sector_b, handler=None),
         "elsewhere": ReportFactory(handler=landlord),
     }
@@ -48,8 +50,8 @@ def visible(user, reports) -> set[str]:
 def test_the_team_sees_the_programme_and_a_sector_member_their_sector(programme, sector_a, reports):
     mission = MembershipFactory(programme=programme, role=Role.MISSION).user
     direction_a = MembershipFactory(programme=programme, role=Role.DIRECTION, sectors=[sector_a]).user
-    assert visible(mission, reports) == {"a_city", "a_landlord", "b_landlord", "b_none"}
-    assert visible(direction_a, reports) == {"a_city", "a_landlord"}
+    assert visible(mission, reports) == {"a_city", "a_landlord", "a_landlord_new", "b_landlord", "b_none"}
+    assert visible(direction_a, reports) == {"a_city", "a_landlord", "a_landlord_new"}
     assert visible(UserFactory(), reports) == set()
 
 
@@ -67,6 +69,7 @@ def test_a_handler_partner_sees_only_the_reports_routed_to_their_organisation(
     assert set(Report.objects.aggregable_by(limited).values_list("pk", flat=True)) == {
         reports["a_city"].pk,
         reports["a_landlord"].pk,
+        reports["a_landlord_new"].pk,
     }
 
 

@@ -73,6 +73,21 @@ def test_a_handler_partner_updates_only_their_reports_and_only_their_status(
     assert status_choices(partner, theirs) == []
 
 
+def test_a_new_report_is_not_yet_routed_to_its_default_handler(programme, sector_a, landlord):
+    """« Nouveau »: the handler is only the theme's default until the team triages it; its partners write
+    nothing on it (no status, answer nor photo), the team everything."""
+    new = ReportFactory(programme=programme, sector=sector_a, handler=landlord, status=R.NEW)
+    partner = member(programme, Role.PARTNER, organisation=landlord)
+    for perm in HANDLER_PERMS:
+        assert not partner.has_perm(perm, new), perm
+    assert status_choices(partner, new) == []
+    mission = member(programme, Role.MISSION)
+    assert all(mission.has_perm(perm, new) for perm in HANDLER_PERMS)
+    assert R.SENT in {value for value, _ in status_choices(mission, new)}
+    new.status = R.SENT  # transmitted: now routed to the landlord
+    assert all(partner.has_perm(perm, new) for perm in HANDLER_PERMS)
+
+
 def test_a_landlord_of_another_programme_writes_nothing(landlord, ours):
     elsewhere = MembershipFactory(role=Role.PARTNER, organisation=landlord).user
     assert not elsewhere.has_perm("gusp.change_report_status", ours)

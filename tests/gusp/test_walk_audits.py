@@ -56,10 +56,11 @@ def walks(world):
     services.walk_audit_observation_add(
         walk_audit=spring, theme=world.cleanliness, description="Corbeille cassée"
     )
-    services.walk_audit_observation_add(
+    housing = services.walk_audit_observation_add(
         walk_audit=spring, theme=world.housing, description="Porte de hall forcée"
     )
     services.report_route(report=first, handler=world.city)
+    services.report_route(report=housing, handler=world.landlord)  # transmitted at triage
     services.report_set_status(report=first, status=R.RESOLVED)
     return {"spring": spring, "older": older, "other": other}
 
