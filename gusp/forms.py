@@ -435,6 +435,38 @@ class ThemeForm(BootstrapFormMixin, forms.ModelForm):
         pass
 
 
+class ThemeDelayForm(BootstrapFormMixin, forms.Form):
+    """A theme's target delay for one handler organisation (gusp.services.theme_delay_set): added, or
+    changed when the organisation has one already."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation en charge",
+        queryset=Organisation.objects.none(),
+        empty_label="Choisissez une organisation",
+        error_messages={
+            "required": "Choisissez l'organisation en charge.",
+            "invalid_choice": "Cette organisation n'est pas partenaire du programme.",
+        },
+        help_text="Si elle a déjà un délai pour ce thème, il est remplacé.",
+    )
+    target_days = forms.IntegerField(
+        label="Délai cible pour elle (jours)",
+        min_value=1,
+        max_value=365,
+        error_messages={
+            "required": "Indiquez le délai cible en jours.",
+            "invalid": "Le délai cible est un nombre entier de jours.",
+            "min_value": "Le délai cible est d'au moins 1 jour.",
+            "max_value": "Le délai cible est d'au plus 365 jours.",
+        },
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        kwargs.setdefault("prefix", "delai")
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = programme_organisations(programme)
+
+
 # --- Action plan ------------------------------------------------------------------------------------------
 
 from gusp.models import ActionStatus, GuspAction, GuspConvention  # noqa: E402

@@ -33,7 +33,13 @@ from core.imports import Action, ImportResult, Progress, Row, RowPlan, display_n
 from core.parsing import bounded, invalid, is_blank, normalize_key, parse_date_fr, parse_decimal_fr, text_of
 from gusp import geo
 from gusp.models import CLOSED_STATUSES, EventKind, Report, ReportEvent, ReportSource, ReportStatus, Theme
-from gusp.services import report_check_transition, reports_bulk_create, reports_bulk_update, themes_ensure
+from gusp.services import (
+    handler_delays,
+    report_check_transition,
+    reports_bulk_create,
+    reports_bulk_update,
+    themes_ensure,
+)
 from gusp.vocabularies import (
     DEFAULT_THEMES,
     OTHER_THEME,
@@ -187,6 +193,11 @@ class ReportImport(ModelUpsertSpec):
         self.themes = {theme.slug: theme for theme in themes}
         self.theme_slugs = {theme.pk: theme.slug for theme in themes}
         self.theme_keys = theme_lookup(themes)
+        # The themes' delays for one handler (gusp.services.target_days), by (theme slug, organisation).
+        self.handler_delays = {
+            (self.theme_slugs[theme_id], organisation_id): days
+            for (theme_id, organisation_id), days in handler_delays(theme_ids=self.theme_slugs).items()
+        }
         self.reports = {
             report.reference: report
             for report in Report.objects.filter(programme=self.programme).select_related(
@@ -296,11 +307,21 @@ class ReportImport(ModelUpsertSpec):
             wanted.setdefault("status", R.NEW)
             wanted.setdefault("source", ReportSource.OTHER_TOOL)
             wanted.setdefault("description", row.get("category") or "")
-        # The due date follows the theme's target delay from the day of the report.
+        # The due date follows the target delay of the theme for the report's handler (its own delay when
+        # it has one, gusp.services.target_days) from the day of the report; a change of handler moves it
+        # when either handler has its own delay for the theme (as gusp.services.report_route does).
         theme_changed = report is None or self.theme_slugs.get(report.theme_id) != theme
         moment = wanted.get("reported_at") or (report.reported_at if report else None)
-        target_days = self._target_days(theme)
-        if moment is not None and target_days is not None and (theme_changed or "reported_at" in wanted):
+        stored_handler_id = report.handler_id if report else None
+        handler_id = getattr(handler, "pk", None) if handler is not None else stored_handler_id
+        handler_moved = report is not None and handler_id != stored_handler_id
+        own_delay = {(theme, stored_handler_id), (theme, handler_id)} & self.handler_delays.keys()
+        target_days = self._target_days(theme, handler_id)
+        if (
+            moment is not None
+            and target_days is not None
+            and (theme_changed or "reported_at" in wanted or (handler_moved and own_delay))
+        ):
             wanted["due_on"] = timezone.localdate(moment) + datetime.timedelta(days=target_days)
         status = wanted.get("status") or (report.status if report else R.NEW)
         if status not in CLOSED_STATUSES:
@@ -320,7 +341,9 @@ class ReportImport(ModelUpsertSpec):
             row.error("duplicate_of", "Seul un doublon renvoie à un autre signalement.")
         return wanted
 
-    def _target_days(self, slug: str) -> int | None:
+    def _target_days(self, slug: str, handler_id: int | None = None) -> int | None:
+        if (slug, handler_id) in self.handler_delays:
+            return self.handler_delays[(slug, handler_id)]
         if slug in self.themes:
             return self.themes[slug].target_days
         return next((t.target_days for t in DEFAULT_THEMES if t.slug == slug), None)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, scope_q
 from core.jobs import Job, JobKind
@@ -194,6 +195,39 @@ class Theme(models.Model):
         # Blank and repeated spellings are dropped before the array's items are validated.
         self.synonyms = list(dict.fromkeys(word.strip() for word in (self.synonyms or []) if word.strip()))
         super().clean_fields(exclude=exclude)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ThemeHandlerDelay(models.Model):
+    """The target delay of a theme when one organisation handles the report (« Gestion locative » in 5
+    days at the landlord): it replaces the theme's delay for that handler. Data, edited by the mission
+    team; a changed delay applies to the reports created or routed afterwards."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="handler_delays")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="gusp_theme_delays",
+        verbose_name="organisation en charge",
+    )
+    target_days = models.PositiveSmallIntegerField(
+        "délai cible (jours)", validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+
+    class Meta:
+        verbose_name = "délai cible par organisation"
+        verbose_name_plural = "délais cibles par organisation"
+        ordering = ["theme", "organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "organisation"],
+                name="gusp_theme_delay_unique_handler",
+                violation_error_message="Cette organisation a déjà un délai pour ce thème.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme} — {self.organisation} : {self.target_days} j"
 
 
 # --- Walk audits -----------------------------------------------------------------------------------------
@@ -496,6 +530,13 @@ class Report(models.Model):
 
     def is_late(self, today: datetime.date) -> bool:
         return self.is_open and self.due_on < today
+
+    @property
+    def delay_days(self) -> int | None:
+        """The target delay its due date was set with: days from the day it was reported to its due date."""
+        if self.due_on is None or self.reported_at is None:
+            return None
+        return (self.due_on - timezone.localdate(self.reported_at)).days
 
     def clean(self) -> None:
         errors = {}

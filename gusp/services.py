@@ -47,6 +47,7 @@ from gusp.models import (
     ReportSource,
     ReportStatus,
     Theme,
+    ThemeHandlerDelay,
     WalkAudit,
     WeeklyDigest,
 )
@@ -229,12 +230,78 @@ def theme_add_synonym(*, theme: Theme, word: str) -> Theme:
     return theme
 
 
+@transaction.atomic
+def theme_delay_set(*, theme: Theme, organisation: Organisation, target_days: int) -> ThemeHandlerDelay:
+    """The theme's target delay when `organisation` handles the report (created, or changed when the
+    organisation has one already). Reports keep their due date: the delay applies to the reports created
+    or routed to the organisation afterwards."""
+    delay = (
+        ThemeHandlerDelay.objects.select_for_update().filter(theme=theme, organisation=organisation).first()
+    )
+    if delay is None:
+        delay = ThemeHandlerDelay(theme=theme, organisation=organisation, target_days=target_days)
+    elif delay.target_days == target_days:
+        return delay
+    delay.target_days = target_days
+    return model_save(delay)
+
+
+@transaction.atomic
+def theme_delay_remove(*, delay: ThemeHandlerDelay) -> None:
+    """Remove a handler's delay: the theme's delay applies again to its next reports (history kept)."""
+    delay.delete()
+
+
 # --- Reports ---------------------------------------------------------------------------------------------
 
 
-def due_date(theme: Theme, reported_at: datetime.datetime) -> datetime.date:
-    """The report's due date: the day it was reported plus the theme's target delay."""
-    return timezone.localdate(reported_at) + datetime.timedelta(days=theme.target_days)
+def handler_delays(*, theme_ids: Iterable[int] | None = None, organisation_id: int | None = None) -> dict:
+    """The per-handler delays as {(theme id, organisation id): days}, for the themes or the organisation
+    given (one query)."""
+    rows = ThemeHandlerDelay.objects.order_by()
+    if theme_ids is not None:
+        rows = rows.filter(theme_id__in=list(theme_ids))
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
+    return {
+        (theme_id, organisation_id): days
+        for theme_id, organisation_id, days in rows.values_list("theme_id", "organisation_id", "target_days")
+    }
+
+
+def target_days(theme: Theme, handler_id: int | None, *, delays: dict | None = None) -> int:
+    """The target delay of a report of `theme` handled by `handler_id`: the delay set for that handler
+    (ThemeHandlerDelay) when there is one, else the theme's. `delays` (`handler_delays`) saves the query."""
+    if handler_id is None:
+        return theme.target_days
+    if delays is None:
+        delays = handler_delays(theme_ids=[theme.pk], organisation_id=handler_id)
+    return delays.get((theme.pk, handler_id), theme.target_days)
+
+
+def due_date(
+    theme: Theme,
+    reported_at: datetime.datetime,
+    handler_id: int | None = None,
+    *,
+    delays: dict | None = None,
+) -> datetime.date:
+    """The report's due date: the day it was reported plus the target delay of its theme for its handler
+    (`target_days`)."""
+    days = target_days(theme, handler_id, delays=delays)
+    return timezone.localdate(reported_at) + datetime.timedelta(days=days)
+
+
+def _rerouted_due_on(report: Report, handler_id: int, delays: dict | None = None) -> datetime.date:
+    """The due date of a report sent from its handler to `handler_id`: recomputed from the day it was
+    reported when either handler has its own delay for the theme; kept otherwise (the theme's delay applied
+    and still applies: a theme's delay changed since does not move the due dates already set)."""
+    if delays is None:
+        delays = handler_delays(theme_ids=[report.theme_id])
+    keys = {(report.theme_id, report.handler_id), (report.theme_id, handler_id)}
+    if not keys & delays.keys():
+        return report.due_on
+    return due_date(report.theme, report.reported_at, handler_id, delays=delays)
 
 
 def new_report_references(programme: Programme, year: int, count: int) -> list[str]:
@@ -287,10 +354,12 @@ def report_create(
     now: datetime.datetime | None = None,
     **fields: Any,
 ) -> Report:
-    """A new report (« Nouveau », for triage): its due date from the theme's target delay, its handler
-    the theme's default one unless given. Photos are checked and re-encoded (`report_photo_add`)."""
+    """A new report (« Nouveau », for triage): its handler the theme's default one unless given, its due
+    date from the target delay of the theme for that handler (`due_date`). Photos are checked and
+    re-encoded (`report_photo_add`)."""
     reported_at = reported_at or _now(now)
     fields.setdefault("handler", theme.default_handler)
+    handler = fields["handler"]
     report = Report(
         programme=programme,
         sector=sector,
@@ -298,7 +367,7 @@ def report_create(
         description=description.strip(),
         source=source,
         reported_at=reported_at,
-        due_on=fields.pop("due_on", None) or due_date(theme, reported_at),
+        due_on=fields.pop("due_on", None) or due_date(theme, reported_at, handler.pk if handler else None),
         reference=(reference or "").strip()
         or new_report_references(programme, timezone.localdate(reported_at).year, 1)[0],
         created_by=by,
@@ -321,7 +390,8 @@ def report_create(
 @transaction.atomic
 def report_update(*, report: Report, **fields: Any) -> Report:
     """Change what a report says (description, place, theme, priority). Its status and its handler change
-    through `report_set_status` and `report_route`. A new theme brings its target delay."""
+        through `report_set_status` and `report_route`. A new theme brings its target delay (for the report's
+    handler)."""
     for name in ("status", "handler", "acknowledged_at", "closed_at"):
         if name in fields:
             raise ValueError(
@@ -329,7 +399,7 @@ def report_update(*, report: Report, **fields: Any) -> Report:
             )
     theme = fields.get("theme")
     if theme is not None and theme.pk != report.theme_id and "due_on" not in fields:
-        fields["due_on"] = due_date(theme, report.reported_at)
+        fields["due_on"] = due_date(theme, report.reported_at, report.handler_id)
     if assign_changed(report, fields):
         model_save(report)
     return report
@@ -366,7 +436,9 @@ def report_route(
     now: datetime.datetime | None = None,
 ) -> Report:
     """Send the report to `handler` (routing at triage, or re-routing to another organisation): a new or
-    in-hand report becomes « Transmis » to it. The change of handler is written in the history."""
+    in-hand report becomes « Transmis » to it. The change of handler is written in the history; the due
+    date follows the new handler's delay for the theme when one of the two handlers has its own
+    (`_rerouted_due_on`)."""
     at = _now(now)
     stored = _stored(report)
     if stored.status in CLOSED_STATUSES:
@@ -388,6 +460,8 @@ def report_route(
         to_handler_id=handler.pk,
         note=note.strip(),
     )
+    if stored.handler_id != handler.pk:
+        stored.due_on = _rerouted_due_on(stored, handler.pk)
     stored.handler, stored.status = handler, target
     stored.acknowledged_at = stored.acknowledged_at or at
     model_save(stored)
@@ -543,6 +617,7 @@ def reports_bulk_route(
     first, and one refused move (a closed report) refuses them all. Returns how many changed."""
     at = _now(now)
     stored = _locked(report.pk for report in reports)
+    delays = handler_delays(theme_ids={report.theme_id for report in stored})
     changed, events = [], []
     for report in stored:
         if report.status in CLOSED_STATUSES:
@@ -568,6 +643,8 @@ def reports_bulk_route(
                 note=note.strip(),
             )
         )
+        if report.handler_id != handler.pk:
+            report.due_on = _rerouted_due_on(report, handler.pk, delays)
         report.handler, report.status = handler, R.SENT
         report.acknowledged_at = report.acknowledged_at or at
         report.updated_at = at
@@ -575,7 +652,7 @@ def reports_bulk_route(
         changed.append(report)
     if changed:
         _bump()
-        Report.objects.bulk_update(changed, ["handler", "status", "acknowledged_at", "updated_at"])
+        Report.objects.bulk_update(changed, ["handler", "status", "acknowledged_at", "due_on", "updated_at"])
         ReportEvent.objects.bulk_create(events)
     return len(changed)
 

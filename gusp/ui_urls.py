@@ -50,6 +50,10 @@ urlpatterns += [
     # Thèmes (référentiel)
     path("themes/", themes.theme_list, name="theme_list"),
     path("themes/<int:pk>/modifier/", themes.theme_edit, name="theme_edit"),
+    path("themes/<int:pk>/delais/", themes.theme_delay_set, name="theme_delay_set"),
+    path(
+        "themes/<int:pk>/delais/<int:delay_pk>/retirer/", themes.theme_delay_remove, name="theme_delay_remove"
+    ),
     # Plan d'actions
     path("actions/", actions.action_list, name="action_list"),
     path("actions/export.xlsx", actions.action_export, name="action_export"),

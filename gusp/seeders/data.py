@@ -46,6 +46,9 @@ THEME_HANDLERS = {
     "gestion-locative": "bailleur",
     "autre": "",
 }
+# A theme's own delay for a kind of handler (ThemeHandlerDelay), in days: the landlords commit to handle
+# « Gestion locative » faster than the theme's 15 days.
+HANDLER_DELAYS = {("gestion-locative", "bailleur"): 10}
 # How fast each kind of handler works, as a multiple of the theme's target delay (median), and how
 # often the report is closed without being resolved: some are within their target, some are not.
 HANDLER_PACE = {"ville": 0.7, "epci": 1.5, "police": 0.9, "amenageur": 0.5, "bailleur": 1.2, "": 1.0}

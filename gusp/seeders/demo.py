@@ -49,6 +49,7 @@ from gusp.models import (
     ReportSource,
     ReportStatus,
     Theme,
+    ThemeHandlerDelay,
     WalkAudit,
 )
 from gusp.photos import clean_photo
@@ -98,6 +99,7 @@ class Scene:
     sectors: list[Sector] = field(default_factory=list)
     themes: dict[str, Theme] = field(default_factory=dict)
     handlers: dict[tuple[str, int], Organisation | None] = field(default_factory=dict)
+    delays: dict[tuple[int, int], int] = field(default_factory=dict)
     mission: User | None = None
 
     def rng(self, *parts: Any) -> random.Random:
@@ -139,8 +141,9 @@ def landlord_of(scene: Scene, sector: Sector, landlords: list[Organisation]) -> 
 
 
 def prepare_handlers(scene: Scene) -> None:
-    """Themes (created once, their default handler set when none), and the handler of each theme in each
-    sector: the sector's own city for a city's theme, the sector's landlord for « gestion locative »."""
+    """Themes (created once, their default handler set when none), the landlords' own delay for « gestion
+    locative » (created once), and the handler of each theme in each sector: the sector's own city for a
+    city's theme, the sector's landlord for « gestion locative »."""
     police = account_services.organisation_upsert(
         name=data.POLICE, kind=OrganisationKind.AUTRE, programme=scene.programme
     )
@@ -159,6 +162,15 @@ def prepare_handlers(scene: Scene) -> None:
         handler = by_kind.get(data.THEME_HANDLERS.get(slug, ""))
         if theme.default_handler_id is None and handler is not None:
             services.theme_update(theme=theme, default_handler=handler)
+    for (slug, kind), days in data.HANDLER_DELAYS.items():
+        theme = scene.themes.get(slug)
+        targets = landlords if kind == "bailleur" else [by_kind.get(kind)]
+        for organisation in targets if theme is not None else []:
+            if organisation is None:
+                continue
+            if not ThemeHandlerDelay.objects.filter(theme=theme, organisation=organisation).exists():
+                services.theme_delay_set(theme=theme, organisation=organisation, target_days=days)
+    scene.delays = services.handler_delays(theme_ids=[theme.pk for theme in scene.themes.values()])
     villes = {o.name: o for o in organisations if o.kind == OrganisationKind.VILLE}
     for sector in scene.sectors:
         commune = (sector.communes.split(",")[0].strip() if sector.communes else "") or ""
@@ -318,7 +330,7 @@ def draw_report(
         "handler_id": handler.pk if handler else None,
         "priority": weighted(rng, data.PRIORITIES),
         "reported_at": reported_at,
-        "due_on": services.due_date(theme, reported_at),
+        "due_on": services.due_date(theme, reported_at, handler.pk if handler else None, delays=scene.delays),
     }
     events = life(scene, rng, row, theme, data.THEME_HANDLERS.get(theme_slug, ""))
     photo = rng.randrange(data.PHOTOS) if rng.random() < data.PHOTO_SHARE or walk_audit_id else None

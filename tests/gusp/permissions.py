@@ -108,6 +108,9 @@ MATRIX.update(
     {
         "gusp:theme_list": [("none", ALL)],
         "gusp:theme_edit": [("gusp_theme", EDIT_HANDLED)],
+        # POST only: a theme's delay for one handler organisation, set or removed by the team.
+        "gusp:theme_delay_set": [("gusp_theme_delay_set", POST_ONLY, POST_TEAM_HANDLED)],
+        "gusp:theme_delay_remove": [("gusp_theme_delay", POST_ONLY, POST_TEAM_HANDLED)],
         "gusp:action_list": [("none", ALL)],
         "gusp:action_export": [("none", ALL)],
         "gusp:action_create": [("none", EDIT_PROGRAMME)],
@@ -129,16 +132,26 @@ MATRIX.update(
     }
 )
 
-from gusp.models import Commitment  # noqa: E402
+from gusp.models import Commitment, ThemeHandlerDelay  # noqa: E402
 from tests.gusp.factories import GuspActionFactory, GuspConventionFactory  # noqa: E402
 
 _build_report_objects = build_objects
+
+
+def landlord_of(users):
+    return users["partner_a"].memberships.get().organisation
 
 
 def build_objects(*, programme, sector_a, sector_b, users) -> dict:
     objects = _build_report_objects(programme=programme, sector_a=sector_a, sector_b=sector_b, users=users)
     theme = ThemeFactory(programme=programme, slug="eclairage", name="Éclairage")
     objects["gusp_theme"] = {"pk": theme.pk}
+    objects["gusp_theme_delay_set"] = {
+        "pk": theme.pk,
+        "_data": {"delai-organisation": landlord_of(users).pk, "delai-target_days": "5"},
+    }
+    delay = ThemeHandlerDelay.objects.create(theme=theme, organisation=landlord_of(users), target_days=4)
+    objects["gusp_theme_delay"] = {"pk": theme.pk, "delay_pk": delay.pk}
     landlord = users["partner_a"].memberships.get().organisation
     city = OrganisationFactory(ville=True)
     action_a = GuspActionFactory(programme=programme, sector=sector_a, tfpb=True, owner=landlord)

@@ -26,8 +26,8 @@ def test_the_team_lists_the_themes_with_handler_delay_spellings_and_open_reports
     assert "Propreté" in html
     assert "Gestion locative" in html
     assert "Bailleur, Parties communes" in html
-    assert "15 jours" in html
-    assert "3 jours" in html
+    assert '<span class="text-nowrap">15 j</span>' in html
+    assert '<span class="text-nowrap">3 j</span>' in html
     # Open reports: propreté new_old, new_recent, sent_city; gestion locative new_housing, in_progress.
     assert f'?theme={world.cleanliness.pk}&amp;status=ouverts">3<' in html
     assert f'?theme={world.housing.pk}&amp;status=ouverts">2<' in html

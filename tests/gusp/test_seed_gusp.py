@@ -13,7 +13,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from accounts.models import OrganisationKind
-from gusp import geo
+from gusp import geo, services
 from gusp.models import (
     GuspAction,
     GuspConvention,
@@ -24,6 +24,7 @@ from gusp.models import (
     ReportStatus,
     TfpbAxis,
     Theme,
+    ThemeHandlerDelay,
     WalkAudit,
 )
 from gusp.seeders.demo import demo_photos
@@ -66,8 +67,22 @@ def test_a_year_of_a_few_thousand_reports(demo):
         report.full_clean()
         assert geo.contains(report.sector.perimeter, longitude=report.longitude, latitude=report.latitude)
         assert report.due_on == timezone.localdate(report.reported_at) + datetime.timedelta(
-            days=report.theme.target_days
+            days=services.target_days(report.theme, report.handler_id)
         )
+
+
+def test_the_landlords_handle_gestion_locative_in_their_own_delay(demo):
+    delays = ThemeHandlerDelay.objects.filter(theme__programme=demo).select_related("theme", "organisation")
+    assert delays.exists()
+    assert {(delay.theme.slug, delay.organisation.kind, delay.target_days) for delay in delays} == {
+        ("gestion-locative", "bailleur", 10)
+    }
+    housing = Report.objects.filter(
+        programme=demo, theme__slug="gestion-locative", handler__in=[delay.organisation for delay in delays]
+    )
+    assert housing.exists()
+    for report in housing[:20]:
+        assert report.delay_days == 10
 
 
 def test_some_are_late_and_handlers_differ_in_pace(demo):
