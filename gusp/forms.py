@@ -16,6 +16,7 @@ from gusp import rules
 from gusp.filters import handler_organisations
 from gusp.models import AnswerTemplate, Priority, Report, ReportStatus, Theme, WalkAudit
 from gusp.photos import check_size
+from gusp.services import REPORT_LIFECYCLE
 from projects.models import Sector
 
 R = ReportStatus
@@ -342,6 +343,74 @@ class TriageForm(_DecisionFields):
             "status": data["status"],
             "competent_body": data.get("competent_body", "") if data["status"] == R.NOT_OURS else "",
             "duplicate_of": data.get("duplicate_of") if data["status"] == R.DUPLICATE else None,
+        }
+
+
+def bulk_status_choices() -> list[tuple[str, str]]:
+    """The statuses the lifecycle lets some report reach, in its order, « Transmis » aside (it goes with an
+    organisation: the triage queue and the routing form give it)."""
+    targets = {target for status in R.values for target in REPORT_LIFECYCLE.allowed(status)}
+    return [(value, label) for value, label in R.choices if value in targets and value != R.SENT]
+
+
+class BulkStatusForm(_DecisionFields):
+    """One status for the reports ticked in the list (outside triage), all or nothing
+    (gusp.services.reports_triage): every move checked by the lifecycle and written in each history;
+    « Hors compétence » names the competent body, « Doublon » the original; a canned answer if wanted."""
+
+    field_order = ["reports", "status", "competent_body", "duplicate_of", "note", "template"]
+
+    reports = forms.ModelMultipleChoiceField(
+        label="Signalements",
+        queryset=Report.objects.none(),
+        error_messages={
+            "required": "Cochez au moins un signalement.",
+            "invalid_choice": "Un signalement coché n'est pas modifiable par vous : %(value)s.",
+        },
+    )
+    status = forms.ChoiceField(
+        label="Nouveau statut", error_messages={"required": "Choisissez le nouveau statut."}
+    )
+    template = forms.ModelChoiceField(
+        label="Réponse type à chacun (facultative)",
+        queryset=AnswerTemplate.objects.none(),
+        required=False,
+        empty_label="Aucune",
+    )
+
+    def __init__(self, *args, reports, programme, user, **kwargs):
+        kwargs.setdefault("prefix", "lot")
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].queryset = reports
+        self.fields["reports"].widget = forms.MultipleHiddenInput()
+        self.fields["status"].choices = [("", "— choisir —"), *bulk_status_choices()]
+        self.fields["status"].widget.attrs["data-gusp-switch"] = ""
+        self._originals(user, programme.pk)
+        self.fields["template"].queryset = AnswerTemplate.objects.filter(programme=programme)
+        if not self.fields["template"].queryset.exists():
+            del self.fields["template"]
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == R.NOT_OURS and not (data.get("competent_body") or "").strip():
+            self.add_error(
+                "competent_body", "Nommez l'organisme compétent vers lequel les signalements sont réorientés."
+            )
+        elif status == R.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", "Indiquez le signalement dont ceux-ci sont les doublons.")
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        template = data.get("template")
+        status = data["status"]
+        return {
+            "status": status,
+            "note": data.get("note", ""),
+            "answer": template.text if template else "",
+            "competent_body": data.get("competent_body", "") if status == R.NOT_OURS else "",
+            "duplicate_of": data.get("duplicate_of") if status == R.DUPLICATE else None,
         }
 
 

@@ -47,7 +47,33 @@ def due_html(report: Report, today) -> SafeString:
     return format_html('<span class="text-nowrap">{}</span>', _date(report.due_on))
 
 
+def pick_box(record, *, form_id: str, checked: frozenset[int]) -> SafeString:
+    """The box that ticks a row for a decision in bulk (the form named by its id, elsewhere on the page)."""
+    return format_html(
+        '<input class="form-check-input" type="checkbox" name="lot-reports" value="{pk}" form="{form}"'
+        ' id="choisir-{pk}"{checked}>'
+        '<label class="visually-hidden" for="choisir-{pk}">Choisir {ref}</label>',
+        pk=int(record.pk),
+        form=form_id,
+        checked=mark_safe(" checked") if record.pk in checked else "",
+        ref=record.reference,
+    )
+
+
+def pick_column() -> tables.Column:
+    return tables.Column(
+        verbose_name=mark_safe('<span class="visually-hidden">Choisir</span>'),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "text-center"}},
+    )
+
+
 class ReportTable(Table):
+    """Every report the user sees. For the GUSP editors, a box per row they may edit (the list's change of
+    status in bulk, its form named by `bulk_form_id`); partners and readers have none."""
+
+    pick = pick_column()
     reference = tables.Column(verbose_name="Numéro", attrs={"td": {"class": "text-nowrap"}})
     reported_at = tables.Column(verbose_name="Signalé le", attrs={"td": {"class": "text-nowrap"}})
     theme = tables.Column(verbose_name="Thème", order_by=("theme__order", "theme__name", "pk"))
@@ -61,13 +87,42 @@ class ReportTable(Table):
 
     class Meta:
         model = Report
-        fields = ["reference", "reported_at", "theme", "description", "sector", "handler", "status", "due_on"]
+        fields = [
+            "pick",
+            "reference",
+            "reported_at",
+            "theme",
+            "description",
+            "sector",
+            "handler",
+            "status",
+            "due_on",
+        ]
         empty_text = "Aucun signalement ne correspond à ces critères."
         attrs = {**TABLE_ATTRS, "id": "reports-table"}
+        row_attrs = {"id": lambda record: f"signalement-{record.pk}"}
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(
+        self,
+        *args,
+        today,
+        editor_scope: EditorScope | None = None,
+        checked: frozenset[int] = frozenset(),
+        bulk_form_id: str = "",
+        **kwargs,
+    ):
+        if editor_scope is None or not editor_scope.any or not bulk_form_id:
+            kwargs["exclude"] = ("pick",)
         super().__init__(*args, **kwargs)
         self.today = today
+        self.editor_scope = editor_scope
+        self.checked = checked
+        self.bulk_form_id = bulk_form_id
+
+    def render_pick(self, record):
+        if self.editor_scope is None or not self.editor_scope.allows(record):
+            return ""
+        return pick_box(record, form_id=self.bulk_form_id, checked=self.checked)
 
     def render_reference(self, record):
         return format_html('<a href="{}">{}</a>', REPORT_URL(record.pk), record.reference)
@@ -115,12 +170,7 @@ class TriageTable(Table):
     """New reports, oldest first. For the team: a box per row (the bulk decision's form, by its id) and
     a routing form per row, the suggested organisation (the theme's) already chosen."""
 
-    pick = tables.Column(
-        verbose_name=mark_safe('<span class="visually-hidden">Choisir</span>'),
-        empty_values=(),
-        orderable=False,
-        attrs={"td": {"class": "text-center"}},
-    )
+    pick = pick_column()
     reported_at = tables.Column(verbose_name="Signalé le", attrs={"td": {"class": "text-nowrap"}})
     reference = tables.Column(verbose_name="Signalement", orderable=False)
     sector = tables.Column(verbose_name="Lieu", order_by=("sector__name", "reported_at", "pk"))
@@ -174,15 +224,7 @@ class TriageTable(Table):
     def render_pick(self, record):
         if not self.editor_scope.allows(record):
             return ""
-        return format_html(
-            '<input class="form-check-input" type="checkbox" name="lot-reports" value="{pk}" form="{form}"'
-            ' id="choisir-{pk}"{checked}>'
-            '<label class="visually-hidden" for="choisir-{pk}">Choisir {ref}</label>',
-            pk=int(record.pk),
-            form=self.bulk_form_id,
-            checked=mark_safe(" checked") if record.pk in self.checked else "",
-            ref=record.reference,
-        )
+        return pick_box(record, form_id=self.bulk_form_id, checked=self.checked)
 
     def render_reported_at(self, record):
         days = (self.today - timezone.localdate(record.reported_at)).days

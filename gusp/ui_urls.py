@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("signalements/points.json", reports.report_points, name="report_points"),
     path("signalements/export.xlsx", reports.report_export, name="report_export"),
     path("signalements/choix.json", reports.report_choices, name="report_choices"),
+    path("signalements/statut-en-lot/", reports.report_bulk_status, name="report_bulk_status"),
     path("signalements/nouveau/", reports.report_create, name="report_create"),
     path("signalements/<int:pk>/", reports.report_detail, name="report_detail"),
     path("signalements/<int:pk>/modifier/", reports.report_edit, name="report_edit"),

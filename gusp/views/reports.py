@@ -12,12 +12,14 @@ import hashlib
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from core import cache
@@ -28,16 +30,17 @@ from core.forms import apply_service_errors
 from core.http import private_cached_response
 from core.readonly import readonly
 from core.widgets import autocomplete_response
-from gusp import selectors, services
+from gusp import rules, selectors, services
 from gusp.exports import CHUNK, REPORT_COLUMNS, with_export_data
 from gusp.filters import ReportFilter
-from gusp.forms import ReportForm
+from gusp.forms import BulkStatusForm, ReportForm
 from gusp.models import Report, ReportPhoto, ReportStatus
 from gusp.tables import ReportTable
 from gusp.views.common import programme_reports, reports_scope_key, require_perm, visible_report
 from gusp.views.detail import render_detail
 
 PAGE_SIZE = 50
+BULK_FORM_ID = "signalements-lot"
 POINTS_MAX_AGE = 120
 STATUSES = list(ReportStatus.values)
 
@@ -60,15 +63,88 @@ def _list_context(request, filterset: ReportFilter) -> dict:
     }
 
 
+def editable_reports(request, scope):
+    """The reports of the list the user may change as a GUSP editor (`rules.editor_scope`)."""
+    reports = seen_reports(request)
+    return reports if scope.whole_programme else reports.filter(sector__in=scope.sector_ids)
+
+
+def _list_page(request, *, form=None, checked=frozenset()):
+    """The list; for the GUSP editors, a box per row they may change and the form of the change of status
+    in bulk (partners and readers have neither)."""
+    filterset = _filtered(request)
+    scope = rules.editor_scope(request.user, request.programme)
+    table = ReportTable(
+        filterset.qs,
+        today=timezone.localdate(),
+        order_by=request.GET.get("sort") or None,
+        editor_scope=scope,
+        checked=checked,
+        bulk_form_id=BULK_FORM_ID,
+    )
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    if form is None and scope.any and not request.htmx:
+        form = BulkStatusForm(
+            reports=editable_reports(request, scope), programme=request.programme, user=request.user
+        )
+    context = {
+        **_list_context(request, filterset),
+        "table": table,
+        "count": table.paginator.count,
+        "form": form if scope.any else None,
+        "bulk_form_id": BULK_FORM_ID,
+        # Where the form comes back to: the list as it was (a refused POST re-renders it at the form's URL).
+        "next_url": _back(request) if request.method == "POST" else request.get_full_path(),
+    }
+    template = "gusp/includes/report_table.html" if request.htmx else "gusp/report_list.html"
+    return render(request, template, context)
+
+
 @readonly
 @programme_required
 def report_list(request):
-    filterset = _filtered(request)
-    table = ReportTable(filterset.qs, today=timezone.localdate(), order_by=request.GET.get("sort") or None)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    context = {**_list_context(request, filterset), "table": table, "count": table.paginator.count}
-    template = "gusp/includes/report_table.html" if request.htmx else "gusp/report_list.html"
-    return render(request, template, context)
+    return _list_page(request)
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("gusp:report_list")
+
+
+@require_POST
+@programme_required
+def report_bulk_status(request):
+    """The same status for the reports ticked in the list, all or nothing (`services.reports_triage`): one
+    refused move (a transition the lifecycle forbids, a closed report…) and none changes, the page naming
+    the report. GUSP editors only, on the reports of their perimeter."""
+    scope = rules.editor_scope(request.user, request.programme)
+    if not scope.any:
+        raise PermissionDenied
+    form = BulkStatusForm(
+        request.POST, reports=editable_reports(request, scope), programme=request.programme, user=request.user
+    )
+    if form.is_valid():
+        reports = list(form.cleaned_data["reports"])
+        fields = form.service_fields()
+        try:
+            changed = services.reports_triage(reports=reports, by=request.user, **fields)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            label = ReportStatus(fields["status"]).label
+            unchanged = len(reports) - changed
+            extra = f" ({unchanged} l'étai{'en' if unchanged > 1 else ''}t déjà)" if unchanged else ""
+            plural = "s" if changed > 1 else ""
+            messages.success(
+                request, f"{changed} signalement{plural} passé{plural} au statut « {label} »{extra}."
+            )
+            return redirect(_back(request))
+    checked = frozenset(
+        int(pk) for pk in request.POST.getlist("lot-reports") if pk.isdigit() and len(pk) < 19
+    )
+    return _list_page(request, form=form, checked=checked)
 
 
 @readonly

@@ -35,6 +35,8 @@ MATRIX = {
     "gusp:report_points": [("none", ALL)],
     "gusp:report_export": [("none", ALL)],
     "gusp:report_choices": [("none", ALL)],
+    # The list's change of status in bulk: the GUSP editors only (partners and readers 403).
+    "gusp:report_bulk_status": [("bulk_a", POST_ONLY, POST_EDIT_PROGRAMME)],
     "gusp:report_create": [("none", EDIT_PROGRAMME)],
     "gusp:report_detail": [("report_a", READ_HANDLED), ("report_b", READ_OTHERS)],
     "gusp:report_edit": [("report_a", EDIT_HANDLED), ("report_b", EDIT_OTHERS)],
@@ -84,6 +86,7 @@ def build_objects(*, programme, sector_a, sector_b, users) -> dict:
     observation = {"theme": theme.pk, "description": "Dépôt sauvage", "priority": "normale"}
     return {
         "triage_a": {"_data": {"lot-reports": [report_a.pk], "lot-decision": "transmettre"}},
+        "bulk_a": {"_data": {"lot-reports": [report_a.pk], "lot-status": ReportStatus.IN_PROGRESS}},
         "report_a": {"pk": report_a.pk},
         "report_b": {"pk": report_b.pk},
         "photo_a": {"pk": report_a.pk, "photo_pk": photos["a"].pk},
