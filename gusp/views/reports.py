@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from core import cache
@@ -113,12 +113,16 @@ def _back(request) -> str:
     return reverse("gusp:report_list")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @programme_required
 def report_bulk_status(request):
     """The same status for the reports ticked in the list, all or nothing (`services.reports_triage`): one
     refused move (a transition the lifecycle forbids, a closed report…) and none changes, the page naming
-    the report. GUSP editors only, on the reports of their perimeter."""
+    the report. GUSP editors only, on the reports of their perimeter. A GET (a sort or page link of the
+    list re-rendered here after a refusal) goes back to the list with the same query."""
+    if request.method != "POST":
+        query = request.GET.urlencode()
+        return redirect(reverse("gusp:report_list") + (f"?{query}" if query else ""))
     scope = rules.editor_scope(request.user, request.programme)
     if not scope.any:
         raise PermissionDenied

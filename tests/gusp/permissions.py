@@ -24,6 +24,7 @@ POST_EDIT_PROGRAMME = row(LOGIN, OK, 403, 403, 403, OK)
 POST_TEAM_HANDLED = row(LOGIN, OK, 403, 403, 403, 404)
 POST_TEAM_OTHERS = row(LOGIN, OK, 403, 403, 404, 404)
 ALL_IN_SECTOR = row(LOGIN, 200, 200, 200, 200, 404)  # partner_a reads the walks of its quartier
+BACK_TO_LIST = row(LOGIN, 302, 302, 302, 302, 302)
 POST_HANDLER = row(LOGIN, OK, 403, 403, OK, 404)  # the handler partner writes status, answer, photos
 
 MATRIX = {
@@ -35,8 +36,9 @@ MATRIX = {
     "gusp:report_points": [("none", ALL)],
     "gusp:report_export": [("none", ALL)],
     "gusp:report_choices": [("none", ALL)],
-    # The list's change of status in bulk: the GUSP editors only (partners and readers 403).
-    "gusp:report_bulk_status": [("bulk_a", POST_ONLY, POST_EDIT_PROGRAMME)],
+    # The list's change of status in bulk: the GUSP editors only (partners and readers 403); a GET (a sort
+    # or page link of the list re-rendered there after a refusal) goes back to the list.
+    "gusp:report_bulk_status": [("bulk_a", BACK_TO_LIST, POST_EDIT_PROGRAMME)],
     "gusp:report_create": [("none", EDIT_PROGRAMME)],
     "gusp:report_detail": [("report_a", READ_HANDLED), ("report_b", READ_OTHERS)],
     "gusp:report_edit": [("report_a", EDIT_HANDLED), ("report_b", EDIT_OTHERS)],

@@ -117,3 +117,11 @@ def test_the_editor_s_list_has_a_box_per_row_and_the_form(world, as_user):
     assert ">Résolu<" in options
     assert ">Nouveau<" in options
     assert ">Transmis<" not in options  # routing goes with an organisation: triage or the report's page
+
+
+def test_a_link_of_the_list_re_rendered_after_a_refusal_goes_back_to_the_list(world, as_user):
+    """The refused POST re-renders the list at the form's URL: its sort and page links (relative) lead
+    there in GET, sent back to the list with the same query."""
+    response = as_user(world.users["mission"]).get(BULK, {"sort": "reference", "page": "2"})
+    assert response.status_code == 302
+    assert response.url == f"{LIST}?sort=reference&page=2"
