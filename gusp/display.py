@@ -211,7 +211,8 @@ def hotspot_rows(
 
 
 def walks_display(walks: selectors.WalkFigures, audience: Audience) -> dict:
-    """Walk audits held, their participants (people: masked) and what became of their observations."""
+    """Walk audits held, their participants (people: masked), what became of their observations, and
+    their follow-up actions (done ones among them)."""
     observations, resolved, still_open = audience.counts([[walks.observations, walks.resolved, walks.open]])[
         0
     ]
@@ -224,6 +225,9 @@ def walks_display(walks: selectors.WalkFigures, audience: Audience) -> dict:
         "resolved": resolved,
         "open": still_open,
         "resolved_share": share_text(resolved, observations, walks.resolved, walks.observations),
+        # Follow-up actions are items of the action plan, not people: the reader's own, never masked.
+        "follow_ups": group_thousands(walks.follow_ups),
+        "follow_ups_done": group_thousands(walks.follow_ups_done),
     }
 
 

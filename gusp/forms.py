@@ -567,6 +567,7 @@ class GuspActionForm(BootstrapFormMixin, forms.ModelForm):
             "tfpb_axis",
             "tfpb_year",
             "tfpb_amount",
+            "walk_audit",
         ]
         field_classes = {"due_on": DateField, "done_on": DateField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -583,6 +584,7 @@ class GuspActionForm(BootstrapFormMixin, forms.ModelForm):
             "tfpb_axis": "Axe de l'abattement TFPB",
             "tfpb_year": "Année de l'abattement",
             "tfpb_amount": "Montant valorisé (€)",
+            "walk_audit": "Diagnostic d'origine",
         }
         help_texts = {
             "sector": "Vide pour une action de tout le programme.",
@@ -590,6 +592,10 @@ class GuspActionForm(BootstrapFormMixin, forms.ModelForm):
             "done_on": "Pour une action réalisée (à la modification, laissée vide : la date du jour).",
             "tfpb_axis": "Vide pour une action hors abattement de TFPB (cadre national de 2015, 8 axes).",
             "tfpb_amount": "En euros, tel que le bailleur le valorise dans son bilan.",
+            "walk_audit": (
+                "Pour une action de suivi décidée après un diagnostic en marchant : un diagnostic du "
+                "quartier de l'action."
+            ),
         }
 
     def __init__(self, *args, programme, sectors, editor_scope, **kwargs):
@@ -600,6 +606,17 @@ class GuspActionForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["convention"].queryset = GuspConvention.objects.filter(programme=programme)
         self.fields["convention"].empty_label = "Aucune"
         self.fields["owner"].queryset = programme_organisations(programme)
+        walk_audit = self.fields["walk_audit"]
+        walk_audit.queryset = (
+            WalkAudit.objects.filter(programme=programme, sector__in=sectors)
+            .select_related("sector")
+            .order_by("-held_on", "sector__name", "pk")
+        )
+        walk_audit.empty_label = "Aucun"
+        walk_audit.label_from_instance = lambda walk: f"{walk.sector.name} — {walk.held_on:%d/%m/%Y}"
+        walk_audit.error_messages["invalid_choice"] = (
+            "Ce diagnostic n'est pas l'un de ceux des quartiers où vous intervenez."
+        )
         self.fields["tfpb_axis"].choices = [
             ("", "Hors abattement TFPB"),
             *self.fields["tfpb_axis"].choices[1:],
@@ -645,11 +662,14 @@ class WalkAuditForm(BootstrapFormMixin, forms.ModelForm):
             "professionals",
             "partners",
             "summary",
+            "proposals",
         ]
+        labels = {"proposals": "Propositions"}
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "route": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 5}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
             "partners": forms.CheckboxSelectMultiple,
         }
         help_texts = {
@@ -657,6 +677,10 @@ class WalkAuditForm(BootstrapFormMixin, forms.ModelForm):
             "residents": "Nombre d'habitants présents (aucun nom).",
             "partners": "Les organisations représentées pendant la marche.",
             "summary": "Ce que le groupe retient de la marche ; chaque problème vu est saisi en observation.",
+            "proposals": (
+                "Ce que les participants ont proposé (une par ligne) ; les actions décidées ensuite se "
+                "rattachent au diagnostic depuis le plan d'actions."
+            ),
         }
 
     def __init__(self, *args, programme, sectors, **kwargs):

@@ -238,9 +238,11 @@ class WalkAuditQuerySet(ScopedQuerySet):
         return self.filter(held_on__lte=today)
 
 
+@pghistory.track()
 class WalkAudit(models.Model):
     """A diagnostic en marchant: residents, conseil citoyen, partners and elected officials walk a route;
-    each observation becomes a report linked to the walk."""
+    its outputs are observations (each one a report linked to the walk), proposals (what participants
+    proposed) and follow-up actions (action plan items linked to the walk, `GuspAction.walk_audit`)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="gusp_walk_audits")
     sector = models.ForeignKey(
@@ -256,6 +258,11 @@ class WalkAudit(models.Model):
         Organisation, blank=True, related_name="gusp_walk_audits", verbose_name="partenaires présents"
     )
     summary = models.TextField("synthèse", blank=True)
+    proposals = models.TextField(
+        "propositions",
+        blank=True,
+        help_text="Ce que les participants ont proposé pendant ou après la marche.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -790,6 +797,15 @@ class GuspAction(models.Model):
         related_name="actions",
         verbose_name="signalement à l'origine",
     )
+    walk_audit = models.ForeignKey(
+        WalkAudit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="diagnostic d'origine",
+        help_text="Le diagnostic en marchant dont l'action est une suite.",
+    )
 
     objects = GuspActionQuerySet.as_manager()
 
@@ -812,6 +828,14 @@ class GuspAction(models.Model):
             errors["sector"] = "Ce quartier n'appartient pas au programme."
         if self.convention_id and self.programme_id and self.convention.programme_id != self.programme_id:
             errors["convention"] = "Cette convention n'appartient pas au programme."
+        if self.walk_audit_id and self.programme_id:
+            if self.walk_audit.programme_id != self.programme_id:
+                errors["walk_audit"] = "Ce diagnostic en marchant n'appartient pas au programme."
+            elif self.sector_id and self.walk_audit.sector_id != self.sector_id:
+                errors["walk_audit"] = (
+                    "Ce diagnostic s'est tenu dans un autre quartier que celui de l'action : choisissez un "
+                    "diagnostic du quartier, ou l'action de tout le programme."
+                )
         if self.status == ActionStatus.DONE and not self.done_on:
             errors["done_on"] = "Indiquez la date de réalisation."
         if self.status != ActionStatus.DONE and self.done_on:

@@ -317,14 +317,23 @@ class WalkFigures:
     observations: int
     resolved: int
     open: int
+    follow_ups: int = 0
+    follow_ups_done: int = 0
 
     @property
     def resolved_share(self) -> Decimal | None:
         return _ratio(self.resolved, self.observations)
 
 
-def walk_audits(walks: QuerySet[WalkAudit], reports: QuerySet[Report], *, period: Period) -> WalkFigures:
-    """The walk audits held in the period, their participants, and what became of their observations."""
+def walk_audits(
+    walks: QuerySet[WalkAudit],
+    reports: QuerySet[Report],
+    actions: QuerySet[GuspAction] | None = None,
+    *,
+    period: Period,
+) -> WalkFigures:
+    """The walk audits held in the period, their participants, what became of their observations, and
+    their follow-up actions (those of `actions`, the reader's: how many, how many done)."""
     held = walks.filter(held_on__gte=period.start, held_on__lte=period.end)
     totals = held.aggregate(
         held=Count("pk"),
@@ -336,6 +345,11 @@ def walk_audits(walks: QuerySet[WalkAudit], reports: QuerySet[Report], *, period
         resolved=Count("pk", filter=Q(status=R.RESOLVED)),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
     )
+    follow_ups = {"follow_ups": 0, "done": 0}
+    if actions is not None:
+        follow_ups = actions.filter(walk_audit__in=held.values("pk")).aggregate(
+            follow_ups=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE))
+        )
     residents = totals["residents"] or 0
     return WalkFigures(
         held=totals["held"],
@@ -344,6 +358,8 @@ def walk_audits(walks: QuerySet[WalkAudit], reports: QuerySet[Report], *, period
         observations=observed["observations"],
         resolved=observed["resolved"],
         open=observed["open"],
+        follow_ups=follow_ups["follow_ups"],
+        follow_ups_done=follow_ups["done"],
     )
 
 
@@ -456,7 +472,7 @@ def gusp_figures(
         handling=handling_rows,
         handling_total=handling_total,
         hotspots=hotspots(reports, period=period),
-        walks=walk_audits(walks, reports, period=period),
+        walks=walk_audits(walks, reports, actions, period=period),
         tfpb=tfpb_by_landlord(actions, years=tuple(range(period.start.year, period.end.year + 1))),
     )
 

@@ -170,6 +170,20 @@ ROUTES = [
     "Autour du chantier de démolition, cheminements piétons provisoires",
     "Des arrêts de bus à l'école, par les parkings et les halls",
 ]
+# What the participants proposed (a held walk's « Propositions »).
+WALK_PROPOSALS = [
+    "Installer des corbeilles supplémentaires sur le cheminement vers l'école.\n"
+    "Associer les habitants au choix des plantations du square.",
+    "Une permanence du bailleur dans le hall un samedi par mois.\n"
+    "Rendre visible le calendrier de collecte des encombrants.",
+    "Éclairer le passage entre les deux résidences.\n"
+    "Un point d'étape sur le chantier à la maison du projet chaque trimestre.",
+]
+# Follow-up actions decided after the last walk held in each quartier: (volet, owner kind, title).
+WALK_FOLLOW_UPS = [
+    (Volet.CORRECTIVE, "ville", "Nettoyage renforcé des pieds d'immeubles signalés en marchant"),
+    (Volet.WATCH, "epci", "Reprise de l'éclairage du cheminement parcouru"),
+]
 
 # The GUSP convention and the projet de gestion.
 COMMITMENTS = [

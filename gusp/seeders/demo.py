@@ -410,6 +410,12 @@ def sync_walk_audits(scene: Scene) -> dict[tuple[int, datetime.date], WalkAudit]
     for sector in scene.sectors:
         for held_on in walk_dates(scene, sector):
             if (sector.pk, held_on) in stored:
+                walk = stored[(sector.pk, held_on)]
+                if held_on <= scene.today and not walk.proposals:  # held since the last run
+                    proposals = scene.rng("propositions", sector.slug, held_on.isoformat())
+                    services.walk_audit_update(
+                        walk_audit=walk, proposals=proposals.choice(data.WALK_PROPOSALS)
+                    )
                 continue
             rng = scene.rng("marche", sector.slug, held_on.isoformat())
             done = held_on <= scene.today
@@ -425,6 +431,11 @@ def sync_walk_audits(scene: Scene) -> dict[tuple[int, datetime.date], WalkAudit]
                 summary=(
                     "Propreté des pieds d'immeubles et cheminements autour du chantier à améliorer ; "
                     "éclairage à reprendre rue principale."
+                    if done
+                    else ""
+                ),
+                proposals=(
+                    scene.rng("propositions", sector.slug, held_on.isoformat()).choice(data.WALK_PROPOSALS)
                     if done
                     else ""
                 ),
@@ -623,7 +634,48 @@ def sync_conventions(scene: Scene) -> None:
         )
 
 
-def action_rows(scene: Scene) -> dict[tuple[str, int | None], dict[str, Any]]:
+def follow_up_rows(
+    scene: Scene, walks: dict[tuple[int, datetime.date], WalkAudit], orgs: dict[str, list[Organisation]]
+) -> dict[tuple[str, int | None], dict[str, Any]]:
+    """The follow-up actions of the last walk held in each quartier (`data.WALK_FOLLOW_UPS`): the first one
+    done within a month when that month is over, the other due two months after the walk."""
+    rows: dict[tuple[str, int | None], dict[str, Any]] = {}
+    last: dict[int, WalkAudit] = {}
+    for (sector_id, held_on), walk in walks.items():
+        if held_on <= scene.today and (sector_id not in last or last[sector_id].held_on < held_on):
+            last[sector_id] = walk
+    by_pk = {sector.pk: sector for sector in scene.sectors}
+    for sector_id, walk in sorted(last.items()):
+        sector = by_pk.get(sector_id)
+        if sector is None:
+            continue
+        for index, (volet, key, label) in enumerate(data.WALK_FOLLOW_UPS):
+            owners = orgs.get(key) or orgs["ville"]
+            if not owners:
+                continue
+            due_on = walk.held_on + datetime.timedelta(days=30 if index == 0 else 60)
+            done = index == 0 and due_on <= scene.today
+            status = ActionStatus.DONE if done else ActionStatus.TODO
+            if not done and walk.held_on + datetime.timedelta(days=7) <= scene.today:
+                status = ActionStatus.IN_PROGRESS
+            rows[(f"{label} — {sector.name} ({walk.held_on:%d/%m/%Y})", None)] = {
+                "sector": sector,
+                "volet": volet,
+                "owner": owners[0],
+                "due_on": due_on,
+                "status": status,
+                "done_on": walk.held_on + datetime.timedelta(days=25) if done else None,
+                "tfpb_axis": "",
+                "tfpb_year": None,
+                "tfpb_amount": None,
+                "walk_audit": walk,
+            }
+    return rows
+
+
+def action_rows(
+    scene: Scene, walks: dict[tuple[int, datetime.date], WalkAudit] | None = None
+) -> dict[tuple[str, int | None], dict[str, Any]]:
     orgs = organisations_by_key(scene)
     rows: dict[tuple[str, int | None], dict[str, Any]] = {}
     for landlord in orgs["bailleur"]:
@@ -675,16 +727,17 @@ def action_rows(scene: Scene) -> dict[tuple[str, int | None], dict[str, Any]]:
             "tfpb_year": None,
             "tfpb_amount": None,
         }
+    rows.update(follow_up_rows(scene, walks or {}, orgs))
     return rows
 
 
-def sync_actions(scene: Scene) -> int:
+def sync_actions(scene: Scene, walks: dict[tuple[int, datetime.date], WalkAudit] | None = None) -> int:
     stored = {
         (a.title, a.tfpb_year): a
         for a in GuspAction.objects.filter(programme=scene.programme).select_related()
     }
     fresh, changed = [], []
-    for (title, _year), row in action_rows(scene).items():
+    for (title, _year), row in action_rows(scene, walks).items():
         action = stored.get((title, row["tfpb_year"]))
         if action is None:
             action = GuspAction(programme=scene.programme, title=title, **row)
@@ -723,7 +776,7 @@ def seed_gusp(programme: Programme, *, target: Target, today: datetime.date, log
     photos = sync_photos(scene, drawn)
     sync_conventions(scene)
     sync_answer_templates(scene)
-    actions = sync_actions(scene)
+    actions = sync_actions(scene, walks)
     if photos or actions:
         analyze(ReportPhoto, GuspAction)
     log_counts(scene, created, rewritten, photos, actions, log)

@@ -24,7 +24,7 @@ from gusp import rules, selectors, services
 from gusp.exports import ACTION_COLUMNS
 from gusp.filters import ActionFilter
 from gusp.forms import GuspActionForm
-from gusp.models import GuspAction
+from gusp.models import GuspAction, WalkAudit
 from gusp.tables import ActionTable
 from gusp.views.common import programme_actions, require_perm
 from projects.models import Sector
@@ -109,14 +109,30 @@ def _form_page(request, form, title: str, action: GuspAction | None = None):
     )
 
 
+def _follow_up_initial(request, sectors) -> dict:
+    """`?diagnostic=<id>` (« Ajouter une action de suivi » on a walk's page): the walk and its quartier
+    filled in, when the walk is one of the user's quartiers; anything else is ignored."""
+    walk_id = request.GET.get("diagnostic", "")
+    if not (walk_id.isascii() and walk_id.isdigit() and len(walk_id) < 19):
+        return {}
+    walk = (
+        WalkAudit.objects.filter(programme=request.programme, sector__in=sectors, pk=int(walk_id))
+        .only("pk", "sector_id")
+        .first()
+    )
+    return {"walk_audit": walk.pk, "sector": walk.sector_id} if walk else {}
+
+
 @programme_required
 def action_create(request):
     require_perm(request, "gusp.add_guspaction", request.programme)
+    sectors = _sectors(request)
     form = GuspActionForm(
         request.POST or None,
         programme=request.programme,
-        sectors=_sectors(request),
+        sectors=sectors,
         editor_scope=rules.editor_scope(request.user, request.programme),
+        initial=_follow_up_initial(request, sectors),
     )
     if request.method == "POST" and form.is_valid():
         created = []

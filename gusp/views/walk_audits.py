@@ -33,8 +33,8 @@ from core.tables import RowUrl, Table
 from gusp import rules, services
 from gusp.forms import WalkAuditForm, WalkObservationForm
 from gusp.models import Report, ReportStatus, WalkAudit
-from gusp.tables import TABLE_ATTRS, ReportTable, excerpt
-from gusp.views.common import require_perm
+from gusp.tables import TABLE_ATTRS, ReportTable, action_late, excerpt
+from gusp.views.common import programme_actions, require_perm
 from projects.models import Sector
 
 PAGE_SIZE = 50
@@ -165,10 +165,20 @@ def walk_audit_detail(request, pk: int):
         ("Élus", walk.elected_officials),
         ("Professionnels", walk.professionals),
     ]
+    # Follow-up actions: those of the action plan the user reads (a partner as on the action plan).
+    follow_ups = list(
+        programme_actions(request).filter(walk_audit=walk).select_related("owner").order_by("due_on", "pk")
+    )
+    today = timezone.localdate()
+    scope = rules.editor_scope(request.user, request.programme)
     context = {
         "walk": walk,
         "audience": audience,
         "table": table,
+        "follow_ups": [(action, action_late(action, today), scope.allows(action)) for action in follow_ups],
+        "action_plan_url": f"{reverse('gusp:action_list')}?sector={walk.sector_id}",
+        "can_add_action": request.user.has_perm("gusp.add_guspaction", request.programme)
+        and scope.allows(walk),
         "totals": totals,
         "shown": table.paginator.count,
         "participants": [(label, audience.count(value)) for label, value in participants],

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import OrganisationKind
 from gusp import geo, services
 from gusp.models import (
+    ActionStatus,
     GuspAction,
     GuspConvention,
     Report,
@@ -128,6 +129,24 @@ def test_walk_audits_and_their_observations(demo):
         assert set(observations.values_list("source", flat=True)) == {ReportSource.WALK_AUDIT}
         assert set(observations.values_list("sector", flat=True)) == {walk.sector_id}
         assert walk.participants > 0
+        assert walk.proposals
+    assert not walks.filter(held_on__gt=DEMO_TODAY).exclude(proposals="").exists()
+
+
+def test_the_last_walk_of_each_quartier_has_follow_up_actions(demo):
+    follow_ups = GuspAction.objects.filter(programme=demo, walk_audit__isnull=False).select_related(
+        "walk_audit"
+    )
+    assert follow_ups.values("walk_audit").distinct().count() == demo.sectors.count()
+    for action in follow_ups:
+        action.full_clean()
+        assert action.sector_id == action.walk_audit.sector_id
+        assert action.walk_audit.held_on <= DEMO_TODAY
+        last = WalkAudit.objects.filter(sector=action.sector, held_on__lte=DEMO_TODAY).latest("held_on")
+        assert action.walk_audit == last
+    assert follow_ups.filter(status=ActionStatus.DONE).exists() or all(
+        action.walk_audit.held_on > DEMO_TODAY - datetime.timedelta(days=30) for action in follow_ups
+    )
 
 
 def test_a_few_photos_shared_by_reports(demo):
