@@ -158,3 +158,23 @@ def test_error_pages_and_access_log_at_both_sizes(demo, page, check_page):  # no
         page.set_viewport_size(size)
         assert _page_width(page) <= size["width"]
         check_page(page, f"98-erreur-500-{label}")
+
+
+def test_the_menu_never_pushes_a_laptop_page_sideways(demo, page):  # noqa: F811
+    """The mission team has the longest menu: below 1200 px it folds behind the menu button, from 1200 px
+    it stands in the bar (on two rows if it must), and the page never scrolls sideways."""
+    login(page, demo, "mission@demo.npru.fr")
+    page.wait_for_url(f"{demo.url}/")
+    for width in (1024, 1100, 1200, 1280, 1366):
+        page.set_viewport_size({"width": width, "height": 800})
+        for url_name in ("projects:dashboard", "gusp:action_list"):
+            page.goto(f"{demo.url}{reverse(url_name)}")
+            assert _page_width(page) <= width, f"{url_name} déborde à {width} px"
+        toggler = page.get_by_role("button", name="Afficher le menu")
+        assert toggler.is_visible() == (width < 1200), width
+        if width < 1200:
+            toggler.click()
+        page.get_by_role("navigation", name="Navigation principale").get_by_role(
+            "link", name="Imports"
+        ).click()
+        page.wait_for_url("**/imports/")
