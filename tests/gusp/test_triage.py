@@ -197,12 +197,24 @@ def test_the_seeder_leaves_planner_statistics_of_the_rows_it_wrote(world):
 
     from gusp.models import Report
     from gusp.seeders.demo import analyze
+    from tests.gusp.factories import ReportFactory
 
     def estimated() -> float:
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'gusp_report'")
             return cursor.fetchone()[0]
 
-    assert estimated() != Report.objects.count()
     analyze(Report)
     assert estimated() == Report.objects.count() == 7
+    ReportFactory.create_batch(3, programme=world.programme)  # written after the last statistics
+    assert estimated() == 7
+    analyze(Report)
+    assert estimated() == Report.objects.count() == 10
+
+
+def test_a_link_of_the_queue_re_rendered_after_a_refusal_goes_back_to_the_queue(world, as_user):
+    """A refused decision re-renders the queue at the form's URL: its sort and page links (relative) lead
+    there in GET, sent back to the queue with the same query."""
+    response = as_user(world.users["mission"]).get(DECIDE, {"sort": "reported_at", "page": "2"})
+    assert response.status_code == 302
+    assert response.url == f"{TRIAGE}?sort=reported_at&page=2"
