@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from core.decorators import internal_required
@@ -82,9 +82,14 @@ def _back(request) -> str:
     return reverse("gusp:triage")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @internal_required
 def triage_decide(request):
+    """One decision for the ticked reports. A GET (a sort or page link of the queue re-rendered here after
+    a refused decision) goes back to the queue with the same query."""
+    if request.method != "POST":
+        query = request.GET.urlencode()
+        return redirect(reverse("gusp:triage") + (f"?{query}" if query else ""))
     scope = rules.editor_scope(request.user, request.programme)
     if not scope.any:
         raise PermissionDenied

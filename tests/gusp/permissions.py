@@ -25,12 +25,14 @@ POST_TEAM_HANDLED = row(LOGIN, OK, 403, 403, 403, 404)
 POST_TEAM_OTHERS = row(LOGIN, OK, 403, 403, 404, 404)
 ALL_IN_SECTOR = row(LOGIN, 200, 200, 200, 200, 404)  # partner_a reads the walks of its quartier
 BACK_TO_LIST = row(LOGIN, 302, 302, 302, 302, 302)
+INTERNAL_BACK_TO_QUEUE = row(LOGIN, 302, 302, 302, 403, 302)
 POST_HANDLER = row(LOGIN, OK, 403, 403, OK, 404)  # the handler partner writes status, answer, photos
 
 MATRIX = {
     "gusp:dashboard": [("none", ALL)],
     "gusp:triage": [("none", INTERNAL)],
-    "gusp:triage_decide": [("triage_a", POST_ONLY, POST_EDIT_PROGRAMME)],
+    # A GET (a sort or page link of the queue re-rendered there after a refusal) goes back to the queue.
+    "gusp:triage_decide": [("triage_a", INTERNAL_BACK_TO_QUEUE, POST_EDIT_PROGRAMME)],
     "gusp:report_list": [("none", ALL)],
     "gusp:report_map": [("none", ALL)],
     "gusp:report_points": [("none", ALL)],
