@@ -571,7 +571,7 @@ def reports_bulk_set_status(
             raise ValidationError(
                 {
                     "status": f"{report.reference} : passage de « {REPORT_LIFECYCLE.label(report.status)} » "
-                    f"à « {REPORT_LIFECYCLE.label(status)} » impossible. Aucun signalement n'a été modifié."
+                    f"à « {REPORT_LIFECYCLE.label(status)} » impossible."
                 }
             )
         _status_errors(
@@ -624,7 +624,7 @@ def reports_bulk_route(
             raise ValidationError(
                 {
                     "handler": f"{report.reference} est clos : rouvrez-le avant de le confier à une autre "
-                    "organisation. Aucun signalement n'a été modifié."
+                    "organisation."
                 }
             )
         if report.handler_id == handler.pk and report.status == R.SENT:
