@@ -8,11 +8,11 @@ class GuspConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from gusp.models import GuspAction, Report, ReportEvent, Theme, WalkAudit
+        from gusp.models import GuspAction, Report, ReportEvent, TfpbAbatement, Theme, WalkAudit
         from projects.models import Sector
 
         # Any single write that can change the figures makes them stale (bulk services bump too).
-        for model in (Report, ReportEvent, Theme, WalkAudit, GuspAction, Sector):
+        for model in (Report, ReportEvent, Theme, WalkAudit, GuspAction, TfpbAbatement, Sector):
             for signal in (post_save, post_delete):
                 signal.connect(_figures_changed, sender=model, dispatch_uid=f"gusp.figures.{model.__name__}")
         m2m_changed.connect(

@@ -232,8 +232,10 @@ def walks_display(walks: selectors.WalkFigures, audience: Audience) -> dict:
 
 
 def tfpb_display(rows: list[selectors.TfpbRow], *, per_landlord: bool = True) -> dict:
-    """Per landlord and year, and in total: actions, actions done, euros valued (all, done). Without
-    `per_landlord`, the total only (`rows` empty, `any` says whether there is one)."""
+    """Per landlord and year, and in total: actions, actions done, euros valued (all, done), the abatement
+    recorded and the « taux de valorisation » (valued / abatement, « — » without an abatement). The total's
+    rate is taken over the lines that have an abatement (a landlord without a recorded abatement does not
+    raise it). Without `per_landlord`, the total only (`rows` empty, `any` says whether there is one)."""
     shown = [
         {
             "landlord": row.landlord,
@@ -242,20 +244,30 @@ def tfpb_display(rows: list[selectors.TfpbRow], *, per_landlord: bool = True) ->
             "done": group_thousands(row.done),
             "amount": format_euros(row.amount),
             "done_amount": format_euros(row.done_amount),
+            "abatement": format_euros(row.abatement),
+            "rate": format_percent(row.amount, row.abatement),
+            "covered": row.abatement is not None and row.amount >= row.abatement,
         }
         for row in rows
     ]
+    with_abatement = [row for row in rows if row.abatement is not None]
+    abatement_total = sum((row.abatement for row in with_abatement), Decimal(0))
+    valued_against = sum((row.amount for row in with_abatement), Decimal(0))
     total = {
         "actions": group_thousands(sum(row.actions for row in rows)),
         "done": group_thousands(sum(row.done for row in rows)),
         "amount": format_euros(sum((row.amount for row in rows), Decimal(0))),
         "done_amount": format_euros(sum((row.done_amount for row in rows), Decimal(0))),
+        "abatement": format_euros(abatement_total) if with_abatement else NONE,
+        "rate": format_percent(valued_against, abatement_total) if with_abatement else NONE,
     }
     return {
         "rows": shown if per_landlord else [],
         "total": total,
         "years": len({row.year for row in rows}),
         "any": bool(rows),
+        "any_abatement": bool(with_abatement),
+        "missing_abatement": len(rows) - len(with_abatement),
         "per_landlord": per_landlord,
     }
 

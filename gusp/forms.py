@@ -881,3 +881,42 @@ class CommitmentForm(BootstrapFormMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+# --- TFPB abatement amounts -------------------------------------------------------------------------------
+
+from accounts.models import OrganisationKind  # noqa: E402
+from gusp.models import TfpbAbatement  # noqa: E402
+
+
+class TfpbAbatementForm(BootstrapFormMixin, forms.ModelForm):
+    """A landlord's yearly abatement (gusp.services.tfpb_abatement_create / tfpb_abatement_update)."""
+
+    class Meta:
+        model = TfpbAbatement
+        fields = ["landlord", "year", "sector", "amount", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        labels = {
+            "landlord": "Bailleur",
+            "year": "Année",
+            "sector": "Quartier",
+            "amount": "Montant de l'abattement (€)",
+            "note": "Remarque",
+        }
+        help_texts = {
+            "sector": "Vide : tout le patrimoine du bailleur en QPV dans le programme.",
+            "amount": "En euros, tel que le bailleur le déclare dans son bilan annuel.",
+            "note": "Facultatif (source du montant, nombre de logements…).",
+        }
+
+    def __init__(self, *args, programme, sectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["landlord"].queryset = programme_organisations(programme).filter(
+            kind=OrganisationKind.BAILLEUR
+        )
+        self.fields["sector"].queryset = sectors
+        self.fields["sector"].empty_label = "Tout le programme"
+        _decimal_widget(self.fields["amount"])
+
+    def _post_clean(self):
+        pass  # the service validates (gusp.services.tfpb_abatement_create)

@@ -863,6 +863,96 @@ class GuspAction(models.Model):
             raise ValidationError(errors)
 
 
+# An abatement is recorded for the years of the landlord's (usually triennial) action programme: at most
+# that far ahead of the current year.
+TFPB_YEARS_AHEAD = 3
+
+
+class TfpbAbatementQuerySet(ScopedQuerySet):
+    def readable_by(self, user, *, internal: bool, organisation_id: int | None) -> "TfpbAbatementQuerySet":
+        """The abatement amounts a reader sees, by the rule of the TFPB actions
+        (`GuspAction.objects.readable_by`): the programme's people within their perimeter (a member
+        limited to quartiers: the amounts of its quartiers, not the landlord's amount for all its
+        housing); a landlord's partner its own organisation's amounts; any other partner none."""
+        if internal:
+            return self.visible_to(user)
+        if not organisation_id:
+            return self.none()
+        return self.filter(landlord_id=organisation_id)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TfpbAbatement(models.Model):
+    """The yearly TFPB abatement of a landlord (art. 1388 bis CGI, 30 % of the property-tax base of its
+    social housing in a QPV), as reported to the signatories: the amount the valued actions
+    (`GuspAction` with a TFPB axis) are compared with. Without a quartier, all the landlord's QPV housing
+    in the programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tfpb_abatements")
+    landlord = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="tfpb_abatements", verbose_name="bailleur"
+    )
+    year = models.PositiveSmallIntegerField(
+        "année", validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+    )
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tfpb_abatements",
+        verbose_name="quartier",
+        help_text="Vide : tout le patrimoine du bailleur en QPV dans le programme.",
+    )
+    amount = models.DecimalField(
+        "montant de l'abattement (€)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    note = models.TextField("remarque", blank=True)
+
+    objects = TfpbAbatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "abattement de TFPB"
+        verbose_name_plural = "abattements de TFPB"
+        ordering = ["-year", "landlord__name", "sector__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "landlord", "year", "sector"],
+                nulls_distinct=False,
+                name="gusp_tfpb_abatement_unique",
+                violation_error_message=(
+                    "Un montant d'abattement est déjà enregistré pour ce bailleur, cette année "
+                    "et ce quartier."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" — {self.sector}" if self.sector_id else ""
+        return f"Abattement de TFPB {self.year} — {self.landlord}{where}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.landlord_id and self.landlord.kind != "bailleur":
+            errors["landlord"] = "L'abattement de TFPB est celui d'un bailleur."
+        elif (
+            self.landlord_id
+            and self.programme_id
+            and not self.programme.organisations.filter(pk=self.landlord_id).exists()
+        ):
+            errors["landlord"] = "Ce bailleur n'est pas un partenaire du programme."
+        if self.sector_id and self.programme_id and self.sector.programme_id != self.programme_id:
+            errors["sector"] = "Ce quartier n'appartient pas au programme."
+        latest = timezone.localdate().year + TFPB_YEARS_AHEAD
+        if self.year is not None and self.year > latest:
+            errors["year"] = f"Indiquez une année au plus tard en {latest} (programme d'actions triennal)."
+        if errors:
+            raise ValidationError(errors)
+
+
 # --- Weekly digest to handler organisations --------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ hotspot, walk audits and TFPB in sentences (templates/gusp/pack/body.html, `summ
 
 from core.pack_sections import PackScope, section
 from gusp import display, selectors
-from gusp.models import GuspAction, Report, WalkAudit
+from gusp.models import GuspAction, Report, TfpbAbatement, WalkAudit
 
 # A pack lists the most reported hotspots (the dashboard has all of them, 20 at most); the revue de projet
 # names the first one, and keeps the handlers with the most open reports (the others in one line), so that
@@ -36,12 +36,16 @@ def scope_querysets(scope: PackScope):
 def scope_figures(scope: PackScope) -> selectors.GuspFigures:
     """The dashboard's figures for the pack's scope and period, at its situation date."""
     reports, walks, actions = scope_querysets(scope)
+    abatements = TfpbAbatement.objects.filter(programme=scope.programme)
+    if scope.sector is not None:
+        abatements = abatements.filter(sector=scope.sector)
     return selectors.gusp_figures(
         reports,
         walks,
         actions,
         today=scope.period_end,
         period=selectors.Period(scope.period_start, scope.period_end),
+        abatements=abatements,
     )
 
 

@@ -101,3 +101,6 @@ rules.add_perm("gusp.change_guspconvention", edits_gusp)
 rules.add_perm("gusp.add_answertemplate", edits_gusp)  # obj: the programme
 rules.add_perm("gusp.change_answertemplate", edits_gusp)
 rules.add_perm("gusp.delete_answertemplate", edits_gusp)
+rules.add_perm("gusp.add_tfpbabatement", edits_gusp)  # obj: the programme
+rules.add_perm("gusp.change_tfpbabatement", edits_gusp)
+rules.add_perm("gusp.delete_tfpbabatement", edits_gusp)

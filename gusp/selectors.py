@@ -16,7 +16,8 @@ handling read the reports closed in the period, the others the reports made in i
 """
 
 import datetime
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -48,6 +49,7 @@ from gusp.models import (
     GuspAction,
     Report,
     ReportStatus,
+    TfpbAbatement,
     WalkAudit,
 )
 
@@ -374,11 +376,27 @@ class TfpbRow:
     done: int
     amount: Decimal
     done_amount: Decimal
+    abatement: Decimal | None = None  # the landlord's abatement of the year, None when none is recorded
+
+    @property
+    def valuation_rate(self) -> Decimal | None:
+        """« Taux de valorisation »: the valued actions' euros over the abatement (None without an
+        abatement, or with a zero one)."""
+        if not self.abatement:
+            return None
+        return self.amount / self.abatement
 
 
-def tfpb_by_landlord(actions: QuerySet[GuspAction], *, years: tuple[int, ...] | None = None) -> list[TfpbRow]:
+def tfpb_by_landlord(
+    actions: QuerySet[GuspAction],
+    *,
+    years: tuple[int, ...] | None = None,
+    abatements: QuerySet[TfpbAbatement] | None = None,
+) -> list[TfpbRow]:
     """The landlords' actions valued against their TFPB abatement, per landlord and year: how many, how
-    many done, and their euros (all, and done)."""
+    many done, and their euros (all, and done); with `abatements`, the abatement recorded for the landlord
+    and year next to them (summed over its quartiers), and a line for a landlord's year with an abatement
+    but no valued action. Two queries at most, whatever the number of actions."""
     tfpb = actions.tfpb()  # type: ignore[attr-defined]
     if years:
         tfpb = tfpb.filter(tfpb_year__in=years)
@@ -391,12 +409,29 @@ def tfpb_by_landlord(actions: QuerySet[GuspAction], *, years: tuple[int, ...] | 
             amount=Sum("tfpb_amount", default=zero),
             done_amount=Sum("tfpb_amount", filter=Q(status=ActionStatus.DONE), default=zero),
         )
-        .order_by("owner__name", "tfpb_year")
+        .order_by()
     )
-    return [
-        TfpbRow(v["owner__name"], v["tfpb_year"], v["actions"], v["done"], v["amount"], v["done_amount"])
+    rows = {
+        (v["owner__name"], v["tfpb_year"]): TfpbRow(
+            v["owner__name"], v["tfpb_year"], v["actions"], v["done"], v["amount"], v["done_amount"]
+        )
         for v in values
-    ]
+    }
+    if abatements is not None:
+        if years:
+            abatements = abatements.filter(year__in=years)
+        for v in abatements.values("landlord__name", "year").annotate(total=Sum("amount")).order_by():
+            key = (v["landlord__name"], v["year"])
+            row = rows.get(key) or TfpbRow(key[0], key[1], 0, 0, Decimal(0), Decimal(0))
+            rows[key] = replace(row, abatement=v["total"])
+    return [rows[key] for key in sorted(rows, key=_landlord_year_key)]
+
+
+def _landlord_year_key(key: tuple[str, int]) -> tuple:
+    """Landlords in alphabetical order, accents and case aside (« Érable » before « Habitat »), then years."""
+    name, year = key
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return (plain.casefold(), name, year)
 
 
 # --- Map ----------------------------------------------------------------------------------------------------
@@ -459,8 +494,10 @@ def gusp_figures(
     *,
     today: datetime.date | None = None,
     period: Period | None = None,
+    abatements: QuerySet[TfpbAbatement] | None = None,
 ) -> GuspFigures:
-    """Every figure of the scope, in a fixed number of queries."""
+    """Every figure of the scope, in a fixed number of queries (the landlords' abatements next to their
+    valued actions when `abatements` is given)."""
     today = today or timezone.localdate()
     period = period or Period.year_before(today)
     handling_rows, handling_total = handling(reports, period=period)
@@ -473,7 +510,9 @@ def gusp_figures(
         handling_total=handling_total,
         hotspots=hotspots(reports, period=period),
         walks=walk_audits(walks, reports, actions, period=period),
-        tfpb=tfpb_by_landlord(actions, years=tuple(range(period.start.year, period.end.year + 1))),
+        tfpb=tfpb_by_landlord(
+            actions, years=tuple(range(period.start.year, period.end.year + 1)), abatements=abatements
+        ),
     )
 
 
@@ -485,13 +524,16 @@ def cached_figures(
     programme_id: int,
     scope: str,
     period: Period | None = None,
+    abatements: QuerySet[TfpbAbatement] | None = None,
 ) -> GuspFigures:
     """`gusp_figures` of a programme seen by one perimeter (`accounts.selectors.scope_cache_key`), kept a
     few minutes; every GUSP write makes it stale (`figures_cache_bump`)."""
     today = timezone.localdate()
     key = f"{programme_id}:{scope}:{period.key if period else '-'}:{today.isoformat()}"
     return cache.cached(
-        FIGURES_CACHE, key, lambda: gusp_figures(reports, walks, actions, today=today, period=period)
+        FIGURES_CACHE,
+        key,
+        lambda: gusp_figures(reports, walks, actions, today=today, period=period, abatements=abatements),
     )
 
 

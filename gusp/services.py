@@ -46,6 +46,7 @@ from gusp.models import (
     ReportPhoto,
     ReportSource,
     ReportStatus,
+    TfpbAbatement,
     Theme,
     ThemeHandlerDelay,
     WalkAudit,
@@ -847,6 +848,74 @@ def gusp_action_update(
     if assign_changed(action, fields):
         model_save(action)
     return action
+
+
+# --- TFPB abatement amounts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tfpb_abatement_create(
+    *,
+    programme: Programme,
+    landlord: Organisation,
+    year: int,
+    amount,
+    sector: Sector | None = None,
+    note: str = "",
+) -> TfpbAbatement:
+    """Record a landlord's abatement of a year (for one quartier, or all its QPV housing in the programme).
+    Refused: a negative amount, a year before 2015 or too far ahead, an organisation that is not a
+    landlord of the programme, a second amount for the same landlord, year and quartier."""
+    abatement = TfpbAbatement(
+        programme=programme, landlord=landlord, year=year, amount=amount, sector=sector, note=note.strip()
+    )
+    _check_abatement_once(abatement)
+    model_save(abatement)
+    _bump()
+    return abatement
+
+
+@transaction.atomic
+def tfpb_abatement_update(*, abatement: TfpbAbatement, **fields: Any) -> TfpbAbatement:
+    if "note" in fields:
+        fields["note"] = fields["note"].strip()
+    if assign_changed(abatement, fields):
+        _check_abatement_once(abatement)
+        model_save(abatement)
+        _bump()
+    return abatement
+
+
+def _check_abatement_once(abatement: TfpbAbatement) -> None:
+    """One amount per landlord, year and quartier (or all the programme): a second one is refused on the
+    year, naming what is already recorded (the database constraint stays the last word)."""
+    if abatement.year is None or not abatement.landlord_id:
+        return
+    taken = (
+        TfpbAbatement.objects.filter(
+            programme=abatement.programme,
+            landlord_id=abatement.landlord_id,
+            year=abatement.year,
+            sector_id=abatement.sector_id,
+        )
+        .exclude(pk=abatement.pk)
+        .exists()
+    )
+    if taken:
+        where = f"le quartier {abatement.sector}" if abatement.sector_id else "tout le programme"
+        raise ValidationError(
+            {
+                "year": f"Un montant d'abattement est déjà enregistré pour {abatement.landlord} en "
+                f"{abatement.year} ({where}) : modifiez-le plutôt."
+            }
+        )
+
+
+@transaction.atomic
+def tfpb_abatement_delete(*, abatement: TfpbAbatement) -> None:
+    """Remove an amount recorded by mistake (the removal stays in its history)."""
+    abatement.delete()
+    _bump()
 
 
 # --- Answer templates -------------------------------------------------------------------------------------

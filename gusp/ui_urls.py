@@ -45,7 +45,7 @@ urlpatterns: list = [
     ),
 ]
 
-from gusp.views import actions, conventions, themes  # noqa: E402
+from gusp.views import abatements, actions, conventions, themes  # noqa: E402
 
 urlpatterns += [
     # Thèmes (référentiel)
@@ -60,6 +60,10 @@ urlpatterns += [
     path("actions/export.xlsx", actions.action_export, name="action_export"),
     path("actions/nouvelle/", actions.action_create, name="action_create"),
     path("actions/<int:pk>/modifier/", actions.action_edit, name="action_edit"),
+    # Montants d'abattement de TFPB des bailleurs
+    path("actions/abattements/", abatements.abatement_list, name="abatement_list"),
+    path("actions/abattements/<int:pk>/modifier/", abatements.abatement_edit, name="abatement_edit"),
+    path("actions/abattements/<int:pk>/supprimer/", abatements.abatement_delete, name="abatement_delete"),
     # Conventions GUSP et leurs engagements
     path("conventions/", conventions.convention_list, name="convention_list"),
     path("conventions/nouvelle/", conventions.convention_create, name="convention_create"),

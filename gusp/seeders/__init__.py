@@ -1,16 +1,18 @@
-"""Demo data of GUSP: themes, a year of reports, walk audits, the convention and the action plan."""
+"""Demo data of GUSP: themes, a year of reports, walk audits, the convention, the action plan and the
+landlords' TFPB abatements."""
 
 from core.seeding import SeedRun, seeder
-from gusp.models import GuspAction, GuspConvention, Report, Theme, WalkAudit
+from gusp.models import GuspAction, GuspConvention, Report, TfpbAbatement, Theme, WalkAudit
 from gusp.seeders.demo import seed_gusp
 from projects.models import Programme
 from projects.seeders.demo import demo_programme, programme_slug
 
 
 def reset(run: SeedRun) -> None:
-    """Reports, walks and actions protect their sector and themes: they go before the programme."""
+    """Reports, walks, actions and abatements protect their sector, themes and landlord: they go before the
+    programme."""
     programmes = Programme.objects.filter(slug=programme_slug(run.target))
-    for model in (GuspAction, Report, WalkAudit, GuspConvention, Theme):
+    for model in (TfpbAbatement, GuspAction, Report, WalkAudit, GuspConvention, Theme):
         model.objects.filter(programme__in=programmes).delete()
 
 

@@ -48,6 +48,8 @@ from gusp.models import (
     ReportPhoto,
     ReportSource,
     ReportStatus,
+    TfpbAbatement,
+    TfpbAxis,
     Theme,
     ThemeHandlerDelay,
     WalkAudit,
@@ -689,7 +691,9 @@ def action_rows(
         )
         for year in range(scene.today.year - data.TFPB_YEARS + 1, scene.today.year + 1):
             rng = scene.rng("tfpb", landlord.name, year)
-            for axis in rng.sample(list(data.TFPB_AXES), k=rng.randint(*data.TFPB_ACTIONS)):
+            others = [axis for axis in data.TFPB_AXES if axis != TfpbAxis.PRESENCE]
+            axes = [TfpbAxis.PRESENCE, *rng.sample(others, k=rng.randint(*data.TFPB_ACTIONS))]
+            for axis in axes:
                 low, high, label = data.TFPB_AXES[axis]
                 sector = rng.choice(sectors)
                 due_on = datetime.date(year, 12, 31)
@@ -751,6 +755,45 @@ def sync_actions(scene: Scene, walks: dict[tuple[int, datetime.date], WalkAudit]
     return len(fresh) + len(changed)
 
 
+def abatement_rows(scene: Scene) -> dict[tuple[int, int], dict[str, Any]]:
+    """Each landlord's abatement for each year it has valued actions (all its QPV housing in the programme):
+    its valued euros cover between 60 % and 110 % of it (data.TFPB_COVERAGE), at about 100 to 200 € an
+    apartment (data.TFPB_PER_DWELLING)."""
+    valued: dict[tuple[Organisation, int], Decimal] = {}
+    for row in action_rows(scene).values():
+        if row["tfpb_axis"]:
+            key = (row["owner"], row["tfpb_year"])
+            valued[key] = valued.get(key, Decimal(0)) + row["tfpb_amount"]
+    rows = {}
+    for (landlord, year), amount in valued.items():
+        rng = scene.rng("tfpb-abattement", landlord.name, year)
+        coverage = Decimal(str(round(rng.uniform(*data.TFPB_COVERAGE), 3)))
+        abatement = (amount / coverage).quantize(Decimal("1E2"))
+        dwellings = round(float(abatement) / rng.uniform(*data.TFPB_PER_DWELLING), -1)
+        rows[(landlord.pk, year)] = {
+            "landlord": landlord,
+            "year": year,
+            "amount": abatement,
+            "note": f"Bilan annuel du bailleur : environ {int(dwellings)} logements en QPV.",
+        }
+    return rows
+
+
+def sync_abatements(scene: Scene) -> int:
+    """The demo's abatements, created when missing (an existing one is the team's: never changed)."""
+    taken = set(
+        TfpbAbatement.objects.filter(programme=scene.programme, sector=None).values_list(
+            "landlord_id", "year"
+        )
+    )
+    created = 0
+    for key, row in abatement_rows(scene).items():
+        if key not in taken:
+            services.tfpb_abatement_create(programme=scene.programme, **row)
+            created += 1
+    return created
+
+
 def sync_answer_templates(scene: Scene) -> None:
     """The demo's canned answers, created when missing (an existing one is the team's: never changed)."""
     taken = set(AnswerTemplate.objects.filter(programme=scene.programme).values_list("title", flat=True))
@@ -777,6 +820,7 @@ def seed_gusp(programme: Programme, *, target: Target, today: datetime.date, log
     sync_conventions(scene)
     sync_answer_templates(scene)
     actions = sync_actions(scene, walks)
+    sync_abatements(scene)
     if photos or actions:
         analyze(ReportPhoto, GuspAction)
     log_counts(scene, created, rewritten, photos, actions, log)

@@ -6,7 +6,6 @@ within their perimeter; a partner reads the actions of its perimeter that are no
 abatement, and every action its own organisation carries — a landlord sees its own TFPB actions, never
 another landlord's; the GUSP dashboard applies the same rule. Partners never write here (`gusp.rules`)."""
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
@@ -18,15 +17,16 @@ from django_tables2 import RequestConfig
 from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.exports import xlsx_response
+from core.formatting import format_percent
 from core.forms import save_or_errors
 from core.readonly import readonly
 from gusp import rules, selectors, services
 from gusp.exports import ACTION_COLUMNS
-from gusp.filters import ActionFilter
+from gusp.filters import NO, ActionFilter
 from gusp.forms import GuspActionForm
 from gusp.models import GuspAction, WalkAudit
 from gusp.tables import ActionTable
-from gusp.views.common import programme_actions, require_perm
+from gusp.views.common import programme_abatements, programme_actions, require_perm
 from projects.models import Sector
 
 PAGE_SIZE = 50
@@ -36,17 +36,38 @@ def _filtered(request) -> ActionFilter:
     return ActionFilter(request.GET, queryset=programme_actions(request).with_list_data(), request=request)
 
 
-def landlord_totals(actions) -> list[dict]:
-    """The TFPB euros per landlord (all years of the filtered actions), from `selectors.tfpb_by_landlord`."""
-    totals: dict[str, dict] = defaultdict(
-        lambda: {"years": [], "actions": 0, "done": 0, "amount": Decimal(0), "done_amount": Decimal(0)}
-    )
-    for row in selectors.tfpb_by_landlord(actions):
-        entry = totals[row.landlord]
-        entry["years"].append(row.year)
-        for name in ("actions", "done", "amount", "done_amount"):
-            entry[name] += getattr(row, name)
-    return [{"landlord": landlord, **entry} for landlord, entry in totals.items()]
+def _abatements(request, filterset: ActionFilter):
+    """The abatements read next to the filtered actions: those the user reads, of the filtered quartier,
+    landlord and year; none when the list keeps the actions outside TFPB only."""
+    abatements = programme_abatements(request)
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    if data.get("tfpb") == NO:
+        return abatements.none()
+    if data.get("sector"):
+        abatements = abatements.filter(sector=data["sector"])
+    if data.get("owner"):
+        abatements = abatements.filter(landlord=data["owner"])
+    if data.get("year"):
+        abatements = abatements.filter(year=int(data["year"]))
+    return abatements
+
+
+def landlord_totals(actions, abatements=None) -> list[dict]:
+    """The TFPB euros per landlord and year of the filtered actions, with the abatement recorded and the
+    « taux de valorisation », from `selectors.tfpb_by_landlord`."""
+    return [
+        {
+            "landlord": row.landlord,
+            "year": str(row.year),
+            "actions": row.actions,
+            "done": row.done,
+            "amount": row.amount,
+            "done_amount": row.done_amount,
+            "abatement": row.abatement,
+            "rate": format_percent(row.amount, row.abatement),
+        }
+        for row in selectors.tfpb_by_landlord(actions, abatements=abatements)
+    ]
 
 
 @readonly
@@ -61,7 +82,9 @@ def action_list(request):
         order_by=request.GET.get("sort") or None,
     )
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    totals = landlord_totals(filterset.qs.order_by())
+    totals = landlord_totals(filterset.qs.order_by(), _abatements(request, filterset))
+    can_add = request.user.has_perm("gusp.add_guspaction", request.programme)
+    abatements = [row["abatement"] for row in totals if row["abatement"] is not None]
     context = {
         "filter": filterset,
         "table": table,
@@ -70,8 +93,15 @@ def action_list(request):
         "tfpb_totals": totals,
         "tfpb_total": sum((row["amount"] for row in totals), Decimal(0)),
         "tfpb_done_total": sum((row["done_amount"] for row in totals), Decimal(0)),
+        "tfpb_abatement_total": sum(abatements, Decimal(0)) if abatements else None,
+        "tfpb_rate_total": format_percent(
+            sum((row["amount"] for row in totals if row["abatement"] is not None), Decimal(0)),
+            sum(abatements, Decimal(0)),
+        ),
         "is_internal": audience_for_request(request).is_internal,
-        "can_add": request.user.has_perm("gusp.add_guspaction", request.programme),
+        "can_add": can_add,
+        # The same rule (gusp.rules.edits_gusp on the programme) records the abatement amounts.
+        "can_record_abatements": can_add,
     }
     template = "gusp/action_list_content.html" if request.htmx else "gusp/action_list.html"
     return render(request, template, context)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.selectors import scope_cache_key
 from core.audience import audience_for_request
-from gusp.models import GuspAction, Report
+from gusp.models import GuspAction, Report, TfpbAbatement
 
 
 def programme_reports(request):
@@ -18,6 +18,17 @@ def programme_actions(request):
     reads the TFPB actions of its own organisation only)."""
     membership = request.membership
     return GuspAction.objects.filter(programme=request.programme).readable_by(
+        request.user,
+        internal=audience_for_request(request).is_internal,
+        organisation_id=membership.organisation_id if membership is not None else None,
+    )
+
+
+def programme_abatements(request):
+    """The TFPB abatement amounts of the current programme the user reads, by the rule of the TFPB actions
+    (`TfpbAbatement.objects.readable_by`: a landlord's partner its own, another partner none)."""
+    membership = request.membership
+    return TfpbAbatement.objects.filter(programme=request.programme).readable_by(
         request.user,
         internal=audience_for_request(request).is_internal,
         organisation_id=membership.organisation_id if membership is not None else None,

@@ -22,7 +22,7 @@ from core.decorators import programme_required
 from core.readonly import readonly
 from gusp import display, selectors
 from gusp.models import Report, Theme, WalkAudit
-from gusp.views.common import actions_scope_key, programme_actions
+from gusp.views.common import actions_scope_key, programme_abatements, programme_actions
 from projects.models import Sector
 
 YEAR_MIN = 2000
@@ -112,6 +112,9 @@ def dashboard(request):
     )
     period, sector = form.period(), form.sector()
     reports, walks, actions = scoped(request, sector)
+    abatements = programme_abatements(request)  # the same rule as the TFPB actions
+    if sector is not None:
+        abatements = abatements.filter(sector=sector)
     scope = scope_cache_key(request.user, programme_id=programme.pk)
     figures = selectors.cached_figures(
         reports,
@@ -120,6 +123,7 @@ def dashboard(request):
         programme_id=programme.pk,
         scope=f"{scope}:{actions_scope_key(request)}:quartier-{sector.pk if sector else 'tous'}",
         period=period,
+        abatements=abatements,
     )
     audience = audience_for_request(request)
     context = display.figures_display(

@@ -172,3 +172,49 @@ def build_objects(*, programme, sector_a, sector_b, users) -> dict:
             commitment = Commitment.objects.create(convention=convention, volet="veille", text="Veille")
             objects[f"{prefix}_{key}"] = {"pk": convention.pk, "commitment_pk": commitment.pk}
     return objects
+
+
+# --- TFPB abatement amounts ---------------------------------------------------------------------------------
+# Read by the TFPB actions' rule (partner_a, a landlord's partner, reads its own amounts; nobody else's),
+# written by the GUSP editors. abatement_a: partner_a's landlord's, in sector A; abatement_b: another
+# landlord's, in sector B.
+
+MATRIX.update(
+    {
+        # GET: the year's amounts (and the form for the editors); POST: record an amount.
+        "gusp:abatement_list": [("abatement_new", ALL, POST_EDIT_PROGRAMME)],
+        "gusp:abatement_edit": [("abatement_a", EDIT_HANDLED), ("abatement_b", EDIT_OTHERS)],
+        # GET: the confirmation page; POST: the removal.
+        "gusp:abatement_delete": [
+            ("abatement_drop_a", EDIT_HANDLED, POST_TEAM_HANDLED),
+            ("abatement_drop_b", EDIT_OTHERS, POST_TEAM_OTHERS),
+        ],
+    }
+)
+
+_build_action_objects = build_objects
+
+
+def build_objects(*, programme, sector_a, sector_b, users) -> dict:
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import OrganisationKind
+    from gusp import services
+
+    objects = _build_action_objects(programme=programme, sector_a=sector_a, sector_b=sector_b, users=users)
+    landlord = users["partner_a"].memberships.get().organisation
+    other = OrganisationFactory(kind=OrganisationKind.BAILLEUR)
+    programme.organisations.add(landlord, other)
+    year = timezone.localdate().year
+    for prefix, when in (("abatement", year), ("abatement_drop", year - 1)):
+        for key, owner, sector in (("a", landlord, sector_a), ("b", other, sector_b)):
+            abatement = services.tfpb_abatement_create(
+                programme=programme, landlord=owner, year=when, sector=sector, amount=Decimal("100000")
+            )
+            objects[f"{prefix}_{key}"] = {"pk": abatement.pk}
+    objects["abatement_new"] = {
+        "_data": {"landlord": landlord.pk, "year": year - 2, "sector": "", "amount": "150000", "note": ""}
+    }
+    return objects

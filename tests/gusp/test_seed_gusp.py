@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Round
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from gusp.models import (
     ReportPhoto,
     ReportSource,
     ReportStatus,
+    TfpbAbatement,
     TfpbAxis,
     Theme,
     ThemeHandlerDelay,
@@ -48,6 +49,7 @@ def snapshot(programme) -> list:
         *ReportEvent.objects.filter(report__programme=programme).order_by("pk").values_list(),
         *WalkAudit.objects.filter(programme=programme).order_by("pk").values_list(),
         *GuspAction.objects.filter(programme=programme).order_by("pk").values_list(),
+        *TfpbAbatement.objects.filter(programme=programme).order_by("pk").values_list(),
         *ReportPhoto.objects.filter(report__programme=programme)
         .order_by("pk")
         .values_list("report", "image"),
@@ -181,6 +183,26 @@ def test_tfpb_actions_per_landlord(demo):
     assert actions.exclude(pk__in=tfpb).exists()
     for action in actions.select_related("owner", "sector")[::5]:
         action.full_clean()
+
+
+def test_each_landlord_has_an_abatement_for_each_year_of_valued_actions(demo):
+    """A few hundred thousand euros at most per landlord and year, its valued actions covering 60 to 110 %."""
+    valued = {
+        (row["owner"], row["tfpb_year"]): row["total"]
+        for row in GuspAction.objects.filter(programme=demo)
+        .tfpb()
+        .values("owner", "tfpb_year")
+        .annotate(total=Sum("tfpb_amount"))
+    }
+    abatements = TfpbAbatement.objects.filter(programme=demo)
+    assert {(a.landlord_id, a.year) for a in abatements} == set(valued)
+    for abatement in abatements.select_related("landlord", "programme"):
+        abatement.full_clean()
+        assert abatement.sector is None
+        assert 80_000 <= abatement.amount <= 900_000
+        rate = valued[(abatement.landlord_id, abatement.year)] / abatement.amount
+        assert 0.59 <= rate <= 1.11, (abatement, rate)
+        assert "logements en QPV" in abatement.note
 
 
 def test_themes_have_their_demo_handlers(demo):

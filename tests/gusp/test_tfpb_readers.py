@@ -27,9 +27,10 @@ PERIOD = {"du": datetime.date(TODAY.year - 1, 1, 1).isoformat(), "au": TODAY.iso
 THIS_YEAR, LAST_YEAR = str(TODAY.year), str(TODAY.year - 1)
 # Logis du Nord: 45,000 € to do in sector A and 10,000 € done programme-wide; Habitat Métropole: 30,000 €
 # done in sector A, last year.
+# No abatement recorded in this set: no abatement, no « taux de valorisation » (test_tfpb_abatements.py).
 EVERY_LANDLORD = [
-    ["Habitat Métropole", LAST_YEAR, "1", "1", "30\u202f000\u202f€", "30\u202f000\u202f€"],
-    ["Logis du Nord", THIS_YEAR, "2", "1", "55\u202f000\u202f€", "10\u202f000\u202f€"],
+    ["Habitat Métropole", LAST_YEAR, "1", "1", "30\u202f000\u202f€", "30\u202f000\u202f€", "—", "—"],
+    ["Logis du Nord", THIS_YEAR, "2", "1", "55\u202f000\u202f€", "10\u202f000\u202f€", "—", "—"],
 ]
 OWN_LINE = [EVERY_LANDLORD[1]]
 
@@ -93,7 +94,7 @@ def test_the_team_reads_every_landlords_line(world, plan, as_user, account):  # 
     assert dashboard_rows(client) == EVERY_LANDLORD
     html = client.get(DASHBOARD, PERIOD).content.decode()
     assert table_rows(html, "tfpb", "tfoot") == [
-        ["Ensemble", "3", "2", "85\u202f000\u202f€", "40\u202f000\u202f€"]
+        ["Ensemble", "3", "2", "85\u202f000\u202f€", "40\u202f000\u202f€", "—", "—"]
     ]
     assert "un partenaire ne voit pas les actions TFPB" not in html
 
@@ -104,7 +105,7 @@ def test_a_landlord_reads_its_own_line_only(world, plan, as_user):  # noqa: F811
     html = client.get(DASHBOARD, PERIOD).content.decode()
     assert "Habitat Métropole" not in html
     assert table_rows(html, "tfpb", "tfoot") == [
-        ["Ensemble", "2", "1", "55\u202f000\u202f€", "10\u202f000\u202f€"]
+        ["Ensemble", "2", "1", "55\u202f000\u202f€", "10\u202f000\u202f€", "—", "—"]
     ]
     assert (
         "Celles de votre organisation : un partenaire ne voit pas les actions TFPB des autres bailleurs."
