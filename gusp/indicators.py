@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gusp import selectors
-from gusp.models import GuspAction, Report, WalkAudit
+from gusp.models import GuspAction, Report, TfpbAbatement, WalkAudit
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,25 @@ def from_figures(figures: selectors.GuspFigures) -> list[Indicator]:
             "euros",
             sum((r.amount for r in figures.tfpb), Decimal(0)),
         ),
+        *_abatement_indicators(figures.tfpb),
+    ]
+
+
+def _abatement_indicators(rows: list[selectors.TfpbRow]) -> list[Indicator]:
+    """The abatements recorded for the period's years, and the valued euros over them, counted on the
+    landlords' years that have one (as the dashboard's total: docs/gusp.md)."""
+    with_abatement = [row for row in rows if row.abatement is not None]
+    abatement = sum((row.abatement or Decimal(0) for row in with_abatement), Decimal(0))
+    valued = sum((row.amount for row in with_abatement), Decimal(0))
+    rate = (valued / abatement).quantize(Decimal("0.001")) if abatement else None
+    return [
+        Indicator(
+            "abattement_tfpb",
+            "Abattement de TFPB enregistré",
+            "euros",
+            abatement if with_abatement else None,
+        ),
+        Indicator("taux_valorisation_tfpb", "Taux de valorisation de l'abattement de TFPB", "taux", rate),
     ]
 
 
@@ -80,5 +99,6 @@ def indicators(
         GuspAction.objects.filter(programme=programme),
         today=today,
         period=period,
+        abatements=TfpbAbatement.objects.filter(programme=programme),
     )
     return from_figures(figures)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from accounts.models import OrganisationKind
+from accounts.models import Organisation, OrganisationKind
 from gusp import indicators, selectors
 from gusp.models import GuspAction, Report, WalkAudit
 from gusp.models import ReportStatus as R
@@ -184,6 +184,21 @@ def test_indicators_for_the_evaluation(programme, world):
     assert values["signalements_en_retard"] == 1
     assert values["points_recurrents"] == 1
     assert values["diagnostics_marchant"] == 1
+    assert values["montant_tfpb"] == Decimal("75000.00")
+    assert values["abattement_tfpb"] is None  # none recorded: no rate either
+    assert values["taux_valorisation_tfpb"] is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_abatement_indicators_count_the_landlords_years_that_have_one(programme, world):
+    from gusp.models import TfpbAbatement
+
+    landlord_a = Organisation.objects.get(name="Bailleur A")
+    TfpbAbatement.objects.create(programme=programme, landlord=landlord_a, year=2026, amount=Decimal("50000"))
+    values = {i.key: i.value for i in indicators.indicators(programme, period=MARCH)}
+    assert values["abattement_tfpb"] == Decimal("50000")
+    # Bailleur A's 55,000 € valued over its 50,000 € abatement; Bailleur B has none recorded: left out.
+    assert values["taux_valorisation_tfpb"] == Decimal("1.100")
     assert values["montant_tfpb"] == Decimal("75000.00")
 
 
