@@ -1,10 +1,17 @@
-"""Reference data of GUSP in the admin: themes (default handler, target delay, other spellings),
-conventions with their commitments, and the weekly digests sent (read only). Reports change through the
+"""Reference data of GUSP in the admin: themes (default handler, target delay and its handlers' own
+delays, other spellings), conventions with their commitments, the landlords' TFPB abatements, and the
+weekly digests sent (read only). Reports change through the
 application's services (lifecycle, history), never here."""
 
 from django.contrib import admin
 
-from gusp.models import Commitment, GuspConvention, Theme, WeeklyDigest
+from gusp.models import Commitment, GuspConvention, TfpbAbatement, Theme, ThemeHandlerDelay, WeeklyDigest
+
+
+class ThemeHandlerDelayInline(admin.TabularInline):
+    model = ThemeHandlerDelay
+    extra = 0
+    autocomplete_fields = ["organisation"]
 
 
 @admin.register(Theme)
@@ -14,6 +21,7 @@ class ThemeAdmin(admin.ModelAdmin):
     list_select_related = ["programme", "default_handler"]
     autocomplete_fields = ["default_handler"]
     search_fields = ["name", "slug"]
+    inlines = [ThemeHandlerDelayInline]
 
 
 class CommitmentInline(admin.TabularInline):
@@ -30,6 +38,15 @@ class GuspConventionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["signatories"]
     filter_horizontal = ["sectors"]
     inlines = [CommitmentInline]
+
+
+@admin.register(TfpbAbatement)
+class TfpbAbatementAdmin(admin.ModelAdmin):
+    list_display = ["landlord", "year", "sector", "amount", "programme"]
+    list_filter = ["programme", "year"]
+    list_select_related = ["landlord", "sector", "programme"]
+    autocomplete_fields = ["landlord"]
+    search_fields = ["landlord__name"]
 
 
 @admin.register(WeeklyDigest)
