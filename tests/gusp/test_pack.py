@@ -161,3 +161,14 @@ def test_the_revue_groups_the_handlers_beyond_the_first_ones(data):  # noqa: F81
         ("Ville de Lille", "4", "2", "1,0\u202fj"),
         ("Autres organisations (2)", "3", "1", "—"),
     ]
+
+
+def test_the_walks_and_tfpb_tables_stand_full_width(data):  # noqa: F811
+    """Seven columns of TFPB figures do not hold in half a page (the rate was cut at the page's edge): the
+    walks' figures stand on one row and the TFPB table below them, neither inside a half-page column."""
+    html = packs.pack_html(scope(data))
+    gusp_part = html[html.index("Diagnostics en marchant de la période") - 400 :]
+    walks_table = gusp_part[: gusp_part.index("Abattement de TFPB : actions des bailleurs")]
+    assert 'class="column"' not in walks_table
+    assert "Actions de suivi (réalisées)" in walks_table
+    assert "Taux de valorisation" in gusp_part
