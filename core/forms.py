@@ -29,10 +29,12 @@ def _name_the_blank_choice(field: forms.Field) -> None:
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label == DJANGO_BLANK:
             field.empty_label = BLANK_LABEL
-    elif isinstance(field, forms.ChoiceField) and any(label == DJANGO_BLANK for _, label in field.choices):
-        field.choices = [
-            (value, BLANK_LABEL if label == DJANGO_BLANK else label) for value, label in field.choices
-        ]
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.widget.choices)  # the field's choices, made a list when the field was built
+        if any(label == DJANGO_BLANK for _, label in choices):
+            field.choices = [
+                (value, BLANK_LABEL if label == DJANGO_BLANK else label) for value, label in choices
+            ]
 
 
 def apply_service_errors(form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:

@@ -896,8 +896,9 @@ def _check_abatement_once(abatement: TfpbAbatement) -> None:
             programme=abatement.programme,
             landlord_id=abatement.landlord_id,
             year=abatement.year,
-            sector_id=abatement.sector_id,
+            sector__isnull=abatement.sector_id is None,
         )
+        .filter(**({"sector_id": abatement.sector_id} if abatement.sector_id else {}))
         .exclude(pk=abatement.pk)
         .exists()
     )
