@@ -1,8 +1,18 @@
-"""Responses shared by views that serve computed data (map layers, points)."""
+"""What views share about HTTP: cached responses of computed data (map layers, points), and where a form
+sends the user back."""
 
 import hashlib
 
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request, default: str) -> str:
+    """The form's `next` (POST, else GET) when it is a page of this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
 
 
 def private_cached_response(

@@ -11,6 +11,7 @@ from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.exports import DATE, Column, xlsx_response
 from core.forms import apply_service_errors
+from core.http import safe_next
 from core.readonly import readonly
 from core.scoping import editor_scope
 from core.tables import scope_note
@@ -19,11 +20,7 @@ from governance.filters import OPEN, ActionFilter
 from governance.forms import ActionForm, ActionStatusForm
 from governance.models import OPEN_ACTION_STATUSES, Action
 from governance.tables import ActionTable, action_status_form_fields, action_status_html
-from governance.views.common import (
-    form_errors_message,
-    require_perm,
-    safe_next,
-)
+from governance.views.common import form_errors_message, require_perm
 
 PAGE_SIZE = 50
 

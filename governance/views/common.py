@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def require_perm(request, perm: str, obj) -> None:
@@ -24,10 +23,3 @@ def service_error_message(error: ValidationError) -> str:
 
 def flash_form_errors(request, prefix: str, form) -> None:
     messages.error(request, f"{prefix} {form_errors_message(form)}")
-
-
-def safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default

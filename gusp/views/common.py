@@ -1,10 +1,12 @@
 """What the GUSP pages share: the reports a request may see, and who may act on them."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 
 from accounts.selectors import scope_cache_key
 from core.audience import audience_for_request
+from core.http import safe_next
 from gusp.models import GuspAction, Report, TfpbAbatement
 
 
@@ -62,3 +64,26 @@ def reports_scope_key(request) -> str:
         return scope_cache_key(request.user, programme_id=request.programme.pk)
     membership = request.membership
     return f"organisation-{membership.organisation_id}" if membership is not None else "rien"
+
+
+# The lists with a form for the ticked reports (triage queue, report list) ------------------------------
+
+
+def ticked_report_ids(request) -> frozenset[int]:
+    """The reports ticked in the POSTed list (kept ticked when the page comes back with an error)."""
+    return frozenset(int(pk) for pk in request.POST.getlist("lot-reports") if pk.isdigit() and len(pk) < 19)
+
+
+def list_return_url(request, url_name: str) -> str:
+    """Where the list's form sends the user back: the list as shown (its filters, sort and page), also
+    when a refused POST re-renders it at the form's URL."""
+    if request.method == "POST":
+        return safe_next(request, reverse(url_name))
+    return request.get_full_path()
+
+
+def back_to_list(request, url_name: str):
+    """A GET on a list form's URL (a sort or page link of the list re-rendered there after a refused POST):
+    the list itself, with the same query."""
+    query = request.GET.urlencode()
+    return redirect(reverse(url_name) + (f"?{query}" if query else ""))

@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.decorators import programme_required
 from core.forms import apply_service_errors
+from core.http import safe_next
 from gusp import services
 from gusp.forms import AnswerForm, PhotoForm, RouteForm, StatusForm
 from gusp.models import Report
@@ -24,10 +24,7 @@ from gusp.views.detail import render_detail
 
 
 def _next(request, report) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("gusp:report_detail", args=[report.pk])
+    return safe_next(request, reverse("gusp:report_detail", args=[report.pk]))
 
 
 def _act(

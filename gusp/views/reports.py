@@ -18,7 +18,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -27,7 +26,7 @@ from core.audience import audience_for_request
 from core.decorators import programme_required
 from core.exports import xlsx_response
 from core.forms import apply_service_errors
-from core.http import private_cached_response
+from core.http import private_cached_response, safe_next
 from core.readonly import readonly
 from core.widgets import autocomplete_response
 from gusp import rules, selectors, services
@@ -36,7 +35,15 @@ from gusp.filters import ReportFilter
 from gusp.forms import BulkStatusForm, ReportForm
 from gusp.models import Report, ReportPhoto, ReportStatus
 from gusp.tables import ReportTable
-from gusp.views.common import programme_reports, reports_scope_key, require_perm, visible_report
+from gusp.views.common import (
+    back_to_list,
+    list_return_url,
+    programme_reports,
+    reports_scope_key,
+    require_perm,
+    ticked_report_ids,
+    visible_report,
+)
 from gusp.views.detail import render_detail
 
 PAGE_SIZE = 50
@@ -93,8 +100,7 @@ def _list_page(request, *, form=None, checked=frozenset()):
         "count": table.paginator.count,
         "form": form if scope.any else None,
         "bulk_form_id": BULK_FORM_ID,
-        # Where the form comes back to: the list as it was (a refused POST re-renders it at the form's URL).
-        "next_url": _back(request) if request.method == "POST" else request.get_full_path(),
+        "next_url": list_return_url(request, "gusp:report_list"),
     }
     template = "gusp/includes/report_table.html" if request.htmx else "gusp/report_list.html"
     return render(request, template, context)
@@ -106,13 +112,6 @@ def report_list(request):
     return _list_page(request)
 
 
-def _back(request) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("gusp:report_list")
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @programme_required
 def report_bulk_status(request):
@@ -121,8 +120,7 @@ def report_bulk_status(request):
     the report. GUSP editors only, on the reports of their perimeter. A GET (a sort or page link of the
     list re-rendered here after a refusal) goes back to the list with the same query."""
     if request.method != "POST":
-        query = request.GET.urlencode()
-        return redirect(reverse("gusp:report_list") + (f"?{query}" if query else ""))
+        return back_to_list(request, "gusp:report_list")
     scope = rules.editor_scope(request.user, request.programme)
     if not scope.any:
         raise PermissionDenied
@@ -144,11 +142,8 @@ def report_bulk_status(request):
             messages.success(
                 request, f"{changed} signalement{plural} passé{plural} au statut « {label} »{extra}."
             )
-            return redirect(_back(request))
-    checked = frozenset(
-        int(pk) for pk in request.POST.getlist("lot-reports") if pk.isdigit() and len(pk) < 19
-    )
-    return _list_page(request, form=form, checked=checked)
+            return redirect(safe_next(request, reverse("gusp:report_list")))
+    return _list_page(request, form=form, checked=ticked_report_ids(request))
 
 
 @readonly

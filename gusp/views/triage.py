@@ -10,18 +10,19 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from core.decorators import internal_required
 from core.forms import apply_service_errors
+from core.http import safe_next
 from core.readonly import readonly
 from gusp import rules, services
 from gusp.filters import TriageFilter, handler_organisations
 from gusp.forms import TriageForm
 from gusp.models import ReportStatus
 from gusp.tables import TriageTable
+from gusp.views.common import back_to_list, list_return_url, ticked_report_ids
 from gusp.views.reports import seen_reports
 
 PAGE_SIZE = 50
@@ -63,6 +64,7 @@ def _page(request, *, form=None, checked=frozenset()):
         "counts": counts,
         "form": form,
         "bulk_form_id": BULK_FORM_ID,
+        "next_url": list_return_url(request, "gusp:triage"),
         "can_add": scope.whole_programme,  # gusp.add_report on the programme, without a second query
     }
     template = "gusp/includes/triage_table.html" if request.htmx else "gusp/triage.html"
@@ -75,21 +77,13 @@ def triage(request):
     return _page(request)
 
 
-def _back(request) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("gusp:triage")
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @internal_required
 def triage_decide(request):
     """One decision for the ticked reports. A GET (a sort or page link of the queue re-rendered here after
     a refused decision) goes back to the queue with the same query."""
     if request.method != "POST":
-        query = request.GET.urlencode()
-        return redirect(reverse("gusp:triage") + (f"?{query}" if query else ""))
+        return back_to_list(request, "gusp:triage")
     scope = rules.editor_scope(request.user, request.programme)
     if not scope.any:
         raise PermissionDenied
@@ -112,8 +106,5 @@ def triage_decide(request):
             unchanged = len(reports) - changed
             extra = f" ({unchanged} l'étaient déjà)" if unchanged else ""
             messages.success(request, f"{changed} signalement{'s' if changed != 1 else ''} {done}{extra}.")
-            return redirect(_back(request))
-    checked = frozenset(
-        int(pk) for pk in request.POST.getlist("lot-reports") if pk.isdigit() and len(pk) < 19
-    )
-    return _page(request, form=form, checked=checked)
+            return redirect(safe_next(request, reverse("gusp:triage")))
+    return _page(request, form=form, checked=ticked_report_ids(request))

@@ -137,6 +137,8 @@ def test_a_decision_is_all_or_nothing(world, as_user):
     # the ticked boxes stay ticked
     pk = world.reports["new_old"].pk
     assert f'value="{pk}" form="triage-lot" id="choisir-{pk}" checked' in html
+    # the next decision still leads back to the queue as it was filtered, not to the form's URL
+    assert f'name="next" value="{TRIAGE}?theme=1"' in html
 
 
 def test_a_status_decision_names_the_competent_body_or_the_original(world, as_user):
