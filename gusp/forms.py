@@ -16,7 +16,7 @@ from gusp import rules
 from gusp.filters import handler_organisations
 from gusp.models import AnswerTemplate, Priority, Report, ReportStatus, Theme, WalkAudit
 from gusp.photos import check_size
-from gusp.services import REPORT_LIFECYCLE
+from gusp.services import bulk_status_choices
 from projects.models import Sector
 
 R = ReportStatus
@@ -267,19 +267,67 @@ class PhotoForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class TriageForm(_DecisionFields):
-    """One decision for the reports ticked in the triage queue, all or nothing (gusp.services.reports_triage):
-    sent to an organisation, or given a status; with a canned answer to each if wanted."""
+class _TickedReportsForm(_DecisionFields):
+    """A decision for the reports ticked in a list (triage queue, report list), all or nothing
+    (gusp.services.reports_triage), with a canned answer to each if wanted."""
+
+    reports = forms.ModelMultipleChoiceField(
+        label="Signalements",
+        queryset=Report.objects.none(),
+        error_messages={
+            "required": "Cochez au moins un signalement.",
+            "invalid_choice": "Un signalement coché n'est pas modifiable par vous : %(value)s.",
+        },
+    )
+    template = forms.ModelChoiceField(
+        label="Réponse type à chacun (facultative)",
+        queryset=AnswerTemplate.objects.none(),
+        required=False,
+        empty_label="Aucune",
+    )
+
+    def __init__(self, *args, reports, programme, user, **kwargs):
+        kwargs.setdefault("prefix", "lot")
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].queryset = reports
+        self.fields["reports"].widget = forms.MultipleHiddenInput()
+        self.fields["status"].widget.attrs["data-gusp-switch"] = ""
+        self._originals(user, programme.pk)
+        self.fields["template"].queryset = AnswerTemplate.objects.filter(programme=programme)
+        if not self.fields["template"].queryset.exists():
+            del self.fields["template"]
+
+    def _check_status_details(self, data: dict) -> None:
+        status = data.get("status")
+        if status == R.NOT_OURS and not (data.get("competent_body") or "").strip():
+            self.add_error(
+                "competent_body", "Nommez l'organisme compétent vers lequel les signalements sont réorientés."
+            )
+        elif status == R.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", "Indiquez le signalement dont ceux-ci sont les doublons.")
+
+    def _common_fields(self) -> dict:
+        template = self.cleaned_data.get("template")
+        return {"note": self.cleaned_data.get("note", ""), "answer": template.text if template else ""}
+
+    def _status_fields(self) -> dict:
+        data = self.cleaned_data
+        status = data["status"]
+        return {
+            **self._common_fields(),
+            "status": status,
+            "competent_body": data.get("competent_body", "") if status == R.NOT_OURS else "",
+            "duplicate_of": data.get("duplicate_of") if status == R.DUPLICATE else None,
+        }
+
+
+class TriageForm(_TickedReportsForm):
+    """The triage queue's decision: sent to an organisation, or given a status."""
 
     field_order = ["reports", "decision", "handler", "status", "competent_body", "duplicate_of", "note"]
     ROUTE = "transmettre"
     STATUS = "statut"
 
-    reports = forms.ModelMultipleChoiceField(
-        label="Signalements",
-        queryset=Report.objects.none(),
-        error_messages={"required": "Cochez au moins un signalement."},
-    )
     decision = forms.ChoiceField(
         label="Décision",
         choices=[(ROUTE, "Transmettre à une organisation"), (STATUS, "Changer le statut")],
@@ -294,25 +342,11 @@ class TriageForm(_DecisionFields):
         required=False,
         choices=[("", "—")] + [(value, label) for value, label in R.choices if value not in (R.NEW, R.SENT)],
     )
-    template = forms.ModelChoiceField(
-        label="Réponse type à chacun (facultative)",
-        queryset=AnswerTemplate.objects.none(),
-        required=False,
-        empty_label="Aucune",
-    )
 
-    def __init__(self, *args, reports, programme, user, **kwargs):
-        kwargs.setdefault("prefix", "lot")
-        super().__init__(*args, **kwargs)
-        self.fields["reports"].queryset = reports
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, programme=programme, **kwargs)
         self.fields["decision"].widget.attrs.update({"data-gusp-switch": "", "class": "form-check-input"})
-        self.fields["status"].widget.attrs["data-gusp-switch"] = ""
-        self.fields["reports"].widget = forms.MultipleHiddenInput()
         self.fields["handler"].queryset = handler_organisations(programme)
-        self._originals(user, programme.pk)
-        self.fields["template"].queryset = AnswerTemplate.objects.filter(programme=programme)
-        if not self.fields["template"].queryset.exists():
-            del self.fields["template"]
 
     def clean(self):
         data = super().clean()
@@ -320,98 +354,39 @@ class TriageForm(_DecisionFields):
         if decision == self.ROUTE and not data.get("handler"):
             self.add_error("handler", "Choisissez l'organisation à qui transmettre.")
         if decision == self.STATUS:
-            status = data.get("status")
-            if not status:
+            if not data.get("status"):
                 self.add_error("status", "Choisissez le statut.")
-            elif status == R.NOT_OURS and not (data.get("competent_body") or "").strip():
-                self.add_error(
-                    "competent_body",
-                    "Nommez l'organisme compétent vers lequel les signalements sont réorientés.",
-                )
-            elif status == R.DUPLICATE and not data.get("duplicate_of"):
-                self.add_error("duplicate_of", "Indiquez le signalement dont ceux-ci sont les doublons.")
+            else:
+                self._check_status_details(data)
         return data
 
     def service_fields(self) -> dict:
-        data = self.cleaned_data
-        template = data.get("template")
-        fields = {"note": data.get("note", ""), "answer": template.text if template else ""}
-        if data["decision"] == self.ROUTE:
-            return {**fields, "handler": data["handler"]}
-        return {
-            **fields,
-            "status": data["status"],
-            "competent_body": data.get("competent_body", "") if data["status"] == R.NOT_OURS else "",
-            "duplicate_of": data.get("duplicate_of") if data["status"] == R.DUPLICATE else None,
-        }
+        if self.cleaned_data["decision"] == self.ROUTE:
+            return {**self._common_fields(), "handler": self.cleaned_data["handler"]}
+        return self._status_fields()
 
 
-def bulk_status_choices() -> list[tuple[str, str]]:
-    """The statuses the lifecycle lets some report reach, in its order, « Transmis » aside (it goes with an
-    organisation: the triage queue and the routing form give it)."""
-    targets = {target for status in R.values for target in REPORT_LIFECYCLE.allowed(status)}
-    return [(value, label) for value, label in R.choices if value in targets and value != R.SENT]
-
-
-class BulkStatusForm(_DecisionFields):
-    """One status for the reports ticked in the list (outside triage), all or nothing
-    (gusp.services.reports_triage): every move checked by the lifecycle and written in each history;
-    « Hors compétence » names the competent body, « Doublon » the original; a canned answer if wanted."""
+class BulkStatusForm(_TickedReportsForm):
+    """One status for the reports ticked in the list (outside triage): every move checked by the lifecycle
+    and written in each history; « Hors compétence » names the competent body, « Doublon » the original."""
 
     field_order = ["reports", "status", "competent_body", "duplicate_of", "note", "template"]
 
-    reports = forms.ModelMultipleChoiceField(
-        label="Signalements",
-        queryset=Report.objects.none(),
-        error_messages={
-            "required": "Cochez au moins un signalement.",
-            "invalid_choice": "Un signalement coché n'est pas modifiable par vous : %(value)s.",
-        },
-    )
     status = forms.ChoiceField(
         label="Nouveau statut", error_messages={"required": "Choisissez le nouveau statut."}
     )
-    template = forms.ModelChoiceField(
-        label="Réponse type à chacun (facultative)",
-        queryset=AnswerTemplate.objects.none(),
-        required=False,
-        empty_label="Aucune",
-    )
 
-    def __init__(self, *args, reports, programme, user, **kwargs):
-        kwargs.setdefault("prefix", "lot")
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reports"].queryset = reports
-        self.fields["reports"].widget = forms.MultipleHiddenInput()
         self.fields["status"].choices = [("", "— choisir —"), *bulk_status_choices()]
-        self.fields["status"].widget.attrs["data-gusp-switch"] = ""
-        self._originals(user, programme.pk)
-        self.fields["template"].queryset = AnswerTemplate.objects.filter(programme=programme)
-        if not self.fields["template"].queryset.exists():
-            del self.fields["template"]
 
     def clean(self):
         data = super().clean()
-        status = data.get("status")
-        if status == R.NOT_OURS and not (data.get("competent_body") or "").strip():
-            self.add_error(
-                "competent_body", "Nommez l'organisme compétent vers lequel les signalements sont réorientés."
-            )
-        elif status == R.DUPLICATE and not data.get("duplicate_of"):
-            self.add_error("duplicate_of", "Indiquez le signalement dont ceux-ci sont les doublons.")
+        self._check_status_details(data)
         return data
 
     def service_fields(self) -> dict:
-        data = self.cleaned_data
-        template = data.get("template")
-        status = data["status"]
-        return {
-            "status": status,
-            "note": data.get("note", ""),
-            "answer": template.text if template else "",
-            "competent_body": data.get("competent_body", "") if status == R.NOT_OURS else "",
-            "duplicate_of": data.get("duplicate_of") if status == R.DUPLICATE else None,
-        }
+        return self._status_fields()
 
 
 class AnswerTemplateForm(BootstrapFormMixin, forms.ModelForm):

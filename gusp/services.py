@@ -109,6 +109,15 @@ REPORT_LIFECYCLE = StateMachine(
 # What a handler organisation's partner users may move a report to (gusp.rules).
 HANDLER_TARGETS = frozenset({R.IN_PROGRESS, R.RESOLVED, R.CLOSED_UNRESOLVED, R.NOT_OURS})
 
+
+def bulk_status_choices() -> list[tuple[str, str]]:
+    """The statuses the lifecycle lets some report reach, in its order, « Transmis » aside (it goes with an
+    organisation: the triage queue and the routing form give it). Each report's own move is checked when
+    the change is made (`reports_triage`)."""
+    targets = {target for status in R.values for target in REPORT_LIFECYCLE.allowed(status)}
+    return [(value, label) for value, label in R.choices if value in targets and value != R.SENT]
+
+
 A = ActionStatus
 ACTION_LIFECYCLE = StateMachine(
     "gusp.action",
