@@ -117,6 +117,11 @@ def test_the_editor_s_list_has_a_box_per_row_and_the_form(world, as_user):
     assert ">Résolu<" in options
     assert ">Nouveau<" in options
     assert ">Transmis<" not in options  # routing goes with an organisation: triage or the report's page
+    # what « Hors compétence » and « Doublon » ask for, shown when chosen
+    assert 'data-gusp-when="hors_competence"' in html
+    assert 'name="lot-competent_body"' in html
+    assert 'data-gusp-when="doublon"' in html
+    assert 'name="lot-duplicate_of"' in html
 
 
 def test_a_link_of_the_list_re_rendered_after_a_refusal_goes_back_to_the_list(world, as_user):

@@ -146,6 +146,11 @@ def test_a_canned_answer_fills_an_empty_answer(world, as_user):
     report = world.reports["sent_city"]
     template = world.programme.gusp_answer_templates.get(title="Réglé")
     html = client.get(url("report_detail", report)).content.decode()
+    # the status form asks for the competent body and the original when those statuses are chosen
+    assert 'data-gusp-when="hors_competence"' in html
+    assert 'name="statut-competent_body"' in html
+    assert 'data-gusp-when="doublon"' in html
+    assert 'name="statut-duplicate_of"' in html
     texts = json.loads(html.split('id="gusp-answer-texts" type="application/json">')[1].split("</script>")[0])
     assert texts[str(template.pk)] == "Le problème est réglé, merci."
     response = client.post(

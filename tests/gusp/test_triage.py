@@ -33,6 +33,10 @@ def test_the_queue_holds_the_new_reports_oldest_first_with_the_late_ones_marked(
     assert "1 en retard" in html
     assert html.count("en retard</span>") == 1  # new_old, due three days after it was made
     assert "il y a 6 jours" in html
+    assert 'data-gusp-when="hors_competence"' in html
+    assert 'name="lot-competent_body"' in html
+    assert 'data-gusp-when="doublon"' in html
+    assert 'name="lot-duplicate_of"' in html
 
 
 def test_each_row_routes_to_the_theme_s_organisation_by_default(world, as_user):
