@@ -700,6 +700,10 @@ class ActionStatus(models.TextChoices):
     DROPPED = "abandonnee", "Abandonnée"
 
 
+# The national framework of the TFPB abatement dates from 29 April 2015: no abatement year before it.
+TFPB_FIRST_YEAR = 2015
+
+
 class TfpbAxis(models.TextChoices):
     """The 8 axes of the national framework of the TFPB abatement (29 April 2015)."""
 
@@ -779,7 +783,7 @@ class GuspAction(models.Model):
         "année de l'abattement",
         null=True,
         blank=True,
-        validators=[MinValueValidator(2015), MaxValueValidator(2100)],
+        validators=[MinValueValidator(TFPB_FIRST_YEAR), MaxValueValidator(2100)],
     )
     tfpb_amount = models.DecimalField(
         "montant valorisé (€)",
@@ -893,7 +897,7 @@ class TfpbAbatement(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="tfpb_abatements", verbose_name="bailleur"
     )
     year = models.PositiveSmallIntegerField(
-        "année", validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+        "année", validators=[MinValueValidator(TFPB_FIRST_YEAR), MaxValueValidator(2100)]
     )
     sector = models.ForeignKey(
         Sector,

@@ -15,11 +15,9 @@ from core.decorators import programme_required
 from core.forms import save_or_errors
 from gusp import display, selectors, services
 from gusp.forms import TfpbAbatementForm
-from gusp.models import TFPB_YEARS_AHEAD
+from gusp.models import TFPB_FIRST_YEAR, TFPB_YEARS_AHEAD
 from gusp.views.common import programme_abatements, programme_actions, require_perm
 from projects.models import Sector
-
-YEAR_MIN = 2015
 
 
 def _sectors(request):
@@ -30,7 +28,12 @@ def _year(request) -> int:
     """`?annee=`: a year between 2015 and a few years ahead; otherwise the current year."""
     today = timezone.localdate()
     value = request.GET.get("annee", "")
-    if value.isdigit() and YEAR_MIN <= int(value) <= today.year + TFPB_YEARS_AHEAD:
+    if (
+        value.isascii()
+        and value.isdigit()
+        and len(value) == 4
+        and TFPB_FIRST_YEAR <= int(value) <= today.year + TFPB_YEARS_AHEAD
+    ):
         return int(value)
     return today.year
 

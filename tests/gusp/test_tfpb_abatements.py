@@ -323,7 +323,9 @@ def test_the_team_changes_an_amount_and_removes_one_after_confirming(world, abat
     assert not TfpbAbatement.objects.filter(pk=abatement.pk).exists()
 
 
-@pytest.mark.parametrize("year", ["0", "abc", "99999999999", "1900", str(TODAY.year + 10), "\x00"])
+@pytest.mark.parametrize(
+    "year", ["0", "abc", "99999999999", "1900", str(TODAY.year + 10), "\x00", "9" * 5000, "２０２５"]
+)
 def test_an_odd_year_shows_the_current_one(world, as_user, year):
     response = as_user(world.users["mission"]).get(LIST, {"annee": year})
     assert response.status_code == 200
