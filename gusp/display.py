@@ -250,24 +250,23 @@ def tfpb_display(rows: list[selectors.TfpbRow], *, per_landlord: bool = True) ->
         }
         for row in rows
     ]
-    with_abatement = [row for row in rows if row.abatement is not None]
-    abatement_total = sum((row.abatement for row in with_abatement), Decimal(0))
-    valued_against = sum((row.amount for row in with_abatement), Decimal(0))
+    summed = selectors.TfpbTotal.of(rows)
+    with_abatement = summed.abatement is not None
     total = {
-        "actions": group_thousands(sum(row.actions for row in rows)),
-        "done": group_thousands(sum(row.done for row in rows)),
-        "amount": format_euros(sum((row.amount for row in rows), Decimal(0))),
-        "done_amount": format_euros(sum((row.done_amount for row in rows), Decimal(0))),
-        "abatement": format_euros(abatement_total) if with_abatement else NONE,
-        "rate": format_percent(valued_against, abatement_total) if with_abatement else NONE,
+        "actions": group_thousands(summed.actions),
+        "done": group_thousands(summed.done),
+        "amount": format_euros(summed.amount),
+        "done_amount": format_euros(summed.done_amount),
+        "abatement": format_euros(summed.abatement) if with_abatement else NONE,
+        "rate": format_percent(summed.valued_against_abatement, summed.abatement) if with_abatement else NONE,
     }
     return {
         "rows": shown if per_landlord else [],
         "total": total,
         "years": len({row.year for row in rows}),
         "any": bool(rows),
-        "any_abatement": bool(with_abatement),
-        "missing_abatement": len(rows) - len(with_abatement),
+        "any_abatement": with_abatement,
+        "missing_abatement": sum(row.abatement is None for row in rows),
         "per_landlord": per_landlord,
     }
 

@@ -74,18 +74,16 @@ def from_figures(figures: selectors.GuspFigures) -> list[Indicator]:
 def _abatement_indicators(rows: list[selectors.TfpbRow]) -> list[Indicator]:
     """The abatements recorded for the period's years, and the valued euros over them, counted on the
     landlords' years that have one (as the dashboard's total: docs/gusp.md)."""
-    with_abatement = [row for row in rows if row.abatement is not None]
-    abatement = sum((row.abatement or Decimal(0) for row in with_abatement), Decimal(0))
-    valued = sum((row.amount for row in with_abatement), Decimal(0))
-    rate = (valued / abatement).quantize(Decimal("0.001")) if abatement else None
+    total = selectors.TfpbTotal.of(rows)
+    rate = total.valuation_rate
     return [
+        Indicator("abattement_tfpb", "Abattement de TFPB enregistré", "euros", total.abatement),
         Indicator(
-            "abattement_tfpb",
-            "Abattement de TFPB enregistré",
-            "euros",
-            abatement if with_abatement else None,
+            "taux_valorisation_tfpb",
+            "Taux de valorisation de l'abattement de TFPB",
+            "taux",
+            rate.quantize(Decimal("0.001")) if rate is not None else None,
         ),
-        Indicator("taux_valorisation_tfpb", "Taux de valorisation de l'abattement de TFPB", "taux", rate),
     ]
 
 

@@ -387,6 +387,39 @@ class TfpbRow:
         return self.amount / self.abatement
 
 
+@dataclass(frozen=True)
+class TfpbTotal:
+    """The lines of `tfpb_by_landlord` added up. The abatement and the euros valued against it count only
+    the lines that have an abatement: a landlord without a recorded abatement does not raise the rate."""
+
+    actions: int
+    done: int
+    amount: Decimal
+    done_amount: Decimal
+    abatement: Decimal | None  # None when no line has one
+    valued_against_abatement: Decimal
+
+    @classmethod
+    def of(cls, rows: list[TfpbRow]) -> "TfpbTotal":
+        with_abatement = [row for row in rows if row.abatement is not None]
+        return cls(
+            actions=sum(row.actions for row in rows),
+            done=sum(row.done for row in rows),
+            amount=sum((row.amount for row in rows), Decimal(0)),
+            done_amount=sum((row.done_amount for row in rows), Decimal(0)),
+            abatement=sum((row.abatement or Decimal(0) for row in with_abatement), Decimal(0))
+            if with_abatement
+            else None,
+            valued_against_abatement=sum((row.amount for row in with_abatement), Decimal(0)),
+        )
+
+    @property
+    def valuation_rate(self) -> Decimal | None:
+        if not self.abatement:
+            return None
+        return self.valued_against_abatement / self.abatement
+
+
 def tfpb_by_landlord(
     actions: QuerySet[GuspAction],
     *,

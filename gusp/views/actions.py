@@ -6,8 +6,6 @@ within their perimeter; a partner reads the actions of its perimeter that are no
 abatement, and every action its own organisation carries — a landlord sees its own TFPB actions, never
 another landlord's; the GUSP dashboard applies the same rule. Partners never write here (`gusp.rules`)."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,9 +50,9 @@ def _abatements(request, filterset: ActionFilter):
     return abatements
 
 
-def landlord_totals(actions, abatements=None) -> list[dict]:
-    """The TFPB euros per landlord and year of the filtered actions, with the abatement recorded and the
-    « taux de valorisation », from `selectors.tfpb_by_landlord`."""
+def landlord_totals(rows: list[selectors.TfpbRow]) -> list[dict]:
+    """The TFPB euros per landlord and year of the filtered actions (`selectors.tfpb_by_landlord`), with the
+    abatement recorded and the « taux de valorisation »."""
     return [
         {
             "landlord": row.landlord,
@@ -66,7 +64,7 @@ def landlord_totals(actions, abatements=None) -> list[dict]:
             "abatement": row.abatement,
             "rate": format_percent(row.amount, row.abatement),
         }
-        for row in selectors.tfpb_by_landlord(actions, abatements=abatements)
+        for row in rows
     ]
 
 
@@ -82,22 +80,19 @@ def action_list(request):
         order_by=request.GET.get("sort") or None,
     )
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    totals = landlord_totals(filterset.qs.order_by(), _abatements(request, filterset))
+    rows = selectors.tfpb_by_landlord(filterset.qs.order_by(), abatements=_abatements(request, filterset))
+    summed = selectors.TfpbTotal.of(rows)
     can_add = request.user.has_perm("gusp.add_guspaction", request.programme)
-    abatements = [row["abatement"] for row in totals if row["abatement"] is not None]
     context = {
         "filter": filterset,
         "table": table,
         "count": table.paginator.count,
         "late_count": filterset.qs.open().filter(due_on__lt=today).count(),
-        "tfpb_totals": totals,
-        "tfpb_total": sum((row["amount"] for row in totals), Decimal(0)),
-        "tfpb_done_total": sum((row["done_amount"] for row in totals), Decimal(0)),
-        "tfpb_abatement_total": sum(abatements, Decimal(0)) if abatements else None,
-        "tfpb_rate_total": format_percent(
-            sum((row["amount"] for row in totals if row["abatement"] is not None), Decimal(0)),
-            sum(abatements, Decimal(0)),
-        ),
+        "tfpb_totals": landlord_totals(rows),
+        "tfpb_total": summed.amount,
+        "tfpb_done_total": summed.done_amount,
+        "tfpb_abatement_total": summed.abatement,
+        "tfpb_rate_total": format_percent(summed.valued_against_abatement, summed.abatement),
         "is_internal": audience_for_request(request).is_internal,
         "can_add": can_add,
         # The same rule (gusp.rules.edits_gusp on the programme) records the abatement amounts.
