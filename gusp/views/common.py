@@ -15,35 +15,38 @@ def programme_reports(request):
     return Report.objects.visible_to(request.user).filter(programme=request.programme)
 
 
+def _reader(request) -> dict:
+    """Who reads the TFPB lines (`readable_by`): the programme's people, or a partner's organisation."""
+    membership = request.membership
+    return {
+        "internal": audience_for_request(request).is_internal,
+        "organisation_id": membership.organisation_id if membership is not None else None,
+    }
+
+
 def programme_actions(request):
     """The actions of the current programme the user reads (`GuspAction.objects.readable_by`: a partner
     reads the TFPB actions of its own organisation only)."""
-    membership = request.membership
     return GuspAction.objects.filter(programme=request.programme).readable_by(
-        request.user,
-        internal=audience_for_request(request).is_internal,
-        organisation_id=membership.organisation_id if membership is not None else None,
+        request.user, **_reader(request)
     )
 
 
 def programme_abatements(request):
     """The TFPB abatement amounts of the current programme the user reads, by the rule of the TFPB actions
     (`TfpbAbatement.objects.readable_by`: a landlord's partner its own, another partner none)."""
-    membership = request.membership
     return TfpbAbatement.objects.filter(programme=request.programme).readable_by(
-        request.user,
-        internal=audience_for_request(request).is_internal,
-        organisation_id=membership.organisation_id if membership is not None else None,
+        request.user, **_reader(request)
     )
 
 
 def actions_scope_key(request) -> str:
     """Which TFPB actions the user reads, for the figures' cache: all of its perimeter for the programme's
     people, its organisation's for a partner (two partners with the same quartiers may not share them)."""
-    if audience_for_request(request).is_internal:
+    reader = _reader(request)
+    if reader["internal"]:
         return "tfpb-tout"
-    membership = request.membership
-    organisation_id = membership.organisation_id if membership is not None else None
+    organisation_id = reader["organisation_id"]
     return f"tfpb-organisation-{organisation_id}" if organisation_id else "tfpb-aucune"
 
 
